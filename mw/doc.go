@@ -1,0 +1,16 @@
+// Package mw is the contract every wsgo layer keeps, and the small layers.
+//
+// A middleware is a plain func(http.Handler) http.Handler ([Middleware]), so
+// middlewares of alice, chi, gorilla/mux and negroni fit a wsgo chain and ours
+// fit theirs, with no adapter.
+//
+// Layers that need to share something about one request do it through the
+// request's [Scope], the one context object that wsgo attaches per request
+// (the first wsgo layer that needs it attaches it; the others find it).
+// Layers that need to see what a handler writes share one wrapped
+// http.ResponseWriter, the [Response] returned by [Capture]: however many
+// layers observe a response, the writer is wrapped once per request, with
+// httpsnoop, and keeps exactly the optional interfaces of the writer it wraps.
+//
+// Layers here: [RequestID].
+package mw

@@ -1,0 +1,184 @@
+package mw
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"sync"
+)
+
+// DefaultRequestIDHeader is the header RequestID reads and writes unless told
+// otherwise, in canonical form.
+const DefaultRequestIDHeader = "X-Request-Id"
+
+// RequestIDOption configures [RequestID].
+type RequestIDOption interface{ apply(*requestIDConfig) }
+
+type requestIDConfig struct {
+	header  string
+	trusted bool
+	maxLen  int
+}
+
+type requestIDOptionFunc func(*requestIDConfig)
+
+func (f requestIDOptionFunc) apply(c *requestIDConfig) { f(c) }
+
+// TrustIncomingRequestID makes RequestID keep the ID an upstream proxy sent
+// in the request header, when it is at most maxLen bytes (64 when maxLen is
+// 0 or less) of letters, digits and "-._:+=@/". Only say so when a proxy you
+// run sets or strips that header: otherwise a client chooses its own ID and
+// can make its requests look like someone else's in the logs.
+func TrustIncomingRequestID(maxLen int) RequestIDOption {
+	return requestIDOptionFunc(func(c *requestIDConfig) {
+		c.trusted = true
+		if maxLen > 0 {
+			c.maxLen = maxLen
+		}
+	})
+}
+
+// RequestIDHeader sets the header name (default X-Request-ID). RequestID
+// panics when the name is not a valid header field name.
+func RequestIDHeader(name string) RequestIDOption {
+	return requestIDOptionFunc(func(c *requestIDConfig) { c.header = name })
+}
+
+// RequestID returns a middleware that gives every request an ID: it records
+// the ID in the request's [Scope] (read it with [RequestIDFrom]), where the
+// access log, the error log and the error page find it, and sets it as the
+// response header X-Request-ID before calling the next handler.
+//
+// A generated ID is 20 characters of lowercase base32 drawn from the
+// runtime's per-thread ChaCha8 generator, seeded by the operating system at
+// start-up: unique across processes and restarts in practice, no system call
+// per request, and nothing in it says which server made it or how many
+// requests it has served. An incoming X-Request-ID is ignored unless
+// [TrustIncomingRequestID] is given.
+//
+// When an outer RequestID already gave the request an ID, this one keeps it.
+//
+// RequestID panics at build time on an invalid option.
+func RequestID(opts ...RequestIDOption) Middleware {
+	cfg := requestIDConfig{header: DefaultRequestIDHeader, maxLen: 64}
+	for _, o := range opts {
+		o.apply(&cfg)
+	}
+	if !validHeaderName(cfg.header) {
+		panic(fmt.Sprintf("mw: RequestIDHeader: %q is not a valid header name", cfg.header))
+	}
+	cfg.header = http.CanonicalHeaderKey(cfg.header)
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			r, s := WithScope(r)
+			h := w.Header()
+			if s.id != "" {
+				if _, ok := h[cfg.header]; !ok {
+					h[cfg.header] = []string{s.id}
+				}
+				next.ServeHTTP(w, r)
+				return
+			}
+			b := idBlocks.Get().(*idBlock)
+			id, slot := b.take()
+			if cfg.trusted {
+				if in := r.Header.Get(cfg.header); in != "" && validRequestID(in, cfg.maxLen) {
+					id = in
+					slot[0] = in
+				}
+			}
+			idBlocks.Put(b)
+			s.id = id
+			h[cfg.header] = slot
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// NewRequestID returns a fresh ID as RequestID makes them.
+func NewRequestID() string {
+	b := idBlocks.Get().(*idBlock)
+	id, _ := b.take()
+	idBlocks.Put(b)
+	return id
+}
+
+const (
+	idLen       = 20
+	idsPerBlock = 64
+	idAlphabet  = "0123456789abcdefghjkmnpqrstvwxyz" // Crockford's base32, lowercase
+)
+
+// idBlock hands out IDs made 64 at a time: one string holding them all and
+// one []string of header values, so that a request pays no allocation of its
+// own for its ID or for the header slice that carries it (each slot has
+// capacity 1, so an append by a handler cannot reach its neighbour).
+type idBlock struct {
+	slots []string
+	next  int
+}
+
+var idBlocks = sync.Pool{New: func() any { return new(idBlock) }}
+
+func (b *idBlock) take() (string, []string) {
+	if b.next == len(b.slots) {
+		b.fill()
+	}
+	i := b.next
+	b.next++
+	return b.slots[i], b.slots[i : i+1 : i+1]
+}
+
+func (b *idBlock) fill() {
+	var buf [idLen * idsPerBlock]byte
+	for i := 0; i < idsPerBlock; i++ {
+		x, y := rand.Uint64(), rand.Uint64()
+		id := buf[i*idLen : (i+1)*idLen]
+		for j := 0; j < 10; j++ {
+			id[j] = idAlphabet[x&31]
+			x >>= 5
+			id[10+j] = idAlphabet[y&31]
+			y >>= 5
+		}
+	}
+	all := string(buf[:])
+	b.slots = make([]string, idsPerBlock)
+	for i := range b.slots {
+		b.slots[i] = all[i*idLen : (i+1)*idLen]
+	}
+	b.next = 0
+}
+
+func validRequestID(s string, maxLen int) bool {
+	if len(s) == 0 || len(s) > maxLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case c == '-', c == '.', c == '_', c == ':', c == '+', c == '=', c == '@', c == '/':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// validHeaderName reports whether s is an RFC 9110 token.
+func validHeaderName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case c == '!', c == '#', c == '$', c == '%', c == '&', c == '\'', c == '*',
+			c == '+', c == '-', c == '.', c == '^', c == '_', c == '`', c == '|', c == '~':
+		default:
+			return false
+		}
+	}
+	return true
+}
