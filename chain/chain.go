@@ -304,18 +304,18 @@ func funcName(m mw.Middleware) string {
 	if i := strings.LastIndexByte(name, '/'); i >= 0 {
 		name = name[i+1:]
 	}
-	for {
-		i := strings.LastIndexByte(name, '.')
-		if i < 0 {
-			break
-		}
-		last := name[i+1:]
+	parts := strings.Split(name, ".") // mw RequestID func1, or pkg Caller inlined func1
+	for len(parts) > 2 {
+		last := parts[len(parts)-1]
 		if !strings.HasPrefix(last, "func") && !isDigits(last) {
 			break
 		}
-		name = name[:i]
+		parts = parts[:len(parts)-1]
 	}
-	return name
+	if len(parts) > 2 { // a closure inlined into its caller: keep the function that made it
+		parts = []string{parts[0], parts[len(parts)-1]}
+	}
+	return strings.Join(parts, ".")
 }
 
 func isDigits(s string) bool {

@@ -1,0 +1,219 @@
+package chain
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/justinas/alice"
+
+	"github.com/wsgo/wsgo/mw"
+)
+
+// tag returns a middleware that writes its name before and after the next
+// handler, so the body shows the order of the onion.
+func tag(name string) mw.Middleware {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			io.WriteString(w, name+"(")
+			next.ServeHTTP(w, r)
+			io.WriteString(w, ")")
+		})
+	}
+}
+
+var app = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "app") })
+
+func body(h http.Handler, path string) string {
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+	return rec.Body.String()
+}
+
+// panicMessage runs f and returns what it panicked with, or "".
+func panicMessage(f func()) (msg string) {
+	defer func() {
+		if v := recover(); v != nil {
+			msg, _ = v.(string)
+		}
+	}()
+	f()
+	return ""
+}
+
+func TestThenOrderIsAlices(t *testing.T) {
+	ours := body(New(tag("a"), tag("b"), tag("c")).Then(app), "/")
+	theirs := body(alice.New(alice.Constructor(tag("a")), tag("b"), tag("c")).Then(app), "/")
+	if ours != "a(b(c(app)))" || ours != theirs {
+		t.Fatalf("ours %q, alice %q", ours, theirs)
+	}
+}
+
+func TestThenNilIsDefaultServeMux(t *testing.T) {
+	if New().Then(nil) != http.DefaultServeMux {
+		t.Fatal("Then(nil) must be http.DefaultServeMux")
+	}
+	if New().ThenFunc(nil) != http.DefaultServeMux {
+		t.Fatal("ThenFunc(nil) must be http.DefaultServeMux")
+	}
+	if got := body(New().ThenFunc(app), "/"); got != "app" {
+		t.Fatalf("empty chain: %q", got)
+	}
+	var zero Chain
+	if got := body(zero.Then(app), "/"); got != "app" {
+		t.Fatalf("zero chain: %q", got)
+	}
+}
+
+func TestAppendAndExtendNeverShareTheBackingArray(t *testing.T) {
+	base := New(tag("a"), tag("b")).Append() // capacity may exceed length
+	base = base.Append(tag("c"))
+	x := base.Append(tag("x"))
+	y := base.Append(tag("y"))
+	if got := body(x.Then(app), "/"); got != "a(b(c(x(app))))" {
+		t.Fatalf("x: %q", got)
+	}
+	if got := body(y.Then(app), "/"); got != "a(b(c(y(app))))" {
+		t.Fatalf("y: %q", got)
+	}
+	if got := body(base.Then(app), "/"); got != "a(b(c(app)))" {
+		t.Fatalf("base changed: %q", got)
+	}
+	e := base.Extend(New(tag("z")))
+	if got := body(e.Then(app), "/"); got != "a(b(c(z(app))))" || base.Len() != 3 {
+		t.Fatalf("extend: %q, base len %d", got, base.Len())
+	}
+}
+
+func TestNilMiddlewareIsRefusedAtBuildTime(t *testing.T) {
+	tests := []struct {
+		name string
+		f    func()
+		want string
+	}{
+		{"New", func() { New(tag("a"), nil, tag("c")) }, "chain: middleware 2 of 3 is nil"},
+		{"Append", func() { New(tag("a")).Append(nil) }, "chain: middleware 1 of 1 is nil"},
+		{"Use", func() { New().Use(Layer{Name: "log"}) }, `chain: layer 1 of 1 ("log") has a nil middleware`},
+		{"Named", func() { Named("log", nil) }, `chain: Named: middleware of layer "log" is nil`},
+		{"Named empty", func() { Named("", tag("a")) }, "chain: Named: empty layer name"},
+		{"When nil pred", func() { New().When(nil, Named("x", tag("x"))) }, `chain: When: nil predicate for layer "x"`},
+		{"If nil", func() { If(true, nil) }, "chain: If: nil middleware"},
+		{"nil handler from layer", func() {
+			New(func(http.Handler) http.Handler { return nil }).Then(app)
+		}, `chain: layer 1 of 1 ("chain.TestNilMiddlewareIsRefusedAtBuildTime") returned a nil handler`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := panicMessage(tt.f); got != tt.want {
+				t.Fatalf("panic %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestStringDrawsTheOnion(t *testing.T) {
+	c := New(mw.RequestID()).Use(Named("logging", tag("l")), Named("recover", tag("r")))
+	if got := c.String(); got != "mw.RequestID > logging > recover > app" {
+		t.Fatalf("String() = %q", got)
+	}
+	if got := New().String(); got != "app" {
+		t.Fatalf("empty: %q", got)
+	}
+}
+
+func TestIfIncludesOnlyWhenTheConditionHolds(t *testing.T) {
+	c := New(tag("a")).If(false, Named("debug", tag("d"))).If(true, Named("b", tag("b")))
+	if got := body(c.Then(app), "/"); got != "a(b(app))" || c.String() != "chain.tag > b > app" {
+		t.Fatalf("body %q, chain %s", got, c)
+	}
+	// The package-level If fits any plain-middleware chain and adds nothing when false.
+	h := If(false, tag("d"))(app)
+	if got := body(h, "/"); got != "app" {
+		t.Fatalf("If(false): %q", got)
+	}
+}
+
+func TestWhenRunsTheLayerOnlyForMatchingRequests(t *testing.T) {
+	notHealth := func(r *http.Request) bool { return r.URL.Path != "/healthz" }
+	h := New(tag("a")).When(notHealth, Named("log", tag("log"))).Then(app)
+	if got := body(h, "/x"); got != "a(log(app))" {
+		t.Fatalf("/x: %q", got)
+	}
+	if got := body(h, "/healthz"); got != "a(app)" {
+		t.Fatalf("/healthz: %q", got)
+	}
+}
+
+func TestEditByName(t *testing.T) {
+	c := New().Use(Named("a", tag("a")), Named("b", tag("b")), Named("c", tag("c")))
+	tests := []struct {
+		name string
+		got  Chain
+		want string
+	}{
+		{"remove", c.Remove("b"), "a(c(app))"},
+		{"before first", c.InsertBefore("a", Named("x", tag("x"))), "x(a(b(c(app))))"},
+		{"before", c.InsertBefore("c", Named("x", tag("x"))), "a(b(x(c(app))))"},
+		{"after last", c.InsertAfter("c", Named("x", tag("x"))), "a(b(c(x(app))))"},
+		{"after", c.InsertAfter("a", Named("x", tag("x"))), "a(x(b(c(app))))"},
+		{"replace", c.Replace("b", Layer{Middleware: tag("B")}), "a(B(c(app)))"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := body(tt.got.Then(app), "/"); got != tt.want {
+				t.Fatalf("%q, want %q", got, tt.want)
+			}
+		})
+	}
+	if got := body(c.Then(app), "/"); got != "a(b(c(app)))" {
+		t.Fatalf("editing changed the original chain: %q", got)
+	}
+	if !c.Replace("b", Layer{Middleware: tag("B")}).Has("b") {
+		t.Fatal("Replace without a name keeps the old name")
+	}
+	want := `chain: Remove: no layer named "nope" (the chain is: a > b > c > app)`
+	if got := panicMessage(func() { c.Remove("nope") }); got != want {
+		t.Fatalf("panic %q, want %q", got, want)
+	}
+	want = `chain: InsertAfter: no layer named "z" (the chain is: a > b > c > app)`
+	if got := panicMessage(func() { c.InsertAfter("z", Named("x", tag("x"))) }); got != want {
+		t.Fatalf("panic %q, want %q", got, want)
+	}
+}
+
+func TestAliceConversions(t *testing.T) {
+	c := New(tag("a"), tag("b"))
+	if got := body(c.Alice().Then(app), "/"); got != "a(b(app))" {
+		t.Fatalf("to alice: %q", got)
+	}
+	back := FromAlice(alice.New(alice.Constructor(tag("x")))).Append(tag("y"))
+	if got := body(back.Then(app), "/"); got != "x(y(app))" || !strings.HasPrefix(back.String(), "alice > ") {
+		t.Fatalf("from alice: %q, %s", got, back)
+	}
+	// alice constructors go into New, and our middlewares into alice.New, as they are.
+	var ac alice.Constructor = tag("k")
+	var m mw.Middleware = ac
+	_ = alice.New(m, mw.RequestID())
+	if got := body(New(ac).Then(app), "/"); got != "k(app)" {
+		t.Fatalf("alice constructor in New: %q", got)
+	}
+}
+
+func TestMiddlewareNestsAChain(t *testing.T) {
+	inner := New(tag("b"), tag("c"))
+	h := New(tag("a"), inner.Middleware()).Then(app)
+	if got := body(h, "/"); got != "a(b(c(app)))" {
+		t.Fatalf("%q", got)
+	}
+}
+
+func TestLayersReturnsACopy(t *testing.T) {
+	c := New().Use(Named("a", tag("a")))
+	ls := c.Layers()
+	ls[0].Name = "changed"
+	if !c.Has("a") {
+		t.Fatal("Layers must return a copy")
+	}
+}

@@ -1,0 +1,61 @@
+package chain_test
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+
+	"github.com/wsgo/wsgo/chain"
+	"github.com/wsgo/wsgo/mw"
+)
+
+func header(name, value string) mw.Middleware {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Add("X-Layers", value)
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+func Example() {
+	debug := false
+	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "Hello World!")
+	})
+	c := chain.New().Use(
+		chain.Named("requestid", mw.RequestID()),
+		chain.Named("outer", header("X-Layers", "outer")),
+	).If(debug, chain.Named("debug", header("X-Layers", "debug"))).
+		Use(chain.Named("inner", header("X-Layers", "inner")))
+
+	fmt.Println(c)
+	rec := httptest.NewRecorder()
+	c.Then(app).ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	fmt.Println(rec.Header().Values("X-Layers"), rec.Body.String())
+
+	// Adjust by name without rebuilding by hand.
+	fmt.Println(c.Remove("outer").InsertAfter("requestid", chain.Named("cors", header("X-Layers", "cors"))))
+	// Output:
+	// requestid > outer > inner > app
+	// [outer inner] Hello World!
+	// requestid > cors > inner > app
+}
+
+// When runs a layer only for some requests, here skipping /healthz.
+func ExampleWhen() {
+	tagged := chain.When(
+		func(r *http.Request) bool { return r.URL.Path != "/healthz" },
+		header("X-Layers", "logged"),
+	)
+	h := chain.New(tagged).Then(http.NotFoundHandler())
+	for _, path := range []string{"/", "/healthz"} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		fmt.Printf("%s %q\n", path, rec.Header().Get("X-Layers"))
+	}
+	// Output:
+	// / "logged"
+	// /healthz ""
+}

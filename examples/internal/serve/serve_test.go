@@ -1,0 +1,67 @@
+package serve
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"testing"
+	"time"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
+)
+
+func TestServeFinishesRequestsInFlight(t *testing.T) {
+	started := make(chan struct{})
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(started)
+		time.Sleep(200 * time.Millisecond)
+		io.WriteString(w, "finished")
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	core, logs := observer.New(zap.InfoLevel)
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() {
+		served <- Serve(ctx, ln, func(l net.Listener, s *http.Server) error { return s.Serve(l) }, h, zap.New(core))
+	}()
+	got := make(chan string, 1)
+	go func() {
+		res, err := http.Get("http://" + ln.Addr().String() + "/")
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		got <- string(b)
+	}()
+	<-started
+	cancel() // as SIGINT would
+	if b := <-got; b != "finished" {
+		t.Fatalf("request in flight got %q", b)
+	}
+	if err := <-served; err != nil {
+		t.Fatal(err)
+	}
+	var msgs []string
+	for _, e := range logs.All() {
+		msgs = append(msgs, e.Message)
+	}
+	if len(msgs) != 3 || msgs[0] != "listening" || msgs[1] != "shutting down" || msgs[2] != "stopped" {
+		t.Fatalf("log: %v", msgs)
+	}
+	if logs.All()[0].ContextMap()["addr"] != ln.Addr().String() {
+		t.Fatalf("listening line: %v", logs.All()[0].ContextMap())
+	}
+}
+
+func TestRunReportsABadAddress(t *testing.T) {
+	if err := Run(context.Background(), "127.0.0.1:99999", http.NotFoundHandler(), zap.NewNop()); err == nil {
+		t.Fatal("want an error for a bad port")
+	}
+}

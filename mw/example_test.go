@@ -1,0 +1,78 @@
+package mw_test
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+
+	"github.com/wsgo/wsgo/mw"
+)
+
+// A layer that observes the response: it captures the shared writer, passes
+// it on, and reads what the handler sent once it returns. However many such
+// layers a chain has, the writer is wrapped once.
+func ExampleCapture() {
+	statusLog := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			resp, r := mw.Capture(w, r)
+			defer resp.Release()
+			next.ServeHTTP(resp.Writer(), r)
+			fmt.Println("status", resp.Status(), "bytes", resp.Written())
+		})
+	}
+	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusTeapot)
+		io.WriteString(w, "short and stout")
+	})
+	h := statusLog(statusLog(app)) // two observers, one wrapper
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+	// Output:
+	// status 418 bytes 15
+	// status 418 bytes 15
+}
+
+// Observers run before the header goes out, so a layer can still add to it.
+func ExampleResponse_Observe() {
+	poweredBy := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			resp, r := mw.Capture(w, r)
+			defer resp.Release()
+			ww := resp.Writer()
+			resp.Observe(&mw.Observer{WriteHeader: func(code int) {
+				ww.Header().Set("X-Powered-By", "wsgo")
+			}})
+			next.ServeHTTP(ww, r)
+		})
+	}
+	rec := httptest.NewRecorder()
+	poweredBy(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "hi")
+	})).ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	fmt.Println(rec.Header().Get("X-Powered-By"), rec.Body.String())
+	// Output: wsgo hi
+}
+
+func ExampleRequestID() {
+	h := mw.RequestID()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := mw.RequestIDFrom(r.Context())
+		fmt.Println(len(id), id == w.Header().Get("X-Request-ID"))
+	}))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+	// Output: 20 true
+}
+
+// A Middleware is the plain func(http.Handler) http.Handler, so a middleware
+// written for chi or gorilla/mux is one, with no adapter.
+func ExampleMiddleware() {
+	var m mw.Middleware = func(next http.Handler) http.Handler { // any chi middleware has this type
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("X-Frame-Options", "DENY")
+			next.ServeHTTP(w, r)
+		})
+	}
+	rec := httptest.NewRecorder()
+	m(http.NotFoundHandler()).ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	fmt.Println(rec.Code, rec.Header().Get("X-Frame-Options"))
+	// Output: 404 DENY
+}

@@ -1,0 +1,3 @@
+package mw
+
+//go:generate go run ./internal/combogen

@@ -1,0 +1,94 @@
+package mw
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+func serveID(t *testing.T, m Middleware, in string) (header, seen string) {
+	t.Helper()
+	h := m(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen = RequestIDFrom(r.Context())
+	}))
+	req := httptest.NewRequest("GET", "/", nil)
+	if in != "" {
+		req.Header.Set("X-Request-ID", in)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec.Header().Get("X-Request-ID"), seen
+}
+
+func TestRequestIDGeneratesUniqueSafeIDs(t *testing.T) {
+	seen := map[string]bool{}
+	for i := 0; i < 1000; i++ {
+		hdr, id := serveID(t, RequestID(), "")
+		if hdr != id || len(id) != idLen {
+			t.Fatalf("header %q, context %q", hdr, id)
+		}
+		if strings.Trim(id, idAlphabet) != "" {
+			t.Fatalf("id %q has characters outside the alphabet", id)
+		}
+		if seen[id] {
+			t.Fatalf("id %q repeated", id)
+		}
+		seen[id] = true
+	}
+}
+
+func TestRequestIDIncoming(t *testing.T) {
+	long := strings.Repeat("a", 65)
+	tests := []struct {
+		name  string
+		m     Middleware
+		in    string
+		keeps bool
+	}{
+		{"untrusted is replaced", RequestID(), "abc-123", false},
+		{"trusted is kept", RequestID(TrustIncomingRequestID(0)), "abc-123", true},
+		{"trusted uuid is kept", RequestID(TrustIncomingRequestID(0)), "3f2c1a9e-7d1b-4c55-9a8e-2b8c7e6f5a41", true},
+		{"too long is replaced", RequestID(TrustIncomingRequestID(0)), long, false},
+		{"custom limit", RequestID(TrustIncomingRequestID(100)), long, true},
+		{"newline is replaced", RequestID(TrustIncomingRequestID(0)), "a\nb", false},
+		{"space is replaced", RequestID(TrustIncomingRequestID(0)), "a b", false},
+		{"quote is replaced", RequestID(TrustIncomingRequestID(0)), `a"b`, false},
+		{"html is replaced", RequestID(TrustIncomingRequestID(0)), "<script>", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			hdr, id := serveID(t, tt.m, tt.in)
+			if (id == tt.in) != tt.keeps || hdr != id {
+				t.Fatalf("in %q: got %q (header %q), keep=%v", tt.in, id, hdr, tt.keeps)
+			}
+		})
+	}
+}
+
+func TestSecondRequestIDLayerKeepsTheFirstID(t *testing.T) {
+	var inner string
+	h := RequestID()(RequestID()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		inner = RequestIDFrom(r.Context())
+	})))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	if got := rec.Header().Values("X-Request-Id"); len(got) != 1 || got[0] != inner {
+		t.Fatalf("header %v, inner id %q", got, inner)
+	}
+}
+
+func TestRequestIDHeaderOption(t *testing.T) {
+	h := RequestID(RequestIDHeader("x-correlation-id"))(http.NotFoundHandler())
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	if len(rec.Header().Get("X-Correlation-Id")) != idLen {
+		t.Fatalf("header: %v", rec.Header())
+	}
+	defer func() {
+		if got := recover(); got != `mw: RequestIDHeader: "bad name" is not a valid header name` {
+			t.Fatalf("panic = %v", got)
+		}
+	}()
+	RequestID(RequestIDHeader("bad name"))
+}

@@ -1,0 +1,326 @@
+package mw
+
+import (
+	"bufio"
+	"errors"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/felixge/httpsnoop"
+)
+
+// baseWriter is the core of the generated test writers: it records the
+// calls that reach it, so a test can see what got through the wrapper.
+type baseWriter struct {
+	self   http.ResponseWriter // the combo type that embeds this
+	header http.Header
+	calls  []string
+	codes  []int
+	body   strings.Builder
+}
+
+func (w *baseWriter) called(name string) { w.calls = append(w.calls, name) }
+
+func (w *baseWriter) Header() http.Header {
+	if w.header == nil {
+		w.header = http.Header{}
+	}
+	return w.header
+}
+
+func (w *baseWriter) WriteHeader(code int) { w.called("WriteHeader"); w.codes = append(w.codes, code) }
+
+func (w *baseWriter) Write(p []byte) (int, error) { w.called("Write"); return w.body.Write(p) }
+
+// has reports whether w implements the optional interface called name.
+func has(w http.ResponseWriter, name string) bool {
+	var ok bool
+	switch name {
+	case "Flusher":
+		_, ok = w.(http.Flusher)
+	case "FlushError":
+		_, ok = w.(interface{ FlushError() error })
+	case "CloseNotifier":
+		_, ok = w.(http.CloseNotifier) //nolint:staticcheck // httpsnoop keeps it, so must we
+	case "Hijacker":
+		_, ok = w.(http.Hijacker)
+	case "ReaderFrom":
+		_, ok = w.(io.ReaderFrom)
+	case "Deadliner":
+		_, ok = w.(interface {
+			SetReadDeadline(time.Time) error
+			SetWriteDeadline(time.Time) error
+		})
+	case "FullDuplexEnabler":
+		_, ok = w.(interface{ EnableFullDuplex() error })
+	case "Pusher":
+		_, ok = w.(http.Pusher)
+	case "StringWriter":
+		_, ok = w.(io.StringWriter)
+	default:
+		panic("unknown interface " + name)
+	}
+	return ok
+}
+
+// call invokes the method(s) of interface name on w.
+func call(t *testing.T, w http.ResponseWriter, name string) {
+	t.Helper()
+	switch name {
+	case "Flusher":
+		w.(http.Flusher).Flush()
+	case "FlushError":
+		if err := w.(interface{ FlushError() error }).FlushError(); err != nil {
+			t.Fatal(err)
+		}
+	case "CloseNotifier":
+		w.(http.CloseNotifier).CloseNotify() //nolint:staticcheck
+	case "Hijacker":
+		if _, _, err := w.(http.Hijacker).Hijack(); err != nil {
+			t.Fatal(err)
+		}
+	case "ReaderFrom":
+		if n, err := w.(io.ReaderFrom).ReadFrom(strings.NewReader("abc")); n != 3 || err != nil {
+			t.Fatalf("ReadFrom = %d, %v", n, err)
+		}
+	case "Deadliner":
+		rc := http.NewResponseController(w)
+		if err := rc.SetReadDeadline(time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := rc.SetWriteDeadline(time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+	case "FullDuplexEnabler":
+		if err := http.NewResponseController(w).EnableFullDuplex(); err != nil {
+			t.Fatal(err)
+		}
+	case "Pusher":
+		if err := w.(http.Pusher).Push("/x", nil); err != nil {
+			t.Fatal(err)
+		}
+	case "StringWriter":
+		if n, err := io.WriteString(w, "hello"); n != 5 || err != nil {
+			t.Fatalf("WriteString = %d, %v", n, err)
+		}
+	}
+}
+
+var wantCalls = map[string][]string{
+	"Flusher":           {"Flush"},
+	"FlushError":        {"FlushError"},
+	"CloseNotifier":     {"CloseNotify"},
+	"Hijacker":          {"Hijack"},
+	"ReaderFrom":        {"ReadFrom"},
+	"Deadliner":         {"SetReadDeadline", "SetWriteDeadline"},
+	"FullDuplexEnabler": {"EnableFullDuplex"},
+	"Pusher":            {"Push"},
+	"StringWriter":      {"WriteString"},
+}
+
+// TestCaptureKeepsEveryCombination checks, for each of the 512 combinations
+// of optional interfaces httpsnoop knows, that the shared wrapper has exactly
+// the interfaces of the writer it wraps, that each call reaches that writer,
+// and that Unwrap (and so http.ResponseController) reaches it.
+func TestCaptureKeepsEveryCombination(t *testing.T) {
+	for c, mk := range comboWriters {
+		base := mk()
+		under := base.self
+		req := httptest.NewRequest("GET", "/", nil)
+		resp, req2 := Capture(under, req)
+		ww := resp.Writer()
+		for i, name := range comboIfaces {
+			if got, want := has(ww, name), c&(1<<i) != 0; got != want {
+				t.Fatalf("combo %d: wrapper implements %s = %v, the writer = %v", c, name, got, want)
+			}
+		}
+		if u, ok := ww.(interface{ Unwrap() http.ResponseWriter }); !ok || u.Unwrap() != under {
+			t.Fatalf("combo %d: Unwrap does not return the wrapped writer", c)
+		}
+		// A second capture of the same writer shares the Response.
+		if again, _ := Capture(ww, req2); again != resp {
+			t.Fatalf("combo %d: second Capture made a new Response", c)
+		} else {
+			again.Release()
+		}
+		for i, name := range comboIfaces {
+			if c&(1<<i) == 0 {
+				continue
+			}
+			before := len(base.calls)
+			call(t, ww, name)
+			if got := base.calls[before:]; !slices.Equal(got, wantCalls[name]) {
+				t.Fatalf("combo %d: %s reached the writer as %v, want %v", c, name, got, wantCalls[name])
+			}
+		}
+		// ResponseController.Flush works exactly when the writer can flush.
+		err := http.NewResponseController(ww).Flush()
+		canFlush := c&(1<<0) != 0 || c&(1<<1) != 0
+		if canFlush != (err == nil) || (!canFlush && !errors.Is(err, http.ErrNotSupported)) {
+			t.Fatalf("combo %d: ResponseController.Flush = %v, writer can flush = %v", c, err, canFlush)
+		}
+		resp.Release()
+	}
+}
+
+// foreign is a wrapper of another library, between two wsgo layers.
+type foreign struct{ http.ResponseWriter }
+
+func (f foreign) Unwrap() http.ResponseWriter { return f.ResponseWriter }
+
+func TestCaptureThroughForeignWrapperReachesInnermost(t *testing.T) {
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest("GET", "/", nil)
+	outer, req := Capture(rec, req)
+	defer outer.Release()
+	inner, req := Capture(foreign{outer.Writer()}, req)
+	if inner == outer {
+		t.Fatal("a foreign wrapper in between must get its own Response: it may change what is written")
+	}
+	if got := httpsnoop.Unwrap(inner.Writer()); got != rec {
+		t.Fatalf("Unwrap chain ends at %T, want the recorder", got)
+	}
+	if Lookup(inner.Writer(), req) != inner {
+		t.Fatal("Lookup does not find the innermost Response")
+	}
+	io.WriteString(inner.Writer(), "hi")
+	if outer.Written() != 2 || inner.Written() != 2 {
+		t.Fatalf("outer saw %d bytes, inner %d; want 2 and 2", outer.Written(), inner.Written())
+	}
+	inner.Release()
+	if Lookup(outer.Writer(), req) != outer {
+		t.Fatal("after the inner Release, the scope's Response is the outer one again")
+	}
+}
+
+func TestResponseRecordsStatusBytesAndCommit(t *testing.T) {
+	tests := []struct {
+		name      string
+		handler   func(w http.ResponseWriter)
+		status    int
+		written   int64
+		committed bool
+	}{
+		{"nothing written", func(w http.ResponseWriter) {}, 0, 0, false},
+		{"implicit 200", func(w http.ResponseWriter) { w.Write([]byte("hello")) }, 200, 5, true},
+		{"explicit 404", func(w http.ResponseWriter) { w.WriteHeader(404); io.WriteString(w, "no") }, 404, 2, true},
+		{"first status wins", func(w http.ResponseWriter) { w.WriteHeader(201); w.WriteHeader(500) }, 201, 0, true},
+		{"1xx does not commit", func(w http.ResponseWriter) { w.WriteHeader(103) }, 0, 0, false},
+		{"1xx then 200", func(w http.ResponseWriter) { w.WriteHeader(103); w.WriteHeader(204) }, 204, 0, true},
+		{"101 commits", func(w http.ResponseWriter) { w.WriteHeader(101) }, 101, 0, true},
+		{"flush commits 200", func(w http.ResponseWriter) { w.(http.Flusher).Flush() }, 200, 0, true},
+		{"ReadFrom counts", func(w http.ResponseWriter) { io.Copy(w, strings.NewReader("abcdef")) }, 200, 6, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var resp *Response
+			h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				var r2 *http.Request
+				resp, r2 = Capture(w, r)
+				_ = r2
+				tt.handler(resp.Writer())
+				if resp.Status() != tt.status || resp.Written() != tt.written || resp.Committed() != tt.committed {
+					t.Errorf("status %d, written %d, committed %v; want %d, %d, %v",
+						resp.Status(), resp.Written(), resp.Committed(), tt.status, tt.written, tt.committed)
+				}
+				resp.Release()
+			})
+			ts := httptest.NewUnstartedServer(h)
+			ts.Config.ErrorLog = log.New(io.Discard, "", 0) // "first status wins" makes net/http complain
+			ts.Start()
+			defer ts.Close()
+			res, err := ts.Client().Get(ts.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+		})
+	}
+}
+
+func TestObserversSeeHeaderBeforeItGoesOut(t *testing.T) {
+	var events []string
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		resp, r := Capture(w, r)
+		defer resp.Release()
+		w = resp.Writer()
+		resp.Observe(&Observer{
+			WriteHeader: func(code int) {
+				events = append(events, "header")
+				w.Header().Set("X-Seen", "yes") // still in time
+			},
+			Write: func(n int64) { events = append(events, "write") },
+			Flush: func() { events = append(events, "flush") },
+		})
+		io.WriteString(w, "a")
+		w.(http.Flusher).Flush()
+		w.Write([]byte("b"))
+	})
+	ts := httptest.NewServer(h)
+	defer ts.Close()
+	res, err := ts.Client().Get(ts.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.Header.Get("X-Seen") != "yes" || string(body) != "ab" {
+		t.Fatalf("X-Seen %q, body %q", res.Header.Get("X-Seen"), body)
+	}
+	if want := []string{"header", "write", "flush", "write"}; !slices.Equal(events, want) {
+		t.Fatalf("events %v, want %v", events, want)
+	}
+}
+
+func TestHijackIsRecorded(t *testing.T) {
+	done := make(chan bool, 1)
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		resp, _ := Capture(w, r)
+		defer resp.Release()
+		c, _, err := http.NewResponseController(resp.Writer()).Hijack()
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+		c.Close()
+		done <- resp.Hijacked() && !resp.Committed()
+	})
+	ts := httptest.NewServer(h)
+	defer ts.Close()
+	conn, err := net.Dial("tcp", ts.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	io.WriteString(conn, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if !<-done {
+		t.Fatal("Response does not say the connection was hijacked")
+	}
+}
+
+func TestInvalidStatusPanicsInTheWriterAndIsNotRecorded(t *testing.T) {
+	rec := httptest.NewRecorder()
+	resp, _ := Capture(rec, httptest.NewRequest("GET", "/", nil))
+	defer resp.Release()
+	func() {
+		defer func() { recover() }()
+		resp.Writer().WriteHeader(1000) // the recorder panics, as net/http does
+	}()
+	if resp.Committed() || resp.Status() != 0 {
+		t.Fatalf("an invalid status was recorded: %d", resp.Status())
+	}
+}
