@@ -1,0 +1,364 @@
+package environ
+
+import (
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// The CGI keys an Environ derives, in sorted order.
+var cgiKeys = [...]string{
+	"CONTENT_LENGTH", "CONTENT_TYPE", "HTTPS", "PATH_INFO", "QUERY_STRING",
+	"REMOTE_ADDR", "REMOTE_PORT", "REQUEST_METHOD", "REQUEST_URI", "SCRIPT_NAME",
+	"SERVER_NAME", "SERVER_PORT", "SERVER_PROTOCOL",
+}
+
+// The wsgi.* keys, in sorted order.
+var wsgiKeys = [...]string{
+	"wsgi.errors", "wsgi.input", "wsgi.multiprocess", "wsgi.multithread",
+	"wsgi.run_once", "wsgi.url_scheme", "wsgi.version",
+}
+
+func isReserved(key string) bool {
+	return strings.HasPrefix(key, "HTTP_") || strings.HasPrefix(key, "wsgi.") || slices.Contains(cgiKeys[:], key)
+}
+
+// cgi returns the value of a reserved key; reserved is false for any other.
+func (e *Environ) cgi(key string) (v any, ok, reserved bool) {
+	switch key {
+	case "wsgi.input":
+		return e.Input(), true, true
+	case "wsgi.errors":
+		return e.Errors(), true, true
+	case "wsgi.version":
+		return "1.0", true, true
+	case "wsgi.multithread":
+		return true, true, true
+	case "wsgi.multiprocess", "wsgi.run_once":
+		return false, true, true
+	}
+	s, ok, reserved := e.cgiString(key)
+	if !ok {
+		return nil, false, reserved
+	}
+	return s, true, reserved
+}
+
+// cgiString returns a reserved key whose value is a string.
+func (e *Environ) cgiString(key string) (s string, ok, reserved bool) {
+	switch key {
+	case "REQUEST_METHOD":
+		return e.RequestMethod(), true, true
+	case "SCRIPT_NAME":
+		return e.ScriptName(), true, true
+	case "PATH_INFO":
+		return e.PathInfo(), true, true
+	case "QUERY_STRING":
+		return e.QueryString(), true, true
+	case "CONTENT_TYPE":
+		return e.ContentType(), true, true
+	case "CONTENT_LENGTH":
+		return e.ContentLength(), true, true
+	case "SERVER_NAME":
+		return e.ServerName(), true, true
+	case "SERVER_PORT":
+		return e.ServerPort(), true, true
+	case "SERVER_PROTOCOL":
+		return e.ServerProtocol(), true, true
+	case "REMOTE_ADDR":
+		return e.RemoteAddr(), true, true
+	case "REMOTE_PORT":
+		return e.RemotePort(), true, true
+	case "REQUEST_URI":
+		return e.RequestURI(), true, true
+	case "HTTPS":
+		if e.URLScheme() == "https" {
+			return "on", true, true
+		}
+		return "off", true, true
+	case "wsgi.url_scheme":
+		return e.URLScheme(), true, true
+	}
+	if strings.HasPrefix(key, "HTTP_") {
+		s, ok := e.httpHeader(key[len("HTTP_"):])
+		return s, ok, true
+	}
+	return "", false, strings.HasPrefix(key, "wsgi.")
+}
+
+// RequestMethod returns REQUEST_METHOD.
+func (e *Environ) RequestMethod() string { return e.req.Method }
+
+// ScriptName returns SCRIPT_NAME: the part of the path at which the
+// application is mounted, "" at the root, never "/".
+func (e *Environ) ScriptName() string { return e.scriptName }
+
+// PathInfo returns PATH_INFO: the rest of the (decoded) path, after
+// SCRIPT_NAME.
+func (e *Environ) PathInfo() string {
+	if e.pathSet {
+		return e.pathInfo
+	}
+	return e.req.URL.Path
+}
+
+// QueryString returns QUERY_STRING, the raw query without "?".
+func (e *Environ) QueryString() string { return e.req.URL.RawQuery }
+
+// ContentType returns CONTENT_TYPE.
+func (e *Environ) ContentType() string { return e.req.Header.Get("Content-Type") }
+
+// ContentLength returns CONTENT_LENGTH: the request's Content-Length, or ""
+// when the length is unknown or there is no body.
+func (e *Environ) ContentLength() string {
+	if vs := e.req.Header["Content-Length"]; len(vs) > 0 {
+		return vs[0]
+	}
+	if e.req.ContentLength > 0 {
+		return strconv.FormatInt(e.req.ContentLength, 10)
+	}
+	return ""
+}
+
+// ServerName returns SERVER_NAME: the host of the Host header (brackets kept
+// for an IPv6 address), or of the local address when there is no Host.
+func (e *Environ) ServerName() string {
+	if e.serverName != "" {
+		return e.serverName
+	}
+	host, _ := splitHostPort(e.host())
+	return host
+}
+
+// ServerPort returns SERVER_PORT: the port of the Host header, or the
+// scheme's default port.
+func (e *Environ) ServerPort() string {
+	if e.serverPort != "" {
+		return e.serverPort
+	}
+	if _, port := splitHostPort(e.host()); port != "" {
+		return port
+	}
+	if e.URLScheme() == "https" {
+		return "443"
+	}
+	return "80"
+}
+
+func (e *Environ) host() string {
+	if e.req.Host != "" {
+		return e.req.Host
+	}
+	if a, ok := e.req.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
+		return a.String()
+	}
+	return ""
+}
+
+// ServerProtocol returns SERVER_PROTOCOL, such as "HTTP/1.1".
+func (e *Environ) ServerProtocol() string { return e.req.Proto }
+
+// RemoteAddr returns REMOTE_ADDR: the client's IP address, without brackets
+// or port.
+func (e *Environ) RemoteAddr() string {
+	if e.remoteAddr != "" {
+		return e.remoteAddr
+	}
+	host, _ := splitHostPort(e.req.RemoteAddr)
+	return strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+}
+
+// RemotePort returns REMOTE_PORT, or "" when unknown.
+func (e *Environ) RemotePort() string {
+	if e.remoteAddr != "" {
+		return e.remotePort
+	}
+	_, port := splitHostPort(e.req.RemoteAddr)
+	return port
+}
+
+// RequestURI returns REQUEST_URI: the request target as the client sent it,
+// unchanged by mounting.
+func (e *Environ) RequestURI() string {
+	if e.req.RequestURI != "" {
+		return e.req.RequestURI
+	}
+	return e.req.URL.RequestURI()
+}
+
+// URLScheme returns wsgi.url_scheme: "https" for a TLS connection (or when a
+// trusted proxy said so), "http" otherwise.
+func (e *Environ) URLScheme() string {
+	if e.scheme != "" {
+		return e.scheme
+	}
+	if e.req.TLS != nil {
+		return "https"
+	}
+	return "http"
+}
+
+// Input returns wsgi.input, the request body (never nil).
+func (e *Environ) Input() io.ReadCloser {
+	if e.req.Body == nil {
+		return http.NoBody
+	}
+	return e.req.Body
+}
+
+// Errors returns wsgi.errors: the per-request error log a logging layer put
+// under [ErrorsKey], or os.Stderr (as wsgiref's server does) when none did.
+func (e *Environ) Errors() io.Writer {
+	if w, ok := e.scope.Value(ErrorsKey{}).(io.Writer); ok {
+		return w
+	}
+	return os.Stderr
+}
+
+// SetRemote, SetURLScheme and SetServer replace what REMOTE_ADDR,
+// REMOTE_PORT, wsgi.url_scheme, HTTPS, SERVER_NAME and SERVER_PORT say. They
+// are for a layer that knows better than the connection: a trusted reverse
+// proxy's headers, or FastCGI parameters.
+func (e *Environ) SetRemote(addr, port string) { e.remoteAddr, e.remotePort = addr, port }
+
+// SetURLScheme: see SetRemote.
+func (e *Environ) SetURLScheme(scheme string) { e.scheme = scheme }
+
+// SetServer: see SetRemote.
+func (e *Environ) SetServer(name, port string) { e.serverName, e.serverPort = name, port }
+
+// SetPath sets SCRIPT_NAME and PATH_INFO, as a mount does. A scriptName of
+// "/" is stored as "", since SCRIPT_NAME is empty at the root.
+func (e *Environ) SetPath(scriptName, pathInfo string) {
+	if scriptName == "/" {
+		scriptName = ""
+	}
+	e.scriptName, e.pathInfo, e.pathSet = scriptName, pathInfo, true
+}
+
+// httpHeader returns the request header whose CGI name is HTTP_+name, with
+// several values joined by ", " (by "; " for Cookie). The Proxy header never
+// shows (httpoxy, CVE-2016-5386), nor any header whose name has "_" (so
+// X-Auth_User cannot pose as X-Auth-User, as Apache and nginx decide), nor
+// Content-Type and Content-Length, which are CONTENT_TYPE and CONTENT_LENGTH.
+func (e *Environ) httpHeader(name string) (string, bool) {
+	for k, vs := range e.req.Header {
+		if !cgiNameIs(k, name) || !exported(k) || len(vs) == 0 {
+			continue
+		}
+		if len(vs) == 1 {
+			return vs[0], true
+		}
+		sep := ", "
+		if k == "Cookie" {
+			sep = "; "
+		}
+		return strings.Join(vs, sep), true
+	}
+	return "", false
+}
+
+func exported(header string) bool {
+	switch header {
+	case "Proxy", "Content-Type", "Content-Length":
+		return false
+	}
+	return !strings.Contains(header, "_")
+}
+
+// cgiNameIs reports whether header, upper-cased with "-" as "_", is name.
+func cgiNameIs(header, name string) bool {
+	if len(header) != len(name) {
+		return false
+	}
+	for i := 0; i < len(header); i++ {
+		c := header[i]
+		switch {
+		case c == '-':
+			c = '_'
+		case 'a' <= c && c <= 'z':
+			c -= 'a' - 'A'
+		}
+		if c != name[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// cgiName is the CGI name of a header: HTTP_ and the name upper-cased, "-"
+// as "_".
+func cgiName(header string) string {
+	b := make([]byte, 0, len("HTTP_")+len(header))
+	b = append(b, "HTTP_"...)
+	for i := 0; i < len(header); i++ {
+		c := header[i]
+		switch {
+		case c == '-':
+			c = '_'
+		case 'a' <= c && c <= 'z':
+			c -= 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return string(b)
+}
+
+func (e *Environ) cgiAll() []keyVal {
+	all := make([]keyVal, 0, len(cgiKeys)+len(e.req.Header)+len(wsgiKeys))
+	for _, k := range cgiKeys {
+		s, _, _ := e.cgiString(k)
+		all = append(all, keyVal{k, s})
+	}
+	for k := range e.req.Header {
+		if !exported(k) {
+			continue
+		}
+		name := cgiName(k)
+		if v, ok := e.httpHeader(name[len("HTTP_"):]); ok {
+			all = append(all, keyVal{name, v})
+		}
+	}
+	slices.SortFunc(all, func(a, b keyVal) int { return strings.Compare(a.key, b.key) })
+	for _, k := range wsgiKeys {
+		v, _, _ := e.cgi(k)
+		all = append(all, keyVal{k, v})
+	}
+	return all
+}
+
+// splitHostPort splits "host:port", "[v6]:port", "host" and "[v6]" without
+// allocating; a malformed value is all host. Brackets are kept.
+func splitHostPort(s string) (host, port string) {
+	if strings.HasPrefix(s, "[") {
+		end := strings.IndexByte(s, ']')
+		if end < 0 {
+			return s, ""
+		}
+		if rest := s[end+1:]; strings.HasPrefix(rest, ":") && validPort(rest[1:]) {
+			return s[:end+1], rest[1:]
+		}
+		return s[:end+1], ""
+	}
+	i := strings.LastIndexByte(s, ':')
+	if i < 0 || strings.IndexByte(s[:i], ':') >= 0 || !validPort(s[i+1:]) {
+		return s, "" // no port, a bare IPv6 address, or garbage
+	}
+	return s[:i], s[i+1:]
+}
+
+func validPort(p string) bool {
+	if p == "" || len(p) > 5 {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if p[i] < '0' || p[i] > '9' {
+			return false
+		}
+	}
+	return true
+}

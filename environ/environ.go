@@ -1,0 +1,216 @@
+package environ
+
+import (
+	"context"
+	"errors"
+	"iter"
+	"net/http"
+	"time"
+
+	"github.com/wsgo/wsgo/mw"
+)
+
+// ErrReservedKey is returned by Set for a CGI key (REQUEST_METHOD, HTTP_*,
+// ...) or a wsgi.* key: those come from the request and cannot be replaced.
+var ErrReservedKey = errors.New("environ: reserved key")
+
+// ErrEmptyKey is returned by Set for the empty key.
+var ErrEmptyKey = errors.New("environ: empty key")
+
+// ErrorsKey is the context key under which a logging layer puts the io.Writer
+// that wsgi.errors returns (the logging package does it, with Scope.Put).
+type ErrorsKey struct{}
+
+type envKey struct{}
+
+// Environ is the environment of one request. The CGI and wsgi.* keys are
+// derived from the request when they are read; custom keys are set by
+// middlewares. An Environ is also a context.Context: when [Middleware]
+// attaches it to a request that has no [mw.Scope] yet, it is the request's
+// context, so attaching costs the Environ and one request copy, nothing more.
+//
+// An Environ belongs to one request. Set, ShiftPathInfo and the mounting
+// layers change it, and must not run concurrently with each other or with
+// readers; reads alone may be concurrent.
+type Environ struct {
+	scope mw.Scope
+	req   *http.Request
+
+	pathSet    bool // scriptName and pathInfo were set by a mount or a shift
+	scriptName string
+	pathInfo   string
+
+	// set by a trusted proxy layer; empty means "from the request"
+	remoteAddr, remotePort, scheme, serverName, serverPort string
+
+	custom []keyVal
+}
+
+type keyVal struct {
+	key string
+	val any
+}
+
+// Deadline implements context.Context.
+func (e *Environ) Deadline() (time.Time, bool) { return e.scope.Deadline() }
+
+// Done implements context.Context.
+func (e *Environ) Done() <-chan struct{} { return e.scope.Done() }
+
+// Err implements context.Context.
+func (e *Environ) Err() error { return e.scope.Err() }
+
+// Value implements context.Context: the Environ itself, its Scope's values,
+// then the parent context's.
+func (e *Environ) Value(key any) any {
+	if key == (envKey{}) {
+		return e
+	}
+	return e.scope.Value(key)
+}
+
+// String describes the Environ, as context types do.
+func (e *Environ) String() string { return "environ.Environ" }
+
+func newEnviron(r *http.Request) *Environ {
+	e := &Environ{req: r}
+	e.scope.Init(r.Context())
+	return e
+}
+
+// Lookup returns the Environ attached to ctx, or nil when there is none.
+func Lookup(ctx context.Context) *Environ {
+	if e, ok := ctx.(*Environ); ok {
+		return e
+	}
+	e, _ := ctx.Value(envKey{}).(*Environ)
+	return e
+}
+
+// From returns the Environ of r. It is never nil: when no layer attached one,
+// From builds one on the spot from r (not attached: another call builds
+// another).
+func From(r *http.Request) *Environ {
+	if e := Lookup(r.Context()); e != nil {
+		return e
+	}
+	return newEnviron(r)
+}
+
+// Attach returns r with an Environ attached, and the Environ. When r already
+// has one, Attach returns both as they are. When r has a [mw.Scope] (an outer
+// wsgo layer attached it), the Environ is put in it and r is returned as it
+// is; otherwise the Environ becomes the context of a copy of r. r is never
+// modified.
+func Attach(r *http.Request) (*http.Request, *Environ) {
+	ctx := r.Context()
+	if e := Lookup(ctx); e != nil {
+		return r, e
+	}
+	e := newEnviron(r)
+	if s := mw.ScopeOf(ctx); s != nil {
+		s.Put(envKey{}, e)
+		return r, e
+	}
+	return r.WithContext(e), e
+}
+
+// Middleware returns a middleware that attaches an Environ to every request
+// (see [Attach]); inner layers get it with [From]. Two of them in one chain
+// share one Environ.
+func Middleware() mw.Middleware {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			r, _ = Attach(r)
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// Request returns the request the Environ was made from.
+func (e *Environ) Request() *http.Request { return e.req }
+
+// Get returns the value of key: a CGI or wsgi.* key derived from the request,
+// or a custom key. The CGI keys have string values; wsgi.input is an
+// io.ReadCloser and wsgi.errors an io.Writer.
+func (e *Environ) Get(key string) (any, bool) {
+	if v, ok, reserved := e.cgi(key); reserved {
+		return v, ok
+	}
+	for i := range e.custom {
+		if e.custom[i].key == key {
+			return e.custom[i].val, true
+		}
+	}
+	return nil, false
+}
+
+// GetString returns the value of key when it is a string, and "" otherwise.
+// For CGI keys it costs no allocation beyond building the value.
+func (e *Environ) GetString(key string) string {
+	if s, _, reserved := e.cgiString(key); reserved {
+		return s
+	}
+	v, _ := e.Get(key)
+	s, _ := v.(string)
+	return s
+}
+
+// GetAs returns the value of key as a T, and whether it is there and is a T.
+//
+//	args, ok := environ.GetAs[[]string](env, "myapp.url_args")
+func GetAs[T any](e *Environ, key string) (T, bool) {
+	v, ok := e.Get(key)
+	if !ok {
+		var zero T
+		return zero, false
+	}
+	t, ok := v.(T)
+	return t, ok
+}
+
+// Set sets a custom key. It refuses the empty key (ErrEmptyKey) and any CGI
+// or wsgi.* key (ErrReservedKey: those come from the request). Setting a key
+// again replaces its value and keeps its place in All.
+func (e *Environ) Set(key string, val any) error {
+	if key == "" {
+		return ErrEmptyKey
+	}
+	if isReserved(key) {
+		return &keyError{key}
+	}
+	for i := range e.custom {
+		if e.custom[i].key == key {
+			e.custom[i].val = val
+			return nil
+		}
+	}
+	e.custom = append(e.custom, keyVal{key, val})
+	return nil
+}
+
+type keyError struct{ key string }
+
+func (k *keyError) Error() string {
+	return "environ: reserved key: " + k.key + " is derived from the request and cannot be set"
+}
+
+func (k *keyError) Unwrap() error { return ErrReservedKey }
+
+// All yields every key with its value: the CGI keys (HTTP_* included) in
+// sorted order, then the wsgi.* keys in sorted order, then the custom keys in
+// the order they were first set. It is what a traceback page lists.
+func (e *Environ) All() iter.Seq2[string, any] {
+	return func(yield func(string, any) bool) {
+		for _, kv := range e.cgiAll() {
+			if !yield(kv.key, kv.val) {
+				return
+			}
+		}
+		for _, kv := range e.custom {
+			if !yield(kv.key, kv.val) {
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,148 @@
+package environ
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// Mount serves applications mounted under path prefixes, with the semantics
+// of Apache's WSGIScriptAlias:
+//
+//   - the longest matching prefix wins;
+//   - a prefix matches whole segments: /rest matches /rest and /rest/x, never
+//     /restore;
+//   - the application sees SCRIPT_NAME = the SCRIPT_NAME it came with plus
+//     the prefix (so nested mounts accumulate), and PATH_INFO = what follows;
+//   - r.URL.Path (and r.URL.RawPath, escaped slashes kept) is rewritten to
+//     PATH_INFO, as http.StripPrefix does, so a stdlib http.ServeMux or any
+//     router mounted inside works unchanged; r.RequestURI and REQUEST_URI
+//     keep what the client sent;
+//   - a request for exactly the prefix (/rest, no trailing slash) reaches the
+//     application with PATH_INFO "" (as mod_wsgi hands it over) and
+//     r.URL.Path "/", so a router inside serves its index instead of
+//     redirecting out of the mount;
+//   - anything else goes to the fallback (404 Not Found by default).
+//
+// The request is copied, never modified; the request's Environ (attached when
+// there is none) is updated, so an outer access log sees the mount.
+type Mount struct {
+	entries  []mountEntry // longest prefix first
+	fallback http.Handler
+}
+
+type mountEntry struct {
+	prefix string
+	h      http.Handler
+}
+
+// NewMount returns a Mount of apps, keyed by prefix. A prefix starts with
+// "/", has no empty, "." or ".." segment and no trailing slash ("/" alone
+// mounts at the root). A nil fallback means 404 Not Found. A bad prefix or a
+// nil application is an error that names it.
+func NewMount(apps map[string]http.Handler, fallback http.Handler) (*Mount, error) {
+	m := &Mount{fallback: fallback}
+	if m.fallback == nil {
+		m.fallback = http.NotFoundHandler()
+	}
+	for prefix, h := range apps {
+		if err := checkPrefix(prefix); err != nil {
+			return nil, err
+		}
+		if h == nil {
+			return nil, fmt.Errorf("environ: mount %q: nil handler", prefix)
+		}
+		m.entries = append(m.entries, mountEntry{prefix, h})
+	}
+	slices.SortFunc(m.entries, func(a, b mountEntry) int {
+		if d := len(b.prefix) - len(a.prefix); d != 0 {
+			return d
+		}
+		return strings.Compare(a.prefix, b.prefix)
+	})
+	return m, nil
+}
+
+// MustMount is NewMount that panics on an error, for use at start-up.
+func MustMount(apps map[string]http.Handler, fallback http.Handler) *Mount {
+	m, err := NewMount(apps, fallback)
+	if err != nil {
+		panic(err)
+	}
+	return m
+}
+
+func checkPrefix(p string) error {
+	switch {
+	case p == "/":
+		return nil
+	case !strings.HasPrefix(p, "/"):
+		return fmt.Errorf("environ: mount %q: prefix must start with /", p)
+	case strings.HasSuffix(p, "/"):
+		return fmt.Errorf("environ: mount %q: prefix must not end with /", p)
+	case strings.ContainsAny(p, "\x00?#"):
+		return fmt.Errorf("environ: mount %q: prefix has a NUL, ? or #", p)
+	}
+	for _, seg := range strings.Split(p[1:], "/") {
+		if seg == "" || seg == "." || seg == ".." {
+			return fmt.Errorf("environ: mount %q: prefix has an empty, . or .. segment", p)
+		}
+	}
+	return nil
+}
+
+// ServeHTTP dispatches r to the application with the longest matching prefix.
+func (m *Mount) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p := r.URL.Path
+	for _, en := range m.entries {
+		if en.prefix == "/" {
+			r, _ = Attach(r)
+			en.h.ServeHTTP(w, r)
+			return
+		}
+		if !strings.HasPrefix(p, en.prefix) || (len(p) > len(en.prefix) && p[len(en.prefix)] != '/') {
+			continue
+		}
+		r, e := Attach(r)
+		rest := p[len(en.prefix):]
+		e.SetPath(e.ScriptName()+en.prefix, rest)
+		r2 := new(http.Request)
+		*r2 = *r
+		r2.URL = new(url.URL)
+		*r2.URL = *r.URL
+		r2.URL.Path = rest
+		r2.URL.RawPath = rawRest(r.URL.RawPath, len(en.prefix), rest)
+		if rest == "" {
+			r2.URL.Path = "/"
+		}
+		en.h.ServeHTTP(w, r2)
+		return
+	}
+	m.fallback.ServeHTTP(w, r)
+}
+
+// rawRest returns what follows the first n decoded bytes of the escaped path
+// raw, when that is a valid encoding of rest; "" otherwise (net/url then
+// escapes Path afresh).
+func rawRest(raw string, n int, rest string) string {
+	if raw == "" || rest == "" {
+		return ""
+	}
+	i := 0
+	for ; n > 0 && i < len(raw); n-- {
+		if raw[i] == '%' {
+			i += 3
+		} else {
+			i++
+		}
+	}
+	if i > len(raw) {
+		return ""
+	}
+	if got, err := url.PathUnescape(raw[i:]); err != nil || got != rest {
+		return ""
+	}
+	return raw[i:]
+}

@@ -1,0 +1,70 @@
+package environ
+
+import (
+	"net/url"
+	"path"
+	"strings"
+)
+
+// ShiftPathInfo moves one segment from PATH_INFO to SCRIPT_NAME and returns
+// it, as wsgiref.util.shift_path_info does: empty and "." segments in the
+// middle of PATH_INFO are dropped, ".." is resolved in SCRIPT_NAME, and a
+// trailing slash shifts as the empty segment. When PATH_INFO is empty it
+// changes nothing and returns "", false.
+//
+// It changes the Environ only, not the request's URL; a [Mount] does both.
+func (e *Environ) ShiftPathInfo() (string, bool) {
+	pathInfo := e.PathInfo()
+	if pathInfo == "" {
+		return "", false
+	}
+	parts := strings.Split(pathInfo, "/")
+	if len(parts) > 2 {
+		kept := []string{parts[0]}
+		for _, p := range parts[1 : len(parts)-1] {
+			if p != "" && p != "." {
+				kept = append(kept, p)
+			}
+		}
+		parts = append(kept, parts[len(parts)-1])
+	}
+	if len(parts) < 2 { // PATH_INFO without a leading slash: all of it is the segment
+		e.SetPath(e.ScriptName()+"/"+pathInfo, "")
+		return pathInfo, true
+	}
+	name := parts[1]
+	rest := strings.Join(append(parts[:1:1], parts[2:]...), "/")
+	script := path.Clean(e.ScriptName() + "/" + name)
+	script = strings.TrimSuffix(script, "/")
+	if name == "" && script != "" {
+		script += "/"
+	}
+	e.SetPath(script, rest)
+	if name == "." {
+		return "", true
+	}
+	return name, true
+}
+
+// AppPath returns the path of p inside the application, for a link: the
+// (escaped) SCRIPT_NAME followed by p, so that an application mounted at any
+// prefix links to itself. p is a path relative to the application, with or
+// without its leading slash:
+//
+//	env.AppPath("hello/Ann")   // "/myapp2/hello/Ann" when mounted at /myapp2
+func (e *Environ) AppPath(p string) string {
+	full := e.ScriptName() + "/" + strings.TrimPrefix(p, "/")
+	return (&url.URL{Path: full}).EscapedPath()
+}
+
+// AppURL returns the absolute URL of p inside the application, with the
+// scheme, host and port the request came to (wsgiref's application_uri with
+// p added). The default port of the scheme is left out.
+func (e *Environ) AppURL(p string) string {
+	scheme, port := e.URLScheme(), e.ServerPort()
+	host := e.ServerName()
+	if !(scheme == "http" && port == "80") && !(scheme == "https" && port == "443") {
+		host += ":" + port
+	}
+	return scheme + "://" + host + e.AppPath(p)
+}
