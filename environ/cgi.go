@@ -246,6 +246,9 @@ func (e *Environ) SetPath(scriptName, pathInfo string) {
 // X-Auth_User cannot pose as X-Auth-User, as Apache and nginx decide), nor
 // Content-Type and Content-Length, which are CONTENT_TYPE and CONTENT_LENGTH.
 func (e *Environ) httpHeader(name string) (string, bool) {
+	if name == "HOST" { // net/http moves Host out of the header map
+		return e.req.Host, e.req.Host != ""
+	}
 	for k, vs := range e.req.Header {
 		if !cgiNameIs(k, name) || !exported(k) || len(vs) == 0 {
 			continue
@@ -264,7 +267,7 @@ func (e *Environ) httpHeader(name string) (string, bool) {
 
 func exported(header string) bool {
 	switch header {
-	case "Proxy", "Content-Type", "Content-Length":
+	case "Proxy", "Content-Type", "Content-Length", "Host":
 		return false
 	}
 	return !strings.Contains(header, "_")
@@ -322,6 +325,9 @@ func (e *Environ) cgiAll() []keyVal {
 		if v, ok := e.httpHeader(name[len("HTTP_"):]); ok {
 			all = append(all, keyVal{name, v})
 		}
+	}
+	if e.req.Host != "" {
+		all = append(all, keyVal{"HTTP_HOST", e.req.Host})
 	}
 	slices.SortFunc(all, func(a, b keyVal) int { return strings.Compare(a.key, b.key) })
 	for _, k := range wsgiKeys {

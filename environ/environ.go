@@ -33,8 +33,10 @@ type envKey struct{}
 // layers change it, and must not run concurrently with each other or with
 // readers; reads alone may be concurrent.
 type Environ struct {
-	scope mw.Scope
-	req   *http.Request
+	scope  mw.Scope
+	own    bool            // the Environ is the request's context, and scope is its Scope
+	parent context.Context // the context it was attached under
+	req    *http.Request
 
 	pathSet    bool // scriptName and pathInfo were set by a mount or a shift
 	scriptName string
@@ -66,6 +68,9 @@ func (e *Environ) Value(key any) any {
 	if key == (envKey{}) {
 		return e
 	}
+	if !e.own {
+		return e.parent.Value(key)
+	}
 	return e.scope.Value(key)
 }
 
@@ -73,8 +78,8 @@ func (e *Environ) Value(key any) any {
 func (e *Environ) String() string { return "environ.Environ" }
 
 func newEnviron(r *http.Request) *Environ {
-	e := &Environ{req: r}
-	e.scope.Init(r.Context())
+	e := &Environ{req: r, parent: r.Context()}
+	e.scope.Init(e.parent)
 	return e
 }
 
@@ -112,6 +117,7 @@ func Attach(r *http.Request) (*http.Request, *Environ) {
 		s.Put(envKey{}, e)
 		return r, e
 	}
+	e.own = true
 	return r.WithContext(e), e
 }
 

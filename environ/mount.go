@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"path"
 	"slices"
 	"strings"
 )
@@ -24,6 +25,10 @@ import (
 //     application with PATH_INFO "" (as mod_wsgi hands it over) and
 //     r.URL.Path "/", so a router inside serves its index instead of
 //     redirecting out of the mount;
+//   - a path that is not clean (an empty, "." or ".." segment, as in
+//     /rest//x or /rest/../admin) is answered 308 Permanent Redirect to its
+//     clean form, SCRIPT_NAME and query kept, as http.ServeMux does, so that a
+//     prefix can never be matched by a path that leaves it;
 //   - anything else goes to the fallback (404 Not Found by default).
 //
 // The request is copied, never modified; the request's Environ (attached when
@@ -96,6 +101,10 @@ func checkPrefix(p string) error {
 // ServeHTTP dispatches r to the application with the longest matching prefix.
 func (m *Mount) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p := r.URL.Path
+	if c := cleanPath(p); c != p {
+		redirectClean(w, r, c)
+		return
+	}
 	for _, en := range m.entries {
 		if en.prefix == "/" {
 			r, _ = Attach(r)
@@ -145,4 +154,30 @@ func rawRest(raw string, n int, rest string) string {
 		return ""
 	}
 	return raw[i:]
+}
+
+// cleanPath returns p with empty, "." and ".." segments resolved, keeping a
+// trailing slash; "" and "*" (OPTIONS *) are left alone.
+func cleanPath(p string) string {
+	if p == "" || p == "*" {
+		return p
+	}
+	if !strings.Contains(p, "//") && !strings.Contains(p, "/.") && strings.HasPrefix(p, "/") {
+		return p // the common case, without allocating
+	}
+	c := path.Clean("/" + p)
+	if strings.HasSuffix(p, "/") && c != "/" {
+		c += "/"
+	}
+	return c
+}
+
+func redirectClean(w http.ResponseWriter, r *http.Request, clean string) {
+	var script string
+	if e := Lookup(r.Context()); e != nil {
+		script = e.ScriptName()
+	}
+	u := url.URL{Path: script + clean, RawQuery: r.URL.RawQuery}
+	w.Header().Set("Location", u.String())
+	w.WriteHeader(http.StatusPermanentRedirect)
 }
