@@ -1,6 +1,7 @@
 package environ
 
 import (
+	"context"
 	"io"
 	"net"
 	"net/http"
@@ -213,7 +214,10 @@ func (e *Environ) Input() io.ReadCloser {
 // Errors returns wsgi.errors: the per-request error log a logging layer put
 // under [ErrorsKey], or os.Stderr (as wsgiref's server does) when none did.
 func (e *Environ) Errors() io.Writer {
-	if w, ok := e.scope.Value(ErrorsKey{}).(io.Writer); ok {
+	switch w := e.Value(ErrorsKey{}).(type) {
+	case func(context.Context) io.Writer:
+		return w(e)
+	case io.Writer:
 		return w
 	}
 	return os.Stderr

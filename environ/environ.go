@@ -17,8 +17,11 @@ var ErrReservedKey = errors.New("environ: reserved key")
 // ErrEmptyKey is returned by Set for the empty key.
 var ErrEmptyKey = errors.New("environ: empty key")
 
-// ErrorsKey is the context key under which a logging layer puts the io.Writer
-// that wsgi.errors returns (the logging package does it, with Scope.Put).
+// ErrorsKey is the context key under which a logging layer puts what
+// wsgi.errors returns: an io.Writer, or a func(context.Context) io.Writer
+// that makes one for the request on demand (the logging package puts the
+// latter, with Scope.Put, so that a request that never writes to wsgi.errors
+// pays nothing for it).
 type ErrorsKey struct{}
 
 type envKey struct{}

@@ -22,7 +22,7 @@ type Scope struct {
 	id   string    // the request ID, once a layer has set one
 	resp *Response // the innermost shared writer, if any
 
-	vals  [2]keyVal // small inline store for Put
+	vals  [4]keyVal // inline store for Put: the access log and environ use four
 	extra []keyVal
 }
 

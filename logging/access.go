@@ -1,0 +1,184 @@
+package logging
+
+import (
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/wsgo/wsgo/environ"
+	"github.com/wsgo/wsgo/mw"
+)
+
+// Option configures [Access].
+type Option interface{ apply(*access) }
+
+type optionFunc func(*access)
+
+func (f optionFunc) apply(a *access) { f(a) }
+
+// Levels sets the level of an entry from the response status. The default
+// is Error for 5xx, Warn for 4xx and Info for the rest.
+func Levels(level func(status int) zapcore.Level) Option {
+	return optionFunc(func(a *access) { a.level = level })
+}
+
+// Skip leaves out the requests for which skip returns true (health checks,
+// say). They cost one function call.
+func Skip(skip func(*http.Request) bool) Option {
+	return optionFunc(func(a *access) { a.skip = skip })
+}
+
+// Fields adds fields of your own to every entry, computed after the handler
+// returned, from the request (whose Environ, if any, is environ.Lookup(
+// r.Context())) and the response. The fields are appended to the standard
+// ones.
+func Fields(extra func(r *http.Request, resp *mw.Response) []zap.Field) Option {
+	return optionFunc(func(a *access) { a.extra = extra })
+}
+
+// DefaultLevel is the default level by outcome: Error for 5xx, Warn for
+// 4xx, Info for the rest.
+func DefaultLevel(status int) zapcore.Level {
+	switch {
+	case status >= 500:
+		return zapcore.ErrorLevel
+	case status >= 400:
+		return zapcore.WarnLevel
+	}
+	return zapcore.InfoLevel
+}
+
+type access struct {
+	logger *zap.Logger
+	level  func(int) zapcore.Level
+	skip   func(*http.Request) bool
+	extra  func(*http.Request, *mw.Response) []zap.Field
+	el     *errorLog
+}
+
+// fieldsPool holds the slices of fields an entry is made of, so that a
+// request does not allocate one: ce.Write(fs...) passes the slice as it is.
+var fieldsPool = sync.Pool{New: func() any { s := make([]zap.Field, 0, 16); return &s }}
+
+// Access returns the access-log middleware: one entry per request on
+// logger, written when the response is done, with the fields named by the
+// Field constants, at a level chosen by the status (see [Levels]). The
+// message is always [FieldMessage].
+//
+// A handler that panics is logged too, as 500 with error.type=panic (or with
+// the status already sent and error.type=aborted when the response had
+// started, or when it panicked with http.ErrAbortHandler), and the panic goes
+// on up, to a recover layer or to net/http.
+//
+// Status and bytes come from the shared writer ([mw.Capture]). The layer
+// also makes the request's error log: [From] and wsgi.errors.
+//
+// Access panics when logger is nil.
+func Access(logger *zap.Logger, opts ...Option) mw.Middleware {
+	if logger == nil {
+		panic("logging: Access: nil logger")
+	}
+	a := &access{logger: logger, level: DefaultLevel, el: &errorLog{base: logger}}
+	for _, o := range opts {
+		o.apply(a)
+	}
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if a.skip != nil && a.skip(r) {
+				next.ServeHTTP(w, r)
+				return
+			}
+			start := time.Now()
+			resp, r := mw.Capture(w, r)
+			attachErrorLog(mw.ScopeOf(r.Context()), a.el, r)
+			defer func() {
+				if v := recover(); v != nil {
+					a.write(r, resp, start, v)
+					resp.Release()
+					panic(v)
+				}
+			}()
+			next.ServeHTTP(resp.Writer(), r)
+			a.write(r, resp, start, nil)
+			resp.Release()
+		})
+	}
+}
+
+func (a *access) write(r *http.Request, resp *mw.Response, start time.Time, panicked any) {
+	status, errType := resp.Status(), ""
+	switch {
+	case panicked == nil:
+		if status == 0 && !resp.Hijacked() {
+			status = http.StatusOK // net/http answers 200 for a handler that wrote nothing
+		}
+	case resp.Committed() || resp.Hijacked() || panicked == http.ErrAbortHandler:
+		errType = "aborted"
+	default:
+		status, errType = http.StatusInternalServerError, "panic"
+	}
+	ce := a.logger.Check(a.level(status), FieldMessage)
+	if ce == nil {
+		return
+	}
+	fp := fieldsPool.Get().(*[]zap.Field)
+	fs := append((*fp)[:0],
+		zap.String(FieldMethod, r.Method),
+		zap.String(FieldPath, r.URL.Path),
+		zap.String(FieldQuery, r.URL.RawQuery),
+		zap.String(FieldProtocol, protocolVersion(r)),
+		zap.Int(FieldStatus, status),
+		zap.Int64(FieldResponseSize, resp.Written()),
+		zap.Int64(FieldRequestSize, r.ContentLength),
+		zap.Duration(FieldDuration, time.Since(start)),
+		zap.String(FieldClient, clientAddress(r)),
+		zap.String(FieldUserAgent, r.UserAgent()),
+		zap.String(FieldReferer, r.Referer()),
+		zap.String(FieldHost, r.Host),
+		zap.String(FieldRequestID, mw.RequestIDFrom(r.Context())),
+	)
+	if e := environ.Lookup(r.Context()); e != nil && e.ScriptName() != "" {
+		fs = append(fs, zap.String(FieldScriptName, e.ScriptName()))
+	}
+	if errType != "" {
+		fs = append(fs, zap.String(FieldError, errType))
+	}
+	if a.extra != nil {
+		fs = append(fs, a.extra(r, resp)...)
+	}
+	ce.Write(fs...)
+	clear(fs) // drop references to request data before pooling
+	*fp = fs[:0]
+	fieldsPool.Put(fp)
+}
+
+func protocolVersion(r *http.Request) string {
+	switch {
+	case r.ProtoMajor == 1 && r.ProtoMinor == 1:
+		return "1.1"
+	case r.ProtoMajor == 2:
+		return "2"
+	case r.ProtoMajor == 1 && r.ProtoMinor == 0:
+		return "1.0"
+	case r.ProtoMajor == 3:
+		return "3"
+	}
+	return strings.TrimPrefix(r.Proto, "HTTP/")
+}
+
+// clientAddress is REMOTE_ADDR: the Environ's when one is attached (a
+// trusted proxy layer may have set it), else the host of r.RemoteAddr.
+func clientAddress(r *http.Request) string {
+	if e := environ.Lookup(r.Context()); e != nil {
+		return e.RemoteAddr()
+	}
+	addr := r.RemoteAddr
+	if i := strings.LastIndexByte(addr, ':'); i >= 0 && !strings.HasSuffix(addr, "]") {
+		addr = addr[:i]
+	}
+	return strings.TrimSuffix(strings.TrimPrefix(addr, "["), "]")
+}

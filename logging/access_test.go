@@ -1,0 +1,315 @@
+package logging
+
+import (
+	"bufio"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+	"go.uber.org/zap/zaptest/observer"
+
+	"github.com/wsgo/wsgo/environ"
+	"github.com/wsgo/wsgo/mw"
+)
+
+func observed() (*zap.Logger, *observer.ObservedLogs) {
+	core, logs := observer.New(zapcore.DebugLevel)
+	return zap.New(core), logs
+}
+
+func serveRec(h http.Handler, r *http.Request) *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, r)
+	return rec
+}
+
+func TestAccessFields(t *testing.T) {
+	log, logs := observed()
+	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusCreated)
+		io.WriteString(w, "created!")
+	})
+	h := mw.RequestID()(Access(log)(app))
+	r := httptest.NewRequest("POST", "http://example.org:8080/items?x=1", strings.NewReader("abc"))
+	r.RemoteAddr = "[2001:db8::1]:4444"
+	r.Header.Set("User-Agent", "curl/8.0")
+	r.Header.Set("Referer", "http://example.org/")
+	rec := serveRec(h, r)
+	if logs.Len() != 1 {
+		t.Fatalf("%d entries", logs.Len())
+	}
+	e := logs.All()[0]
+	if e.Message != "request" || e.Level != zapcore.InfoLevel {
+		t.Fatalf("message %q level %v", e.Message, e.Level)
+	}
+	got := e.ContextMap()
+	want := map[string]any{
+		FieldMethod:       "POST",
+		FieldPath:         "/items",
+		FieldQuery:        "x=1",
+		FieldProtocol:     "1.1",
+		FieldStatus:       int64(201),
+		FieldResponseSize: int64(8),
+		FieldRequestSize:  int64(3),
+		FieldClient:       "2001:db8::1",
+		FieldUserAgent:    "curl/8.0",
+		FieldReferer:      "http://example.org/",
+		FieldHost:         "example.org:8080",
+		FieldRequestID:    rec.Header().Get("X-Request-Id"),
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %#v, want %#v", k, got[k], v)
+		}
+	}
+	if d, ok := got[FieldDuration].(time.Duration); !ok || d <= 0 {
+		t.Errorf("duration %#v", got[FieldDuration])
+	}
+	if _, ok := got[FieldScriptName]; ok {
+		t.Error("url.script_name on a request that was not mounted")
+	}
+	if _, ok := got[FieldError]; ok {
+		t.Error("error.type without an error")
+	}
+}
+
+func TestAccessLevelsSkipAndExtra(t *testing.T) {
+	log, logs := observed()
+	status := func(code int) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(code) })
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/ok", status(200))
+	mux.Handle("/missing", status(404))
+	mux.Handle("/broken", status(503))
+	mux.Handle("/healthz", status(200))
+	mux.Handle("/nothing", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	h := Access(log,
+		Skip(func(r *http.Request) bool { return r.URL.Path == "/healthz" }),
+		Fields(func(r *http.Request, resp *mw.Response) []zap.Field {
+			return []zap.Field{zap.Bool("committed", resp.Committed())}
+		}),
+	)(mux)
+	for _, p := range []string{"/ok", "/missing", "/broken", "/healthz", "/nothing"} {
+		serveRec(h, httptest.NewRequest("GET", p, nil))
+	}
+	wantLevels := []zapcore.Level{zapcore.InfoLevel, zapcore.WarnLevel, zapcore.ErrorLevel, zapcore.InfoLevel}
+	wantStatus := []int64{200, 404, 503, 200}
+	if logs.Len() != 4 {
+		t.Fatalf("%d entries, want 4 (healthz skipped)", logs.Len())
+	}
+	for i, e := range logs.All() {
+		m := e.ContextMap()
+		if e.Level != wantLevels[i] || m[FieldStatus] != wantStatus[i] {
+			t.Errorf("entry %d: %v %v", i, e.Level, m[FieldStatus])
+		}
+		if m["committed"] != (i < 3) {
+			t.Errorf("entry %d: extra field committed=%v", i, m["committed"])
+		}
+	}
+
+	log, logs = observed()
+	h = Access(log, Levels(func(int) zapcore.Level { return zapcore.DebugLevel }))(mux)
+	serveRec(h, httptest.NewRequest("GET", "/broken", nil))
+	if logs.All()[0].Level != zapcore.DebugLevel {
+		t.Fatal("Levels option ignored")
+	}
+}
+
+func TestAccessLogsTheMount(t *testing.T) {
+	log, logs := observed()
+	app := environ.MustMount(map[string]http.Handler{"/rest": http.NotFoundHandler()}, nil)
+	h := mw.RequestID()(Access(log)(environ.Middleware()(app)))
+	serveRec(h, httptest.NewRequest("GET", "/rest/custompath", nil))
+	if got := logs.All()[0].ContextMap()[FieldScriptName]; got != "/rest" {
+		t.Fatalf("url.script_name = %v", got)
+	}
+}
+
+func TestAccessLogsPanicsAndLetsThemGoOn(t *testing.T) {
+	tests := []struct {
+		name    string
+		handler http.HandlerFunc
+		status  int64
+		errType string
+	}{
+		{"before the header", func(w http.ResponseWriter, r *http.Request) { panic("boom") }, 500, "panic"},
+		{"after the header", func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(202)
+			io.WriteString(w, "part")
+			panic(errors.New("boom"))
+		}, 202, "aborted"},
+		{"abort", func(w http.ResponseWriter, r *http.Request) { panic(http.ErrAbortHandler) }, 0, "aborted"},
+		{"panic(nil)", func(w http.ResponseWriter, r *http.Request) { panic(nil) }, 500, "panic"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			log, logs := observed()
+			var got any
+			func() {
+				defer func() { got = recover() }()
+				serveRec(Access(log)(tt.handler), httptest.NewRequest("GET", "/", nil))
+			}()
+			if got == nil {
+				t.Fatal("the panic was swallowed")
+			}
+			if logs.Len() != 1 {
+				t.Fatalf("%d entries", logs.Len())
+			}
+			e := logs.All()[0]
+			m := e.ContextMap()
+			if m[FieldStatus] != tt.status || m[FieldError] != tt.errType {
+				t.Fatalf("status %v error.type %v", m[FieldStatus], m[FieldError])
+			}
+		})
+	}
+}
+
+// modes runs f against h over a real server in HTTP/1.1 and HTTP/2.
+func modes(t *testing.T, h http.Handler, f func(t *testing.T, ts *httptest.Server)) {
+	for _, h2 := range []bool{false, true} {
+		name := map[bool]string{false: "HTTP/1.1", true: "HTTP/2"}[h2]
+		t.Run(name, func(t *testing.T) {
+			ts := httptest.NewUnstartedServer(h)
+			ts.EnableHTTP2 = h2
+			ts.StartTLS()
+			defer ts.Close()
+			f(t, ts)
+		})
+	}
+}
+
+// TestStreamingThroughTheLogger flushes chunks with ResponseController and
+// http.Flusher through the logger: each arrives before the next is written,
+// and the entry has the real byte count.
+func TestStreamingThroughTheLogger(t *testing.T) {
+	log, logs := observed()
+	ack := make(chan struct{})
+	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rc := http.NewResponseController(w)
+		for i := 0; i < 3; i++ {
+			io.WriteString(w, "chunk\n")
+			var err error
+			if i%2 == 0 {
+				err = rc.Flush()
+			} else {
+				w.(http.Flusher).Flush()
+			}
+			if err != nil {
+				t.Error(err)
+			}
+			select {
+			case <-ack:
+			case <-time.After(5 * time.Second):
+				t.Error("chunk not flushed")
+				return
+			}
+		}
+	})
+	modes(t, Access(log)(app), func(t *testing.T, ts *httptest.Server) {
+		before := logs.Len()
+		res, err := ts.Client().Get(ts.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		br := bufio.NewReader(res.Body)
+		for i := 0; i < 3; i++ {
+			if line, err := br.ReadString('\n'); err != nil || line != "chunk\n" {
+				t.Fatalf("chunk %d: %q %v", i, line, err)
+			}
+			ack <- struct{}{}
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		deadline := time.Now().Add(5 * time.Second)
+		for logs.Len() == before && time.Now().Before(deadline) {
+			time.Sleep(5 * time.Millisecond) // the entry is written after the handler returns
+		}
+		m := logs.All()[logs.Len()-1].ContextMap()
+		if m[FieldResponseSize] != int64(18) || m[FieldProtocol] != map[int]string{1: "1.1", 2: "2"}[res.ProtoMajor] {
+			t.Fatalf("entry: %v", m)
+		}
+	})
+}
+
+func TestHijackThroughTheLogger(t *testing.T) {
+	log, logs := observed()
+	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, buf, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		buf.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+		buf.Flush()
+		c.Close()
+	})
+	ts := httptest.NewServer(Access(log)(app))
+	defer ts.Close()
+	c, err := net.Dial("tcp", ts.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	res, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	if string(b) != "ok" {
+		t.Fatalf("body %q", b)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for logs.Len() == 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if logs.Len() != 1 || logs.All()[0].ContextMap()[FieldStatus] != int64(0) {
+		t.Fatalf("hijacked request: %v", logs.All())
+	}
+}
+
+func TestAccessNilLogger(t *testing.T) {
+	defer func() {
+		if r := recover(); r != "logging: Access: nil logger" {
+			t.Fatalf("panic %v", r)
+		}
+	}()
+	Access(nil)
+}
+
+func TestErrorLog(t *testing.T) {
+	log, logs := observed()
+	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		FromRequest(r).Warn("cache miss", zap.String("key", "k1"))
+		r, e := environ.Attach(r)
+		io.WriteString(e.Errors(), "something broke\n")
+		_ = r
+	})
+	h := mw.RequestID()(Access(log)(app))
+	rec := serveRec(h, httptest.NewRequest("GET", "/path", nil))
+	id := rec.Header().Get("X-Request-Id")
+	entries := logs.All()
+	if len(entries) != 3 {
+		t.Fatalf("%d entries", len(entries))
+	}
+	for _, e := range entries[:2] {
+		m := e.ContextMap()
+		if m[FieldRequestID] != id || m[FieldMethod] != "GET" || m[FieldPath] != "/path" {
+			t.Fatalf("error-log entry %q lacks the request: %v", e.Message, m)
+		}
+	}
+	if entries[0].Message != "cache miss" || entries[1].Message != "wsgi.errors" || entries[1].ContextMap()["text"] != "something broke\n" {
+		t.Fatalf("entries: %v", entries)
+	}
+	if From(httptest.NewRequest("GET", "/", nil).Context()) != zap.L() {
+		t.Fatal("without the middleware From must return zap.L()")
+	}
+}

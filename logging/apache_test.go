@@ -1,0 +1,233 @@
+package logging
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/wsgo/wsgo/mw"
+)
+
+var apacheTime = time.Date(2000, 10, 10, 13, 55, 36, 0, time.FixedZone("", -7*3600))
+
+// The examples of Apache's own documentation (mod_log_config, "Common Log
+// Format" and "Combined Log Format"), rebuilt field by field.
+func TestAppendLineMatchesApachesDocumentation(t *testing.T) {
+	rec := Record{
+		RemoteHost: "127.0.0.1", RemoteUser: "frank", Time: apacheTime,
+		RequestLine: "GET /apache_pb.gif HTTP/1.0", Status: 200, Bytes: 2326,
+		Referer: "http://www.example.com/start.html", UserAgent: "Mozilla/4.08 [en] (Win98; I ;Nav)",
+	}
+	if got, want := string(AppendLine(nil, Common, &rec)), `127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326`+"\n"; got != want {
+		t.Errorf("common:\n got %q\nwant %q", got, want)
+	}
+	if got, want := string(AppendLine(nil, Combined, &rec)), `127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326 "http://www.example.com/start.html" "Mozilla/4.08 [en] (Win98; I ;Nav)"`+"\n"; got != want {
+		t.Errorf("combined:\n got %q\nwant %q", got, want)
+	}
+}
+
+// Hostile input, escaped as ap_escape_logitem does.
+func TestAppendLineEscapesAsApacheDoes(t *testing.T) {
+	rec := Record{
+		RemoteHost: "10.0.0.1", Time: apacheTime, Status: 404,
+		RequestLine: "GET /a\"b\\c\n127.0.0.1 - - [forged] \"GET / HTTP/1.1\" 200 1 HTTP/1.1",
+		Referer:     "\b\t\v\r\x00\x1f\x7f\x80\xff",
+		UserAgent:   `"><script>`,
+	}
+	want := `10.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "GET /a\"b\\c\n127.0.0.1 - - [forged] \"GET / HTTP/1.1\" 200 1 HTTP/1.1" 404 - "\b\t\v\r\x00\x1f\x7f\x80\xff" "\"><script>"` + "\n"
+	if got := string(AppendLine(nil, Combined, &rec)); got != want {
+		t.Errorf("\n got %s\nwant %s", got, want)
+	}
+}
+
+var lineRE = regexp.MustCompile(`^(\S+) - (\S+) \[([^\]]+)\] "((?:[^"\\]|\\.)*)" (\d{3}) (\d+|-)(?: "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)")?\n$`)
+
+// parseLine reads a line back into a Record, undoing the escapes.
+func parseLine(line string) (Record, bool) {
+	m := lineRE.FindStringSubmatch(line)
+	if m == nil {
+		return Record{}, false
+	}
+	tm, err := time.Parse("02/Jan/2006:15:04:05 -0700", m[3])
+	if err != nil {
+		return Record{}, false
+	}
+	status, _ := strconv.Atoi(m[5])
+	var n int64
+	if m[6] != "-" {
+		n, _ = strconv.ParseInt(m[6], 10, 64)
+	}
+	dash := func(s string) string {
+		if s == "-" {
+			return ""
+		}
+		return unescape(s)
+	}
+	return Record{
+		RemoteHost: dash(m[1]), RemoteUser: dash(m[2]), Time: tm, RequestLine: unescape(m[4]),
+		Status: status, Bytes: n, Referer: dash(m[7]), UserAgent: dash(m[8]),
+	}, true
+}
+
+func unescape(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' || i+1 == len(s) {
+			b.WriteByte(s[i])
+			continue
+		}
+		i++
+		switch s[i] {
+		case 'b':
+			b.WriteByte('\b')
+		case 'n':
+			b.WriteByte('\n')
+		case 'r':
+			b.WriteByte('\r')
+		case 't':
+			b.WriteByte('\t')
+		case 'v':
+			b.WriteByte('\v')
+		case 'x':
+			v, _ := strconv.ParseUint(s[i+1:i+3], 16, 8)
+			b.WriteByte(byte(v))
+			i += 2
+		default:
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String()
+}
+
+// FuzzAppendLine: whatever the request line, referer and user agent, the
+// output is exactly one line, and it parses back to the same fields.
+func FuzzAppendLine(f *testing.F) {
+	f.Add("GET / HTTP/1.1", "http://x/", "curl/8", 200, int64(13))
+	f.Add("GET /\n\" 200 1 \"x HTTP/1.1", "\x00\xff", `\"`, 500, int64(0))
+	f.Add("", "", "", 999, int64(-1))
+	f.Fuzz(func(t *testing.T, requestLine, referer, ua string, status int, n int64) {
+		if status < 100 || status > 999 || n < 0 {
+			return // not what a server sends
+		}
+		rec := Record{RemoteHost: "192.0.2.1", Time: apacheTime, RequestLine: requestLine, Status: status, Bytes: n, Referer: referer, UserAgent: ua}
+		for _, format := range []Format{Common, Combined} {
+			line := string(AppendLine(nil, format, &rec))
+			if strings.Count(line, "\n") != 1 || !strings.HasSuffix(line, "\n") {
+				t.Fatalf("%v: not one line: %q", format, line)
+			}
+			got, ok := parseLine(line)
+			if !ok {
+				t.Fatalf("%v: does not parse: %q", format, line)
+			}
+			want := rec
+			if format == Common {
+				want.Referer, want.UserAgent = "", ""
+			}
+			// Apache writes an absent header as -, so a header whose value
+			// is - reads back as absent: the format cannot tell them apart.
+			if want.Referer == "-" {
+				want.Referer = ""
+			}
+			if want.UserAgent == "-" {
+				want.UserAgent = ""
+			}
+			if !got.Time.Equal(want.Time) || got.RequestLine != want.RequestLine || got.Status != want.Status ||
+				got.Bytes != want.Bytes || got.Referer != want.Referer || got.UserAgent != want.UserAgent || got.RemoteHost != want.RemoteHost {
+				t.Fatalf("%v: %q parsed to %+v, want %+v", format, line, got, want)
+			}
+		}
+	})
+}
+
+func TestApacheMiddleware(t *testing.T) {
+	var buf bytes.Buffer
+	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(200)
+		w.Write([]byte("Hello World!\n"))
+	})
+	h := Apache(&buf, Combined)(app)
+	r := httptest.NewRequest("GET", "/myapp?subject=Ann", nil)
+	r.RemoteAddr = "203.0.113.9:5555"
+	r.SetBasicAuth("ann", "secret")
+	r.Header.Set("User-Agent", "Mozilla/5.0")
+	serveRec(h, r)
+	got, ok := parseLine(buf.String())
+	if !ok {
+		t.Fatalf("unparsable %q", buf.String())
+	}
+	if got.RemoteHost != "203.0.113.9" || got.RemoteUser != "ann" || got.RequestLine != "GET /myapp?subject=Ann HTTP/1.1" ||
+		got.Status != 200 || got.Bytes != 13 || got.Referer != "" || got.UserAgent != "Mozilla/5.0" || time.Since(got.Time) > time.Minute {
+		t.Fatalf("line %q parsed to %+v", buf.String(), got)
+	}
+	if strings.Contains(buf.String(), "secret") {
+		t.Fatal("the password is in the log")
+	}
+	for _, tt := range []struct {
+		f    func()
+		want string
+	}{
+		{func() { Apache(nil, Common) }, "logging: Apache: nil writer"},
+		{func() { Apache(&buf, Format(7)) }, "logging: Apache: unknown format Format(7)"},
+	} {
+		func() {
+			defer func() {
+				if r := recover(); fmt.Sprint(r) != tt.want {
+					t.Errorf("panic %v, want %q", r, tt.want)
+				}
+			}()
+			tt.f()
+		}()
+	}
+}
+
+// Every byte value in the path, User-Agent, Referer and X-Request-ID yields
+// exactly one line per request, in every format.
+func TestEveryByteIsOneLine(t *testing.T) {
+	var jsonBuf, consoleBuf, commonBuf, combinedBuf bytes.Buffer
+	jsonLog := zap.New(zapcore.NewCore(zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig()), zapcore.AddSync(&jsonBuf), zapcore.DebugLevel))
+	consoleLog := zap.New(zapcore.NewCore(zapcore.NewConsoleEncoder(zap.NewDevelopmentEncoderConfig()), zapcore.AddSync(&consoleBuf), zapcore.DebugLevel))
+	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("x")) })
+	h := mw.RequestID(mw.TrustIncomingRequestID(0))(Access(jsonLog)(Access(consoleLog)(
+		Apache(&commonBuf, Common)(Apache(&combinedBuf, Combined)(app)))))
+	for c := 0; c < 256; c++ {
+		s := "a" + string([]byte{byte(c)}) + "b"
+		r := httptest.NewRequest("GET", "/", nil)
+		r.URL.Path = "/p" + s
+		r.RequestURI = "/p" + s
+		r.Header["User-Agent"] = []string{s}
+		r.Header["Referer"] = []string{s}
+		r.Header["X-Request-Id"] = []string{s}
+		serveRec(h, r)
+	}
+	for name, buf := range map[string]*bytes.Buffer{"json": &jsonBuf, "console": &consoleBuf, "common": &commonBuf, "combined": &combinedBuf} {
+		lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
+		if len(lines) != 256 {
+			t.Errorf("%s: %d lines for 256 requests", name, len(lines))
+		}
+		if name == "json" {
+			for i, l := range lines {
+				var m map[string]any
+				if err := json.Unmarshal([]byte(l), &m); err != nil {
+					t.Fatalf("json line %d: %v: %q", i, err, l)
+				}
+			}
+		}
+		if name == "common" || name == "combined" {
+			for i, l := range lines {
+				if _, ok := parseLine(l + "\n"); !ok {
+					t.Fatalf("%s line %d does not parse: %q", name, i, l)
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,106 @@
+package logging
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/wsgo/wsgo/mw"
+)
+
+type benchWriter struct{ h http.Header }
+
+func (w *benchWriter) Header() http.Header               { return w.h }
+func (w *benchWriter) WriteHeader(int)                   {}
+func (w *benchWriter) Write(p []byte) (int, error)       { return len(p), nil }
+func (w *benchWriter) WriteString(s string) (int, error) { return len(s), nil }
+func (w *benchWriter) Flush()                            {}
+
+var helloBody = []byte("Hello World!\n")
+
+var app = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(helloBody) })
+
+func benchRequest() *http.Request {
+	r := httptest.NewRequest("GET", "http://localhost:8081/myapp2/hello/Ann?subject=Ann", nil)
+	r.RemoteAddr = "127.0.0.1:54321"
+	r.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36")
+	r.Header.Set("Referer", "http://localhost:8081/")
+	return r
+}
+
+// jsonDiscard is zap's production JSON encoder writing to io.Discard, with
+// no sampling, so every entry is encoded.
+func jsonDiscard() *zap.Logger {
+	return zap.New(zapcore.NewCore(zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig()), zapcore.AddSync(io.Discard), zapcore.InfoLevel))
+}
+
+func run(b *testing.B, h http.Handler) {
+	b.ReportAllocs()
+	w, r := &benchWriter{h: http.Header{}}, benchRequest()
+	for b.Loop() {
+		clear(w.h)
+		h.ServeHTTP(w, r)
+	}
+}
+
+// zapFloor is zap alone encoding the access log's fields after the bare
+// handler: the cost no zap access log can go below.
+func zapFloor(log *zap.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		app.ServeHTTP(w, r)
+		log.Info(FieldMessage,
+			zap.String(FieldMethod, r.Method),
+			zap.String(FieldPath, r.URL.Path),
+			zap.String(FieldQuery, r.URL.RawQuery),
+			zap.String(FieldProtocol, "1.1"),
+			zap.Int(FieldStatus, 200),
+			zap.Int64(FieldResponseSize, int64(len(helloBody))),
+			zap.Int64(FieldRequestSize, r.ContentLength),
+			zap.Duration(FieldDuration, time.Since(start)),
+			zap.String(FieldClient, "127.0.0.1"),
+			zap.String(FieldUserAgent, r.UserAgent()),
+			zap.String(FieldReferer, r.Referer()),
+			zap.String(FieldHost, r.Host),
+			zap.String(FieldRequestID, "0123456789abcdefghjk"),
+		)
+	})
+}
+
+// BenchmarkAccess puts the access-log middleware beside the zap floor, in
+// one run (compare with benchstat -col /stack).
+func BenchmarkAccess(b *testing.B) {
+	b.Run("stack=bare", func(b *testing.B) { run(b, app) })
+	b.Run("stack=zapfloor", func(b *testing.B) { run(b, zapFloor(jsonDiscard())) })
+	b.Run("stack=access", func(b *testing.B) { run(b, Access(jsonDiscard())(app)) })
+	// With a Scope already attached (mw.RequestID in front, as in the
+	// presets), the access log pays for the shared writer and its entry only.
+	withScope := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			r, _ = mw.WithScope(r)
+			next.ServeHTTP(w, r)
+		})
+	}
+	b.Run("stack=scope", func(b *testing.B) { run(b, withScope(app)) })
+	b.Run("stack=scope+access", func(b *testing.B) { run(b, withScope(Access(jsonDiscard())(app))) })
+}
+
+// BenchmarkApache measures the Combined and Common writers.
+func BenchmarkApache(b *testing.B) {
+	b.Run("format=combined", func(b *testing.B) { run(b, Apache(io.Discard, Combined)(app)) })
+	b.Run("format=common", func(b *testing.B) { run(b, Apache(io.Discard, Common)(app)) })
+	b.Run("format=AppendLine", func(b *testing.B) {
+		b.ReportAllocs()
+		rec := Record{RemoteHost: "127.0.0.1", Time: time.Now(), RequestLine: "GET /myapp2/hello/Ann?subject=Ann HTTP/1.1",
+			Status: 200, Bytes: 13, Referer: "http://localhost:8081/", UserAgent: "Mozilla/5.0 (X11; Linux x86_64)"}
+		buf := make([]byte, 0, 512)
+		for b.Loop() {
+			buf = AppendLine(buf[:0], Combined, &rec)
+		}
+	})
+}

@@ -1,0 +1,44 @@
+package logging
+
+import (
+	"io"
+	"os"
+	"time"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+)
+
+// Production returns the production logger: zap's production JSON encoder
+// (ISO-8601 times, durations in seconds) writing to w at Info and above,
+// with zap's default sampling (the first 100 entries of a message and level
+// per second, then every 100th).
+func Production(w io.Writer) *zap.Logger {
+	cfg := zap.NewProductionEncoderConfig()
+	cfg.EncodeTime = zapcore.ISO8601TimeEncoder
+	core := zapcore.NewCore(zapcore.NewJSONEncoder(cfg), zapcore.AddSync(w), zapcore.InfoLevel)
+	core = zapcore.NewSamplerWithOptions(core, time.Second, 100, 100)
+	return zap.New(core, zap.ErrorOutput(zapcore.AddSync(w)))
+}
+
+// Development returns the development logger: zap's development console
+// encoder (readable lines, fields as JSON after the message), at Debug and
+// above, with coloured levels when w is a terminal.
+func Development(w io.Writer) *zap.Logger {
+	cfg := zap.NewDevelopmentEncoderConfig()
+	if isTerminal(w) {
+		cfg.EncodeLevel = zapcore.CapitalColorLevelEncoder
+	}
+	core := zapcore.NewCore(zapcore.NewConsoleEncoder(cfg), zapcore.AddSync(w), zapcore.DebugLevel)
+	return zap.New(core, zap.Development(), zap.ErrorOutput(zapcore.AddSync(w)))
+}
+
+// isTerminal reports whether w is a character device, such as a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
