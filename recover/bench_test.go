@@ -1,0 +1,71 @@
+package recover
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/wsgo/wsgo/mw"
+)
+
+type benchWriter struct {
+	h    http.Header
+	code int
+}
+
+func (w *benchWriter) Header() http.Header               { return w.h }
+func (w *benchWriter) WriteHeader(code int)              { w.code = code }
+func (w *benchWriter) Write(p []byte) (int, error)       { return len(p), nil }
+func (w *benchWriter) WriteString(s string) (int, error) { return len(s), nil }
+func (w *benchWriter) Flush()                            {}
+
+var hello = []byte("Hello World!\n")
+
+var app = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(hello) })
+
+// capturing stands for the access log: an outer layer that captures the
+// shared writer.
+func capturing(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		resp, r := mw.Capture(w, r)
+		next.ServeHTTP(resp.Writer(), r)
+		resp.Release()
+	})
+}
+
+func run(b *testing.B, h http.Handler) {
+	b.ReportAllocs()
+	w, r := &benchWriter{h: http.Header{}}, httptest.NewRequest("GET", "/", nil)
+	for b.Loop() {
+		clear(w.h)
+		h.ServeHTTP(w, r)
+	}
+}
+
+func jsonDiscard() *zap.Logger {
+	return zap.New(zapcore.NewCore(zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig()), zapcore.AddSync(io.Discard), zapcore.InfoLevel))
+}
+
+// BenchmarkNoPanic: what a request that does not panic pays. Behind a
+// capturing layer, compare stack=capture+recover with stack=capture: the
+// difference is the deferred recover alone.
+func BenchmarkNoPanic(b *testing.B) {
+	log := jsonDiscard()
+	b.Run("stack=bare", func(b *testing.B) { run(b, app) })
+	b.Run("stack=capture", func(b *testing.B) { run(b, capturing(app)) })
+	b.Run("stack=capture+recover", func(b *testing.B) { run(b, capturing(Middleware(log)(app))) })
+	b.Run("stack=recover-alone", func(b *testing.B) { run(b, Middleware(log)(app)) })
+}
+
+// BenchmarkPanic is the production 500 path: the page and a log line with
+// the stack.
+func BenchmarkPanic(b *testing.B) {
+	log := jsonDiscard()
+	b.Run("production", func(b *testing.B) {
+		run(b, mw.RequestID()(capturing(Middleware(log)(http.HandlerFunc(boom)))))
+	})
+}

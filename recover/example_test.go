@@ -1,0 +1,36 @@
+package recover_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
+
+	"github.com/wsgo/wsgo/mw"
+	wsgorecover "github.com/wsgo/wsgo/recover"
+)
+
+// In production a panic becomes a 500 that shows the request ID and nothing
+// else; the log entry carries the panic, the stack and the same ID.
+func ExampleMiddleware() {
+	core, logs := observer.New(zap.ErrorLevel)
+	h := mw.RequestID()(wsgorecover.Middleware(zap.New(core))(http.HandlerFunc(
+		func(w http.ResponseWriter, r *http.Request) { panic("database password is hunter2") })))
+
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/account", nil)) // curl: no Accept, plain text
+	id := rec.Header().Get("X-Request-ID")
+	fmt.Println(rec.Code, rec.Header().Get("Content-Type"))
+	fmt.Print(strings.ReplaceAll(rec.Body.String(), id, "<id>"))
+
+	entry := logs.All()[0].ContextMap()
+	fmt.Println(logs.All()[0].Message, entry["panic"], entry["url.path"], entry["http.request.id"] == id)
+	// Output:
+	// 500 text/plain; charset=utf-8
+	// 500 Internal Server Error
+	// request ID: <id>
+	// panic recovered database password is hunter2 /account true
+}

@@ -1,0 +1,152 @@
+package recover
+
+import (
+	"encoding/json"
+	"html"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"go.uber.org/zap"
+
+	"github.com/wsgo/wsgo/mw"
+)
+
+// media types the pages come in.
+const (
+	typeHTML    = "text/html; charset=utf-8"
+	typeText    = "text/plain; charset=utf-8"
+	typeProblem = "application/problem+json"
+)
+
+// respond writes the 500: the traceback when allowed, the production page
+// otherwise, falling back to plain text when rendering panics.
+func (c *config) respond(w http.ResponseWriter, r *http.Request, p *Panic) {
+	h := w.Header()
+	for k := range h { // what the handler set describes a response that will not be sent
+		delete(h, k)
+	}
+	h.Set(mw.DefaultRequestIDHeader, p.RequestID)
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	defer func() {
+		if v := recover(); v != nil {
+			c.logger.Error("recover: rendering the error page panicked",
+				zap.String("panic", (&Panic{Value: v}).Message()), zap.String("http.request.id", p.RequestID))
+			if resp := mw.Lookup(w, r); resp != nil && resp.Committed() {
+				panic(http.ErrAbortHandler)
+			}
+			h.Set("Content-Type", typeText)
+			w.WriteHeader(http.StatusInternalServerError)
+			io.WriteString(w, "500 Internal Server Error\nrequest ID: "+p.RequestID+"\n")
+		}
+	}()
+	if c.tracebackAllowed(r) {
+		c.traceback(w, r, p)
+		return
+	}
+	c.page(w, r, p)
+}
+
+// productionPage shows the request ID and nothing else of the server.
+func productionPage(w http.ResponseWriter, r *http.Request, p *Panic) {
+	id := p.RequestID
+	switch negotiate(r.Header.Get("Accept")) {
+	case typeHTML:
+		w.Header().Set("Content-Type", typeHTML)
+		w.WriteHeader(http.StatusInternalServerError)
+		io.WriteString(w, `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>500 Internal Server Error</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;color:#222;background:#f6f6f4;margin:0}
+main{max-width:34rem;margin:12vh auto;padding:2rem 2.25rem;background:#fff;border-radius:10px;box-shadow:0 1px 4px #0002}
+h1{font-size:1.35rem;margin:0 0 .75rem}p{margin:.5rem 0;color:#444}
+code{font:15px ui-monospace,monospace;background:#f0f0ee;padding:.15rem .4rem;border-radius:4px;user-select:all}</style>
+</head><body><main><h1>500 Internal Server Error</h1>
+<p>Something went wrong on our side, and it has been logged.</p>
+<p>If you contact us about it, quote this request ID: <code>`+html.EscapeString(id)+`</code></p>
+</main></body></html>
+`)
+	case typeProblem:
+		w.Header().Set("Content-Type", typeProblem)
+		w.WriteHeader(http.StatusInternalServerError)
+		b, _ := json.Marshal(problem{Type: "about:blank", Title: "Internal Server Error", Status: 500, RequestID: id})
+		w.Write(append(b, '\n'))
+	default:
+		w.Header().Set("Content-Type", typeText)
+		w.WriteHeader(http.StatusInternalServerError)
+		io.WriteString(w, "500 Internal Server Error\nrequest ID: "+id+"\n")
+	}
+}
+
+// problem is an RFC 9457 problem detail, with wsgo's request_id extension
+// and, in development, the traceback.
+type problem struct {
+	Type      string   `json:"type"`
+	Title     string   `json:"title"`
+	Status    int      `json:"status"`
+	Detail    string   `json:"detail,omitempty"`
+	RequestID string   `json:"request_id"`
+	PanicType string   `json:"panic_type,omitempty"`
+	Chain     []string `json:"error_chain,omitempty"`
+	Traceback string   `json:"traceback,omitempty"`
+}
+
+// negotiate picks the page's media type from an Accept header: HTML for
+// browsers, problem+json for API clients, plain text for curl, for */* and
+// for no Accept at all.
+func negotiate(accept string) string {
+	if accept == "" {
+		return typeText
+	}
+	best, bestQ, bestSpec := typeText, -1.0, -1
+	for _, part := range strings.Split(accept, ",") {
+		mt, q := parseRange(part)
+		for _, cand := range []struct{ typ, full string }{
+			{"text/plain", typeText}, {"text/html", typeHTML}, {"application/xhtml+xml", typeHTML},
+			{"application/problem+json", typeProblem}, {"application/json", typeProblem},
+		} {
+			spec := matches(mt, cand.typ)
+			if spec < 0 || q <= 0 {
+				continue
+			}
+			if q > bestQ || (q == bestQ && spec > bestSpec) {
+				best, bestQ, bestSpec = cand.full, q, spec
+			}
+		}
+	}
+	return best
+}
+
+// parseRange returns a media range, lower-cased, and its q.
+func parseRange(part string) (string, float64) {
+	params := strings.Split(part, ";")
+	mt := strings.ToLower(strings.TrimSpace(params[0]))
+	q := 1.0
+	for _, p := range params[1:] {
+		k, v, ok := strings.Cut(strings.TrimSpace(p), "=")
+		if ok && strings.EqualFold(k, "q") {
+			if f, err := strconv.ParseFloat(v, 64); err == nil && f >= 0 && f <= 1 {
+				q = f
+			} else {
+				q = 0
+			}
+		}
+	}
+	return mt, q
+}
+
+// matches says how specifically mediaRange matches typ: 2 exactly, 1 as
+// type/*, 0 as */*, -1 not at all.
+func matches(mediaRange, typ string) int {
+	switch {
+	case mediaRange == typ:
+		return 2
+	case mediaRange == "*/*":
+		return 0
+	case strings.HasSuffix(mediaRange, "/*") && strings.HasPrefix(typ, mediaRange[:len(mediaRange)-1]):
+		return 1
+	}
+	return -1
+}

@@ -1,0 +1,188 @@
+package recover
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// Panic describes a recovered panic: what the page, the log entry and the
+// OnPanic hook are given.
+type Panic struct {
+	Value     any    // what the handler panicked with (a *runtime.PanicNilError for panic(nil))
+	RequestID string // the request's ID, shared by the page and the log entry
+	Committed bool   // the response had started: no status could be sent
+	Hijacked  bool   // the handler had taken over the connection
+
+	pcs []uintptr
+}
+
+// Error returns the panic value as an error: the value itself when it is one,
+// else an error whose text is the value printed with %v.
+func (p *Panic) Error() error {
+	if err, ok := p.Value.(error); ok {
+		return err
+	}
+	return fmt.Errorf("%v", p.Value)
+}
+
+// Type returns the dynamic type of the panic value, as %T prints it.
+func (p *Panic) Type() string { return fmt.Sprintf("%T", p.Value) }
+
+// Message returns the panic value printed with %v.
+func (p *Panic) Message() string {
+	if err, ok := p.Value.(error); ok {
+		return err.Error()
+	}
+	return fmt.Sprint(p.Value)
+}
+
+// Chain returns the wrapped error chain, outermost first, when the value is
+// an error (errors.Unwrap, and each branch of a joined error in turn); nil
+// otherwise.
+func (p *Panic) Chain() []string {
+	err, ok := p.Value.(error)
+	if !ok {
+		return nil
+	}
+	var chain []string
+	var walk func(error, int)
+	walk = func(e error, depth int) {
+		if e == nil || depth > 32 || len(chain) > 64 {
+			return
+		}
+		chain = append(chain, fmt.Sprintf("%T: %s", e, e.Error()))
+		switch u := e.(type) {
+		case interface{ Unwrap() []error }:
+			for _, x := range u.Unwrap() {
+				walk(x, depth+1)
+			}
+		default:
+			walk(errors.Unwrap(e), depth+1)
+		}
+	}
+	walk(err, 0)
+	return chain
+}
+
+// Frame is one frame of the panicking goroutine's stack.
+type Frame struct {
+	Function string
+	File     string
+	Line     int
+	// App is false for the frames of the runtime, the standard library's
+	// net/http and wsgo itself, which the traceback page folds away.
+	App bool
+}
+
+// Frames returns the stack at the panic, innermost first, starting at the
+// function that panicked.
+func (p *Panic) Frames() []Frame {
+	frames := runtime.CallersFrames(p.pcs)
+	var out []Frame
+	for {
+		f, more := frames.Next()
+		if f.Function != "" {
+			out = append(out, Frame{Function: f.Function, File: f.File, Line: f.Line, App: isApp(f.Function, f.File)})
+		}
+		if !more {
+			return out
+		}
+	}
+}
+
+// appendStack writes the stack compactly, a frame a line: "function
+// file:line". It is what the log entry carries.
+func (p *Panic) appendStack(b []byte) []byte {
+	for _, pc := range p.pcs {
+		b = append(b, symbolize(pc)...)
+	}
+	return b
+}
+
+// symbols caches what a PC of the stack reads as, so that a storm of panics
+// from the same place costs a map lookup per frame, not a walk of the
+// binary's line tables. It stops growing at maxSymbols PCs.
+var (
+	symbols    sync.Map // uintptr -> string
+	nSymbols   atomic.Int64
+	maxSymbols = int64(8192)
+)
+
+func symbolize(pc uintptr) string {
+	if s, ok := symbols.Load(pc); ok {
+		return s.(string)
+	}
+	var b []byte
+	frames := runtime.CallersFrames([]uintptr{pc}) // one PC may be several inlined frames
+	for {
+		f, more := frames.Next()
+		if f.Function != "" {
+			b = append(b, f.Function...)
+			b = append(b, "\n\t"...)
+			b = append(b, f.File...)
+			b = append(b, ':')
+			b = strconv.AppendInt(b, int64(f.Line), 10)
+			b = append(b, '\n')
+		}
+		if !more {
+			break
+		}
+	}
+	s := string(b)
+	if nSymbols.Load() < maxSymbols {
+		if _, loaded := symbols.LoadOrStore(pc, s); !loaded {
+			nSymbols.Add(1)
+		}
+	}
+	return s
+}
+
+// wsgoRoot is the directory of the wsgo module in this binary's build, so
+// that wsgo's frames are known by their file even when the compiler inlined
+// them into an application's function.
+var wsgoRoot = func() string {
+	_, file, _, ok := runtime.Caller(0) // .../recover/panic.go
+	if !ok {
+		return ""
+	}
+	return strings.TrimSuffix(file, "recover/panic.go")
+}()
+
+// isApp reports whether a frame belongs to the application rather than to
+// the runtime, net/http or wsgo itself. wsgo's examples and tests count as
+// applications. A frame in wsgo's files is wsgo's whatever its function is
+// called, since the compiler names a closure it inlined after the caller.
+func isApp(function, file string) bool {
+	if wsgoRoot != "" && strings.HasPrefix(file, wsgoRoot) {
+		return strings.HasPrefix(file, wsgoRoot+"examples/") || strings.HasSuffix(file, "_test.go")
+	}
+	for _, lib := range []string{"runtime.", "net/http.", "testing.", "internal/",
+		"github.com/wsgo/wsgo/", "github.com/justinas/alice.", "github.com/felixge/httpsnoop."} {
+		if strings.HasPrefix(function, lib) {
+			return strings.HasPrefix(function, "github.com/wsgo/wsgo/examples/")
+		}
+	}
+	return true
+}
+
+// stackPCs records the stack of the panicking goroutine from inside the
+// deferred function that recovered: skip the frames of the recovery itself
+// and of runtime.gopanic.
+func stackPCs() []uintptr {
+	pcs := make([]uintptr, 64)
+	n := runtime.Callers(3, pcs)
+	pcs = pcs[:n]
+	// Drop everything up to and including runtime.gopanic, so the first
+	// frame is the one that panicked (return addresses: look at pc-1).
+	for i, pc := range pcs {
+		if fn := runtime.FuncForPC(pc - 1); fn != nil && fn.Name() == "runtime.gopanic" {
+			return pcs[i+1:]
+		}
+	}
+	return pcs
+}

@@ -1,0 +1,193 @@
+package recover
+
+import (
+	"net/http"
+	"strings"
+
+	"go.uber.org/zap"
+
+	"github.com/wsgo/wsgo/mw"
+)
+
+// Option configures [Middleware].
+type Option interface{ apply(*config) }
+
+type optionFunc func(*config)
+
+func (f optionFunc) apply(c *config) { f(c) }
+
+// Development turns traceback pages on. They are served only when the
+// client is on this machine (loopback, after any trusted proxy layer has set
+// REMOTE_ADDR; a request that carries X-Forwarded-For, Forwarded or
+// X-Real-IP without such a layer is not believed to be local) and the Host
+// header names a trusted host (see [TrustedHosts]), unless [AllowRemote] is
+// given. Anyone else gets the production page. The middleware logs a Warn
+// line when it is built with tracebacks on.
+func Development() Option { return optionFunc(func(c *config) { c.dev = true }) }
+
+// AllowRemote serves traceback pages to every client. Never in production:
+// a traceback shows source code, the environ and the stack.
+func AllowRemote() Option { return optionFunc(func(c *config) { c.allowRemote = true }) }
+
+// TrustedHosts replaces the host names for which traceback pages are served
+// (default: localhost, any .localhost name, 127.0.0.1 and [::1]). A name
+// that starts with "." matches every subdomain. Ports are ignored. This is
+// the DNS-rebinding lesson of werkzeug's CVE-2024-34069: a page that a
+// malicious site's name resolves to 127.0.0.1 must not get a traceback.
+func TrustedHosts(hosts ...string) Option {
+	return optionFunc(func(c *config) {
+		c.trusted = nil
+		for _, h := range hosts {
+			c.trusted = append(c.trusted, strings.ToLower(h))
+		}
+	})
+}
+
+// Redact replaces the substrings that make a header, query parameter or
+// environ key secret on the traceback page (default: token, secret,
+// password, key, session; compared case-insensitively). Authorization,
+// Cookie, Set-Cookie and Proxy-Authorization are always redacted.
+func Redact(substrings ...string) Option {
+	return optionFunc(func(c *config) {
+		c.redact = nil
+		for _, s := range substrings {
+			c.redact = append(c.redact, strings.ToLower(s))
+		}
+	})
+}
+
+// OnPanic calls f for every panic that is recovered, after it is logged, to
+// report it elsewhere. A panic inside f is recovered and logged in turn.
+func OnPanic(f func(r *http.Request, p *Panic)) Option {
+	return optionFunc(func(c *config) { c.onPanic = f })
+}
+
+// Page replaces the production error page. The status, the request-ID
+// header, Cache-Control and the other headers are already set; write sets
+// the Content-Type and writes the body. If it panics, the answer falls back
+// to a plain-text 500.
+func Page(write func(w http.ResponseWriter, r *http.Request, p *Panic)) Option {
+	return optionFunc(func(c *config) { c.page = write })
+}
+
+type config struct {
+	logger      *zap.Logger
+	dev         bool
+	allowRemote bool
+	trusted     []string
+	redact      []string
+	onPanic     func(*http.Request, *Panic)
+	page        func(http.ResponseWriter, *http.Request, *Panic)
+	sources     sourceCache
+}
+
+// Middleware returns the recovering middleware: see the package
+// documentation for what it does with a panic.
+//
+// To know whether the response had started when the panic came, it reads
+// the shared writer of an outer layer ([mw.Lookup]): behind an access log,
+// a request that does not panic pays for the deferred recover only. Alone,
+// it captures the writer itself ([mw.Capture]) and pays for that.
+//
+// A panic with http.ErrAbortHandler passes through untouched and unlogged.
+// When the response had started, the panic is logged and the response is
+// aborted (a re-panic with http.ErrAbortHandler), so the client sees a broken
+// response rather than a truncated one that looks complete. A hijacked
+// connection is logged and left alone.
+//
+// Middleware panics when logger is nil.
+func Middleware(logger *zap.Logger, opts ...Option) mw.Middleware {
+	if logger == nil {
+		panic("recover: Middleware: nil logger")
+	}
+	c := &config{
+		logger:  logger,
+		trusted: []string{"localhost", ".localhost", "127.0.0.1", "[::1]"},
+		redact:  []string{"token", "secret", "password", "key", "session"},
+	}
+	for _, o := range opts {
+		o.apply(c)
+	}
+	if c.page == nil {
+		c.page = productionPage
+	}
+	if c.dev {
+		logger.Warn("recover: traceback pages are on: they show source, stack and environ; development only",
+			zap.Strings("trusted_hosts", c.trusted), zap.Bool("allow_remote", c.allowRemote))
+	}
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if mw.Lookup(w, r) == nil {
+				var resp *mw.Response
+				resp, r = mw.Capture(w, r)
+				defer resp.Release()
+				w = resp.Writer()
+			}
+			defer c.recoverFrom(w, r)
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// recoverFrom is deferred: recover must be called by the deferred function
+// itself.
+func (c *config) recoverFrom(w http.ResponseWriter, r *http.Request) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	if v == http.ErrAbortHandler {
+		panic(v) // the standard way to abort: not ours to log
+	}
+	p := &Panic{Value: v, pcs: stackPCs()}
+	if resp := mw.Lookup(w, r); resp != nil {
+		p.Committed, p.Hijacked = resp.Committed(), resp.Hijacked()
+	}
+	p.RequestID = mw.RequestIDFrom(r.Context())
+	if p.RequestID == "" {
+		p.RequestID = mw.NewRequestID()
+	}
+	c.log(r, p)
+	c.callHook(r, p)
+	switch {
+	case p.Hijacked:
+		return
+	case p.Committed:
+		panic(http.ErrAbortHandler) // no second status can be sent: abort the response
+	}
+	c.respond(w, r, p)
+}
+
+func (c *config) log(r *http.Request, p *Panic) {
+	fields := []zap.Field{
+		zap.String("panic", p.Message()),
+		zap.String("panic.type", p.Type()),
+		zap.String("http.request.method", r.Method),
+		zap.String("url.path", r.URL.Path),
+		zap.String("http.request.id", p.RequestID),
+		zap.ByteString("stack", p.appendStack(make([]byte, 0, 2048))),
+	}
+	if chain := p.Chain(); chain != nil {
+		fields = append(fields, zap.Strings("error.chain", chain))
+	}
+	if p.Committed {
+		fields = append(fields, zap.Bool("committed", true))
+	}
+	if p.Hijacked {
+		fields = append(fields, zap.Bool("hijacked", true))
+	}
+	c.logger.Error("panic recovered", fields...)
+}
+
+func (c *config) callHook(r *http.Request, p *Panic) {
+	if c.onPanic == nil {
+		return
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			c.logger.Error("recover: OnPanic hook panicked",
+				zap.String("panic", (&Panic{Value: v}).Message()), zap.String("http.request.id", p.RequestID))
+		}
+	}()
+	c.onPanic(r, p)
+}

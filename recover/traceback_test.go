@@ -1,0 +1,173 @@
+package recover
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+
+	"go.uber.org/zap/zapcore"
+
+	"github.com/wsgo/wsgo/environ"
+	"github.com/wsgo/wsgo/mw"
+)
+
+func devRequest(target string) *http.Request {
+	r := httptest.NewRequest("GET", target, nil)
+	r.RemoteAddr = "127.0.0.1:5555"
+	r.Host = "localhost:8081"
+	r.Header.Set("Accept", "text/html")
+	return r
+}
+
+func TestDevelopmentWarnsAtStartUp(t *testing.T) {
+	logger, logs := observed()
+	Middleware(logger, Development())
+	if logs.Len() != 1 || logs.All()[0].Level != zapcore.WarnLevel || !strings.Contains(logs.All()[0].Message, "traceback pages are on") {
+		t.Fatalf("%v", logs.All())
+	}
+	logger, logs = observed()
+	Middleware(logger)
+	if logs.Len() != 0 {
+		t.Fatal("production must not warn")
+	}
+}
+
+func TestTracebackPage(t *testing.T) {
+	logger, _ := observed()
+	h := mw.RequestID()(Middleware(logger, Development())(environ.Enrich("myapp.url_args",
+		func(*http.Request, *environ.Environ) any { return []string{"Ann"} })(http.HandlerFunc(boom))))
+	rec := serve(h, devRequest("/hello/Ann?subject=Ann"))
+	body := rec.Body.String()
+	for _, want := range []string{
+		"secret panic text /etc/passwd",     // the panic
+		"recover.boom",                      // the frame that panicked
+		`func boom(w http.ResponseWriter`,   // its source, read from disk
+		`class="cur"`,                       // the line marked
+		"of the runtime, net/http and wsgo", // folded frames
+		"myapp.url_args", "[Ann]",           // a custom environ key
+		"PATH_INFO", "/hello/Ann", // CGI keys
+		"subject",                                // the query
+		rec.Header().Get("X-Request-Id"),         // the ID
+		"<textarea readonly>panic: secret panic", // the plain-text copy
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if rec.Code != 500 || rec.Header().Get("Content-Type") != "text/html; charset=utf-8" {
+		t.Fatalf("%d %s", rec.Code, rec.Header().Get("Content-Type"))
+	}
+
+	r := devRequest("/x")
+	r.Header.Set("Accept", "*/*")
+	rec = serve(h, r)
+	if !strings.HasPrefix(rec.Body.String(), "panic: secret panic text /etc/passwd [string]\n") || !strings.Contains(rec.Body.String(), "> github.com/wsgo/wsgo/recover.boom\n") {
+		t.Fatalf("text traceback: %q", rec.Body.String())
+	}
+	r.Header.Set("Accept", "application/json")
+	rec = serve(h, r)
+	var p map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil || !strings.Contains(p["traceback"].(string), "recover.boom") || p["detail"] != "secret panic text /etc/passwd" {
+		t.Fatalf("problem+json: %v %v", p, err)
+	}
+}
+
+func TestTracebackOnlyForLocalClientsAndTrustedHosts(t *testing.T) {
+	logger, _ := observed()
+	tests := []struct {
+		name   string
+		remote string
+		host   string
+		header map[string]string
+		opts   []Option
+		trace  bool
+	}{
+		{"localhost", "127.0.0.1:1", "localhost:8081", nil, nil, true},
+		{"sub.localhost", "127.0.0.1:1", "doc.localhost", nil, nil, true},
+		{"127.0.0.1", "127.0.0.1:1", "127.0.0.1:8081", nil, nil, true},
+		{"[::1]", "[::1]:1", "[::1]:8081", nil, nil, true},
+		{"DNS rebinding: evil name on loopback", "127.0.0.1:1", "evil.example:8081", nil, nil, false},
+		{"localhost.evil.example", "127.0.0.1:1", "localhost.evil.example", nil, nil, false},
+		{"remote client", "203.0.113.5:1", "localhost", nil, nil, false},
+		{"proxied without a proxy layer", "127.0.0.1:1", "localhost", map[string]string{"X-Forwarded-For": "203.0.113.5"}, nil, false},
+		{"Forwarded without a proxy layer", "127.0.0.1:1", "localhost", map[string]string{"Forwarded": "for=203.0.113.5"}, nil, false},
+		{"AllowRemote", "203.0.113.5:1", "example.org", nil, []Option{AllowRemote()}, true},
+		{"TrustedHosts", "127.0.0.1:1", "dev.test", nil, []Option{TrustedHosts("dev.test")}, true},
+		{"TrustedHosts replaces the default", "127.0.0.1:1", "localhost", nil, []Option{TrustedHosts("dev.test")}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := Middleware(logger, append([]Option{Development()}, tt.opts...)...)(http.HandlerFunc(boom))
+			r := devRequest("/")
+			r.RemoteAddr, r.Host = tt.remote, tt.host
+			for k, v := range tt.header {
+				r.Header.Set(k, v)
+			}
+			body := serve(h, r).Body.String()
+			if got := strings.Contains(body, "secret panic text"); got != tt.trace {
+				t.Fatalf("traceback shown = %v, want %v", got, tt.trace)
+			}
+		})
+	}
+}
+
+func TestRedaction(t *testing.T) {
+	logger, _ := observed()
+	h := Middleware(logger, Development())(environ.Enrich("myapp.session_id",
+		func(*http.Request, *environ.Environ) any { return "sess-VALUE-4" })(http.HandlerFunc(boom)))
+	r := devRequest("/?password=pw-VALUE-1&q=visible")
+	r.Header.Set("Authorization", "Bearer auth-VALUE-2")
+	r.Header.Set("Cookie", "sid=cookie-VALUE-3")
+	r.Header.Set("X-Api-Token", "token-VALUE-5")
+	r.Header.Set("Proxy-Authorization", "Basic proxy-VALUE-6")
+	body := withoutSource(serve(h, r).Body.String())
+	for _, secret := range []string{"pw-VALUE-1", "auth-VALUE-2", "cookie-VALUE-3", "sess-VALUE-4", "token-VALUE-5", "proxy-VALUE-6"} {
+		if strings.Contains(body, secret) {
+			t.Errorf("page shows %q", secret)
+		}
+	}
+	if !strings.Contains(body, "visible") || strings.Count(body, "[redacted]") < 8 {
+		t.Errorf("redaction: %d marks", strings.Count(body, "[redacted]"))
+	}
+	// The list is configurable.
+	h = Middleware(logger, Development(), Redact("q"))(http.HandlerFunc(boom))
+	body = withoutSource(serve(h, devRequest("/?q=hidden-VALUE")).Body.String())
+	if strings.Contains(body, "hidden-VALUE") {
+		t.Error("Redact(q) did not hide q")
+	}
+}
+
+// Everything that came from the request or the panic is escaped.
+func TestTracebackEscapesEverything(t *testing.T) {
+	logger, _ := observed()
+	const x1, x2 = `<script>alert(1)</script>`, `"><img src=x onerror=alert(1)>`
+	h := Middleware(logger, Development())(environ.Enrich(x2, func(*http.Request, *environ.Environ) any { return x1 })(
+		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic(x1 + x2) })))
+	r := devRequest("/" + "%3Cscript%3Ealert(1)%3C/script%3E?q=" + strings.ReplaceAll(x2, " ", "%20"))
+	r.Header.Set("X-Evil", x1+x2)
+	for _, accept := range []string{"text/html", ""} {
+		r.Header.Set("Accept", accept)
+		rec := serve(h, r)
+		body := rec.Body.String()
+		if accept == "text/html" && (strings.Contains(body, "<script>") || strings.Contains(body, "<img")) {
+			t.Fatalf("unescaped input on the HTML page")
+		}
+		if accept == "" && rec.Header().Get("Content-Type") != "text/plain; charset=utf-8" {
+			t.Fatal("the text traceback must be served as text/plain")
+		}
+	}
+	// The production page shows nothing of it.
+	h = Middleware(logger)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic(x1) }))
+	if body := serve(h, devRequest("/")).Body.String(); strings.Contains(body, "script") {
+		t.Fatal("production page shows the panic")
+	}
+}
+
+var sourceRE = regexp.MustCompile(`(?s)<pre class="src">.*?</pre>`)
+
+// withoutSource drops the source listings, which show this test's own
+// lines, literals included.
+func withoutSource(page string) string { return sourceRE.ReplaceAllString(page, "") }
