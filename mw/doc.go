@@ -12,5 +12,6 @@
 // layers observe a response, the writer is wrapped once per request, with
 // httpsnoop, and keeps exactly the optional interfaces of the writer it wraps.
 //
-// Layers here: [RequestID].
+// Layers here: [RequestID], [FlushEachWrite], [Lint] (the wsgiref.validate of
+// net/http) and [ServerTiming] with [TimingMark].
 package mw

@@ -78,13 +78,18 @@ type Observer struct {
 	// WriteString, ReadFrom or Flush. The header map may still be changed.
 	// It is not called again once the final status has gone out.
 	WriteHeader func(code int)
-	// Write is called after body bytes went out (Write, WriteString or
-	// ReadFrom), with their count.
-	Write func(n int64)
+	// Write is called after each Write, WriteString or ReadFrom, with the
+	// number of bytes that went out and the writer's error (for example
+	// http.ErrBodyNotAllowed, with 0 bytes, for a body on a 204).
+	Write func(n int64, err error)
 	// Flush is called before the writer is flushed.
 	Flush func()
 	// Hijack is called after the connection was hijacked.
 	Hijack func()
+	// LateWriteHeader is called when WriteHeader is called again after the
+	// final status went out (net/http then logs "superfluous
+	// response.WriteHeader call" and ignores it), or after a hijack.
+	LateWriteHeader func(code int)
 }
 
 var responses = sync.Pool{New: func() any { return newResponse() }}
@@ -233,11 +238,11 @@ func (r *Response) commit(code int) {
 	r.rec.committed = true
 }
 
-func (r *Response) wrote(n int64) {
+func (r *Response) wrote(n int64, err error) {
 	r.rec.written += n
 	for _, o := range r.rec.observers {
 		if o.Write != nil {
-			o.Write(n)
+			o.Write(n, err)
 		}
 	}
 }
@@ -248,6 +253,11 @@ func informational(code int) bool {
 
 func (r *Response) writeHeader(code int) {
 	if r.rec.committed || r.rec.hijacked {
+		for _, o := range r.rec.observers {
+			if o.LateWriteHeader != nil {
+				o.LateWriteHeader(code)
+			}
+		}
 		r.rec.next.writeHeader(code) // the writer reports the misuse
 		return
 	}
@@ -272,21 +282,21 @@ func (r *Response) implicitHeader() {
 func (r *Response) write(p []byte) (int, error) {
 	r.implicitHeader()
 	n, err := r.rec.next.write(p)
-	r.wrote(int64(n))
+	r.wrote(int64(n), err)
 	return n, err
 }
 
 func (r *Response) writeString(s string) (int, error) {
 	r.implicitHeader()
 	n, err := r.rec.next.writeString(s)
-	r.wrote(int64(n))
+	r.wrote(int64(n), err)
 	return n, err
 }
 
 func (r *Response) readFrom(src io.Reader) (int64, error) {
 	r.implicitHeader()
 	n, err := r.rec.next.readFrom(src)
-	r.wrote(n)
+	r.wrote(n, err)
 	return n, err
 }
 

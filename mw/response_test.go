@@ -257,7 +257,7 @@ func TestObserversSeeHeaderBeforeItGoesOut(t *testing.T) {
 				events = append(events, "header")
 				w.Header().Set("X-Seen", "yes") // still in time
 			},
-			Write: func(n int64) { events = append(events, "write") },
+			Write: func(n int64, _ error) { events = append(events, "write") },
 			Flush: func() { events = append(events, "flush") },
 		})
 		io.WriteString(w, "a")
