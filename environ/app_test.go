@@ -1,0 +1,226 @@
+package environ
+
+import (
+	"bufio"
+	"errors"
+	"html"
+	"io"
+	"iter"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// The tutorial's hello_world, almost line for line.
+var helloWorld App = func(environ *Environ, startResponse StartResponse) iter.Seq[[]byte] {
+	subject := "World"
+	if s := environ.Query("subject"); s != "" {
+		subject = html.EscapeString(s)
+	}
+	startResponse("200 OK", [][2]string{{"Content-Type", "text/html"}})
+	return Chunks([]byte("Hello " + subject + "!\n"))
+}
+
+func TestAppHelloWorld(t *testing.T) {
+	rec := serveRecorder(helloWorld, "/?subject=%3CAnn%3E")
+	if rec.Code != 200 || rec.Header().Get("Content-Type") != "text/html" || rec.Body.String() != "Hello &lt;Ann&gt;!\n" {
+		t.Fatalf("%d %v %q", rec.Code, rec.Header(), rec.Body.String())
+	}
+}
+
+func serveRecorder(h http.Handler, target string) *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", target, nil))
+	return rec
+}
+
+func TestStartRules(t *testing.T) {
+	var errs []error
+	app := App(func(e *Environ, start StartResponse) iter.Seq[[]byte] {
+		return func(yield func([]byte) bool) {
+			errs = append(errs,
+				start("200OK", nil),
+				start("2000 OK", nil),
+				start("abc OK", nil),
+				start("100 Continue", nil),
+				start("200 O\nK", nil),
+				start("200 OK", [][2]string{{"Bad Name", "x"}}),
+				start("200 OK", [][2]string{{"X-A", "a\r\nSet-Cookie: evil"}}),
+				start("200 OK", [][2]string{{"Transfer-Encoding", "chunked"}}),
+				start("200 OK", [][2]string{{"Content-Type", "text/plain"}}),
+				start("500 Oops", [][2]string{{"Content-Type", "text/plain"}}), // allowed: nothing sent yet
+			)
+			if !yield([]byte("error page")) {
+				return
+			}
+			errs = append(errs, start("200 OK", nil)) // too late
+		}
+	})
+	rec := serveRecorder(app, "/")
+	wants := []error{ErrBadStatus, ErrBadStatus, ErrBadStatus, ErrBadStatus, ErrBadStatus, ErrBadHeader, ErrBadHeader, ErrBadHeader, nil, nil, ErrStarted}
+	for i, want := range wants {
+		if !errors.Is(errs[i], want) || (want == nil) != (errs[i] == nil) {
+			t.Errorf("start %d: %v, want %v", i, errs[i], want)
+		}
+	}
+	if msg := errs[0].Error(); msg != `environ: start: malformed status "200OK": no three-digit code and space, want a line such as "200 OK"` {
+		t.Errorf("message: %s", msg)
+	}
+	if rec.Code != 500 || rec.Body.String() != "error page" || rec.Header().Get("X-A") != "" {
+		t.Fatalf("%d %q %v", rec.Code, rec.Body.String(), rec.Header())
+	}
+}
+
+func TestChunkBeforeStartPanics(t *testing.T) {
+	app := App(func(e *Environ, start StartResponse) iter.Seq[[]byte] { return Chunks([]byte("x")) })
+	defer func() {
+		if r := recover(); r != ErrNotStarted {
+			t.Fatalf("panic %v", r)
+		}
+	}()
+	serveRecorder(app, "/")
+}
+
+func TestAppEErrors(t *testing.T) {
+	var logged strings.Builder
+	errApp := func(afterChunk bool) AppE {
+		return func(e *Environ, start StartResponse) iter.Seq2[[]byte, error] {
+			return func(yield func([]byte, error) bool) {
+				start("200 OK", [][2]string{{"Content-Type", "text/plain"}})
+				if afterChunk && !yield([]byte("part"), nil) {
+					return
+				}
+				yield(nil, errors.New("db down"))
+			}
+		}
+	}
+	h := func(a AppE) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			r, e := Attach(r)
+			e.scope.Put(ErrorsKey{}, io.Writer(&logged))
+			a.ServeHTTP(w, r)
+		})
+	}
+	rec := serveRecorder(h(errApp(false)), "/x")
+	if rec.Code != 500 || logged.String() != "environ: App GET /x: db down\n" {
+		t.Fatalf("%d %q", rec.Code, logged.String())
+	}
+	func() {
+		defer func() {
+			if r := recover(); r != http.ErrAbortHandler {
+				t.Fatalf("after a chunk: %v", r)
+			}
+		}()
+		serveRecorder(h(errApp(true)), "/x")
+	}()
+}
+
+// Each chunk reaches the client before the next is produced, over HTTP/1.1
+// and HTTP/2: the app waits for the client's acknowledgement of chunk k
+// before it yields chunk k+1, so a buffered chunk would stall the test.
+// When the client goes away, the iterator is stopped and its defers run.
+func TestAppStreamsAndStopsWhenTheClientGoes(t *testing.T) {
+	ack := make(chan struct{})
+	var closed, yieldedAfterGone atomic.Int32
+	app := App(func(e *Environ, start StartResponse) iter.Seq[[]byte] {
+		start("200 OK", [][2]string{{"Content-Type", "text/plain"}})
+		return func(yield func([]byte) bool) {
+			defer closed.Add(1) // WSGI's close()
+			for i := 0; ; i++ {
+				if !yield([]byte("chunk\n")) {
+					return
+				}
+				select {
+				case <-ack:
+				case <-e.Done():
+					// the client is gone: the next yield must return false
+					if yield([]byte("more\n")) {
+						yieldedAfterGone.Add(1)
+					}
+					return
+				case <-time.After(5 * time.Second):
+					t.Error("chunk not acknowledged: it was not flushed")
+					return
+				}
+			}
+		}
+	})
+	for _, h2 := range []bool{false, true} {
+		ts := httptest.NewUnstartedServer(app)
+		ts.EnableHTTP2 = h2
+		ts.StartTLS()
+		res, err := ts.Client().Get(ts.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		br := bufio.NewReader(res.Body)
+		for i := 0; i < 3; i++ {
+			if line, err := br.ReadString('\n'); err != nil || line != "chunk\n" {
+				t.Fatalf("h2=%v chunk %d: %q %v", h2, i, line, err)
+			}
+			ack <- struct{}{}
+		}
+		res.Body.Close() // the client goes away
+		deadline := time.Now().Add(5 * time.Second)
+		for closed.Load() == 0 && time.Now().Before(deadline) {
+			time.Sleep(5 * time.Millisecond)
+		}
+		ts.Close()
+		if closed.Load() != 1 || yieldedAfterGone.Load() != 0 {
+			t.Fatalf("h2=%v: iterator closed %d times, yield after gone true %d times", h2, closed.Load(), yieldedAfterGone.Load())
+		}
+		closed.Store(0)
+	}
+}
+
+type flushCounter struct {
+	h               http.Header
+	writes, flushes int
+}
+
+func (w *flushCounter) Header() http.Header         { return w.h }
+func (w *flushCounter) WriteHeader(int)             {}
+func (w *flushCounter) Write(p []byte) (int, error) { w.writes++; return len(p), nil }
+func (w *flushCounter) Flush()                      { w.flushes++ }
+
+func TestEachChunkIsOneWriteAndOneFlush(t *testing.T) {
+	app := App(func(e *Environ, start StartResponse) iter.Seq[[]byte] {
+		start("200 OK", nil)
+		return Chunks([]byte("a"), nil, []byte("b"), []byte("c"))
+	})
+	w := &flushCounter{h: http.Header{}}
+	app.ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
+	if w.writes != 3 || w.flushes != 3 {
+		t.Fatalf("%d writes, %d flushes for 3 chunks and an empty one", w.writes, w.flushes)
+	}
+}
+
+var chunk = []byte("data: tick\n\n")
+
+// BenchmarkAppChunks: a chunk costs one Write and one Flush and no
+// allocation of ours; compare chunks=1 and chunks=100.
+func BenchmarkAppChunks(b *testing.B) {
+	for _, n := range []int{1, 100} {
+		app := App(func(e *Environ, start StartResponse) iter.Seq[[]byte] {
+			start("200 OK", nil)
+			return func(yield func([]byte) bool) {
+				for i := 0; i < n; i++ {
+					if !yield(chunk) {
+						return
+					}
+				}
+			}
+		})
+		b.Run("chunks="+map[int]string{1: "1", 100: "100"}[n], func(b *testing.B) {
+			b.ReportAllocs()
+			w := &flushCounter{h: http.Header{}}
+			r := httptest.NewRequest("GET", "/", nil)
+			for b.Loop() {
+				app.ServeHTTP(w, r)
+			}
+		})
+	}
+}
