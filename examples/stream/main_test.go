@@ -1,0 +1,64 @@
+package main
+
+import (
+	"bufio"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/zap"
+)
+
+func TestStreamExample(t *testing.T) {
+	Ticks, Interval = 3, 40*time.Millisecond
+	for _, debug := range []bool{false, true} {
+		ts := httptest.NewServer(Handler(debug, zap.NewNop()))
+		res, err := http.Get(ts.URL + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if !strings.Contains(string(b), `new EventSource("events")`) {
+			t.Fatalf("index: %q", b)
+		}
+		for _, path := range []string{"/events", "/chunks"} {
+			res, err := http.Get(ts.URL + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			br := bufio.NewReader(res.Body)
+			var at []time.Time
+			var lines []string
+			for {
+				line, err := br.ReadString('\n')
+				if err != nil {
+					break
+				}
+				if strings.TrimSpace(line) != "" {
+					lines = append(lines, strings.TrimSpace(line))
+					at = append(at, time.Now())
+				}
+			}
+			res.Body.Close()
+			if len(lines) < 3 {
+				t.Fatalf("%s: %v", path, lines)
+			}
+			// The first and third chunks are two intervals apart: they came as
+			// they were yielded, not all at the end.
+			if d := at[2].Sub(at[0]); d < 60*time.Millisecond {
+				t.Fatalf("%s debug=%v: chunks arrived together (%v apart)", path, debug, d)
+			}
+			if path == "/events" && (res.Header.Get("Content-Type") != "text/event-stream" || !strings.HasPrefix(lines[0], "data: tick 1 of 3")) {
+				t.Fatalf("events: %s %v", res.Header.Get("Content-Type"), lines)
+			}
+			if path == "/chunks" && lines[0] != "chunk 1 of 3" {
+				t.Fatalf("chunks: %v", lines)
+			}
+		}
+		ts.Close()
+	}
+}
