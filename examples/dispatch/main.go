@@ -12,51 +12,16 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"html"
-	"io"
 	"net/http"
 	"os"
 
 	"github.com/wsgo/wsgo/environ"
+	"github.com/wsgo/wsgo/examples/internal/apps"
 	"github.com/wsgo/wsgo/examples/internal/serve"
 )
 
-// index is mounted on "/" and links to the hello page, relative to wherever
-// the application is mounted.
-func index(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	io.WriteString(w, "<!doctype html>\n<title>Hello World Application</title>\n"+
-		"<p>This is the Hello World application:</p>\n"+
-		`<p><a href="`+environ.From(r).AppPath("hello/")+`">continue</a></p>`+"\n")
-}
-
-// hello prints Hello and the subject: the first url arg, else the subject
-// query parameter, else World.
-func hello(w http.ResponseWriter, r *http.Request) {
-	subject := "World"
-	if args, _ := environ.GetAs[[]string](environ.From(r), "myapp.url_args"); len(args) > 0 {
-		subject = args[0]
-	} else if s := r.URL.Query().Get("subject"); s != "" {
-		subject = s
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	fmt.Fprintf(w, "<!doctype html>\n<title>Hello</title>\n<h1>Hello %s!</h1>\n", html.EscapeString(subject))
-}
-
-func notFound(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.WriteHeader(http.StatusNotFound)
-	io.WriteString(w, "Not Found")
-}
-
-// Application is the tutorial's dispatcher: the urls table, in order.
-func Application() http.Handler {
-	return environ.MustDispatcher("myapp.url_args", []environ.Route{
-		{Pattern: `^$`, Handler: http.HandlerFunc(index)},        // the index
-		{Pattern: `^hello/?$`, Handler: http.HandlerFunc(hello)}, // hello with 0 or 1 /
-		{Pattern: `^hello/(.+)$`, Handler: http.HandlerFunc(hello)},
-	}, http.HandlerFunc(notFound))
-}
+// Application is the tutorial's dispatcher (see apps.Dispatch).
+func Application() http.Handler { return apps.Dispatch() }
 
 func main() {
 	fs := flag.NewFlagSet("dispatch", flag.ExitOnError)

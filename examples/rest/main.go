@@ -12,27 +12,17 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
-	"strconv"
 
 	"github.com/wsgo/wsgo/environ"
+	"github.com/wsgo/wsgo/examples/internal/apps"
 	"github.com/wsgo/wsgo/examples/internal/serve"
 )
 
-// Application prints PATH_INFO and SCRIPT_NAME, as the tutorial's does.
-func Application(w http.ResponseWriter, r *http.Request) {
-	e := environ.From(r)
-	output := "Hello World!\nPATH_INFO = " + e.PathInfo() + "\nSCRIPT_NAME = " + e.ScriptName()
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Header().Set("Content-Length", strconv.Itoa(len(output)))
-	io.WriteString(w, output)
-}
-
 // Handler mounts the application at /rest; anything else is 404.
 func Handler() http.Handler {
-	return environ.MustMount(map[string]http.Handler{"/rest": http.HandlerFunc(Application)}, nil)
+	return environ.MustMount(map[string]http.Handler{"/rest": http.HandlerFunc(apps.Rest)}, nil)
 }
 
 func main() {

@@ -1,0 +1,58 @@
+package environ
+
+import (
+	"net/http"
+	"net/http/fcgi"
+	"net/url"
+	"strings"
+
+	"github.com/wsgo/wsgo/mw"
+)
+
+// FastCGI returns a middleware for an application served with
+// net/http/fcgi behind Apache's mod_proxy_fcgi: it takes SCRIPT_NAME from
+// the FastCGI parameters Apache sends, as mod_wsgi hands it to a WSGI
+// application, sets PATH_INFO to the rest of the path and rewrites a copy of
+// the request's URL to it, as a [Mount] does.
+//
+// net/http/fcgi keeps SCRIPT_NAME and PATH_INFO to itself (they are not in
+// fcgi.ProcessEnv), so Apache passes the mount point as WSGO_SCRIPT_NAME:
+//
+//	<Location /site>
+//	    ProxyPass fcgi://127.0.0.1:9000/
+//	    ProxyFCGISetEnvIf "true" WSGO_SCRIPT_NAME "/site"
+//	</Location>
+//
+// A SCRIPT_NAME that is not a prefix of the path at a segment boundary is
+// ignored. Without FastCGI parameters (plain HTTP) the layer does nothing.
+// REMOTE_ADDR and HTTPS need no help: net/http/fcgi takes them from the
+// parameters already.
+func FastCGI() mw.Middleware {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			params := fcgi.ProcessEnv(r)
+			script := params["SCRIPT_NAME"] // should net/http/fcgi ever pass it on
+			if script == "" {
+				script = params["WSGO_SCRIPT_NAME"]
+			}
+			p := r.URL.Path
+			if script == "" || script == "/" || !strings.HasPrefix(p, script) || (len(p) > len(script) && p[len(script)] != '/') ||
+				parsePrefix(script) == "" {
+				next.ServeHTTP(w, r)
+				return
+			}
+			r, e := Attach(r)
+			rest := p[len(script):]
+			e.SetPath(e.ScriptName()+script, rest)
+			r2 := new(http.Request)
+			*r2 = *r
+			r2.URL = new(url.URL)
+			*r2.URL = *r.URL
+			r2.URL.Path, r2.URL.RawPath = rest, ""
+			if rest == "" {
+				r2.URL.Path = "/"
+			}
+			next.ServeHTTP(w, r2)
+		})
+	}
+}

@@ -1,0 +1,175 @@
+// Command site is wsgo's main example: every application of the WSGI
+// tutorial mounted side by side, as WSGIScriptAlias lines would mount them
+// under Apache, with a virtual host, static files and the presets.
+//
+//	go run ./examples/site [-addr localhost:8081] [-debug] [-log-format json|console|combined]
+//	                       [-fcgi] [-trusted-proxies N]
+//
+// Routes: / (an index), /static/ (files), /myapp (hello), /myapp2 (the
+// regex dispatcher: /myapp2/hello/Ann), /rest (/rest/custompath prints
+// PATH_INFO and SCRIPT_NAME), /env (what the app sees of the client),
+// /stream (chunks as they are yielded), /panic (a deliberate panic); and
+// the virtual host doc.localhost, a separate documentation site.
+package main
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"net/http/fcgi"
+	"os"
+
+	"go.uber.org/zap"
+
+	"github.com/wsgo/wsgo/chain"
+	"github.com/wsgo/wsgo/environ"
+	"github.com/wsgo/wsgo/examples/internal/apps"
+	"github.com/wsgo/wsgo/examples/internal/serve"
+	"github.com/wsgo/wsgo/logging"
+)
+
+//go:embed static
+var static embed.FS
+
+// Config is what the flags say.
+type Config struct {
+	Debug          bool
+	LogFormat      string // json, console or combined
+	TrustedProxies int    // X-Forwarded-* values believed from this many proxies
+	FastCGI        bool
+}
+
+// Logs are where the site writes: the error log (zap) and, for the
+// combined format, the access log.
+type Logs struct {
+	Error  *zap.Logger
+	Access io.Writer
+}
+
+const index = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>wsgo site</title><link rel="stylesheet" href="static/style.css"></head>
+<body><h1>wsgo: the WSGI tutorial, in Go</h1>
+<ul>
+<li><a href="myapp?subject=Ann">/myapp</a>: hello world</li>
+<li><a href="myapp2/">/myapp2</a>: the regex dispatcher (<a href="myapp2/hello/Ann">/myapp2/hello/Ann</a>)</li>
+<li><a href="rest/custompath">/rest/custompath</a>: PATH_INFO and SCRIPT_NAME</li>
+<li><a href="env">/env</a>: the client as the application sees it</li>
+<li><a href="stream">/stream</a>: chunks as they are yielded</li>
+<li><a href="panic?account=42">/panic</a>: a deliberate panic</li>
+<li><a href="static/README.txt">/static/</a>: files</li>
+<li><a href="http://doc.localhost:8081/">doc.localhost</a>: a virtual host</li>
+</ul></body></html>
+`
+
+// Site returns the site's handler under the preset cfg chooses.
+func Site(cfg Config, logs Logs) (http.Handler, error) {
+	switch cfg.LogFormat {
+	case "json", "console", "combined":
+	default:
+		return nil, fmt.Errorf("site: -log-format %q: want json, console or combined", cfg.LogFormat)
+	}
+	if cfg.TrustedProxies < 0 {
+		return nil, fmt.Errorf("site: -trusted-proxies %d: want 0 or more", cfg.TrustedProxies)
+	}
+	files, _ := fs.Sub(static, "static")
+	root := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, index)
+	})
+	mounts := environ.MustMount(map[string]http.Handler{
+		"/":       root,
+		"/static": http.FileServerFS(files),
+		"/myapp":  http.HandlerFunc(apps.Hello),
+		"/myapp2": apps.Dispatch(),
+		"/rest":   http.HandlerFunc(apps.Rest),
+		"/env":    http.HandlerFunc(apps.Env),
+		"/stream": apps.Stream,
+		"/panic":  http.HandlerFunc(apps.Boom),
+	}, nil)
+	hosts := environ.MustVirtualHosts([]environ.Site{
+		{Names: []string{"doc.localhost"}, Handler: http.HandlerFunc(apps.Doc)},
+	}, mounts)
+
+	c := chain.Preset(cfg.Debug, logs.Error)
+	if cfg.LogFormat == "combined" {
+		c = c.Replace(chain.LayerAccess, chain.Named("access", logging.Apache(logs.Access, logging.Combined)))
+	}
+	if cfg.TrustedProxies > 0 {
+		proxy, err := environ.Proxy(environ.Hops(environ.XForwarded, cfg.TrustedProxies))
+		if err != nil {
+			return nil, err
+		}
+		c = c.InsertAfter(chain.LayerRequestID, chain.Named("proxy", proxy))
+	}
+	if cfg.FastCGI {
+		c = c.InsertAfter(chain.LayerRequestID, chain.Named("fastcgi", environ.FastCGI()))
+	}
+	return c.Then(hosts), nil
+}
+
+// errorLogger is the zap logger for a log format.
+func errorLogger(format string, w io.Writer) *zap.Logger {
+	if format == "console" {
+		return logging.Development(w)
+	}
+	return logging.Production(w)
+}
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+// run is main with its exit status: 2 for a bad flag, 1 when serving fails.
+func run(args []string, stdout, stderr io.Writer) int {
+	flags := flag.NewFlagSet("site", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	addr := serve.AddrFlag(flags)
+	var cfg Config
+	flags.BoolVar(&cfg.Debug, "debug", chain.DebugFromEnv(), "development preset: tracebacks, lint, Server-Timing (also WSGO_DEBUG=1)")
+	flags.StringVar(&cfg.LogFormat, "log-format", "json", "access log format: json, console or combined (Apache's, on standard output)")
+	flags.BoolVar(&cfg.FastCGI, "fcgi", false, "serve FastCGI (for Apache's mod_proxy_fcgi) instead of HTTP")
+	flags.IntVar(&cfg.TrustedProxies, "trusted-proxies", 0, "believe X-Forwarded-* from this many proxies in front")
+	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	log := errorLogger(cfg.LogFormat, stderr)
+	h, err := Site(cfg, Logs{Error: log, Access: stdout})
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		flags.Usage()
+		return 2
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintln(stderr, "site:", err)
+		return 1
+	}
+	serveFn := func(l net.Listener, srv *http.Server) error { return srv.Serve(l) }
+	if cfg.FastCGI {
+		serveFn = func(l net.Listener, srv *http.Server) error {
+			err := fcgi.Serve(l, srv.Handler)
+			if errors.Is(err, net.ErrClosed) {
+				return http.ErrServerClosed
+			}
+			return err
+		}
+	}
+	log.Info("site", zap.Bool("debug", cfg.Debug), zap.String("log_format", cfg.LogFormat),
+		zap.Bool("fcgi", cfg.FastCGI), zap.Int("trusted_proxies", cfg.TrustedProxies))
+	if err := serve.Serve(context.Background(), ln, serveFn, h, log); err != nil {
+		fmt.Fprintln(stderr, "site:", err)
+		return 1
+	}
+	return 0
+}

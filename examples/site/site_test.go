@@ -1,0 +1,175 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+	"go.uber.org/zap/zaptest/observer"
+
+	"github.com/wsgo/wsgo/examples/internal/apps"
+)
+
+func get(t *testing.T, ts *httptest.Server, path string, hdr map[string]string) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", ts.URL+path, nil)
+	for k, v := range hdr {
+		if k == "Host" {
+			req.Host = v
+		} else {
+			req.Header.Set(k, v)
+		}
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	return res, string(b)
+}
+
+func site(t *testing.T, cfg Config) (*httptest.Server, *observer.ObservedLogs, *bytes.Buffer) {
+	t.Helper()
+	core, logs := observer.New(zapcore.DebugLevel)
+	var access bytes.Buffer
+	h, err := Site(cfg, Logs{Error: zap.New(core), Access: &access})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	return ts, logs, &access
+}
+
+func TestEveryRoute(t *testing.T) {
+	ts, logs, _ := site(t, Config{LogFormat: "json"})
+	tests := []struct {
+		path   string
+		hdr    map[string]string
+		status int
+		want   string
+	}{
+		{"/", nil, 200, `<a href="myapp2/">/myapp2</a>`},
+		{"/static/README.txt", nil, 200, "Alias /static"},
+		{"/static/style.css", nil, 200, "font:16px"},
+		{"/myapp", nil, 200, "<h1>Hello World!</h1>"},
+		{"/myapp?subject=%3Cb%3E", nil, 200, "<h1>Hello &lt;b&gt;!</h1>"},
+		{"/myapp2/", nil, 200, `<a href="/myapp2/hello/">continue</a>`},
+		{"/myapp2/hello/Ann", nil, 200, "<h1>Hello Ann!</h1>"},
+		{"/myapp2/goodbye", nil, 404, "Not Found"},
+		{"/rest/custompath", nil, 200, "Hello World!\nPATH_INFO = /custompath\nSCRIPT_NAME = /rest"},
+		{"/env", nil, 200, "REMOTE_ADDR = 127.0.0.1\nwsgi.url_scheme = http\n"},
+		{"/panic?account=42", nil, 500, "500 Internal Server Error\nrequest ID: "},
+		{"/restore", nil, 404, "404 page not found"},
+		{"/", map[string]string{"Host": "doc.localhost:8081"}, 200, "This is the doc.localhost virtual host; you asked for /."},
+	}
+	for _, tt := range tests {
+		res, body := get(t, ts, tt.path, tt.hdr)
+		if res.StatusCode != tt.status || !strings.Contains(body, tt.want) {
+			t.Errorf("%s: %d %q; want %d %q", tt.path, res.StatusCode, body, tt.status, tt.want)
+		}
+		if len(res.Header.Get("X-Request-Id")) != 20 {
+			t.Errorf("%s: no request ID", tt.path)
+		}
+	}
+	var access int
+	for _, e := range logs.All() {
+		if e.Message == "request" {
+			access++
+		}
+	}
+	if access != len(tests) {
+		t.Fatalf("%d access entries for %d requests", access, len(tests))
+	}
+}
+
+func TestStreamRoute(t *testing.T) {
+	apps.StreamInterval = 30 * time.Millisecond
+	ts, _, _ := site(t, Config{LogFormat: "json"})
+	res, err := http.Get(ts.URL + "/stream")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	br := bufio.NewReader(res.Body)
+	first, _ := br.ReadString('\n')
+	t0 := time.Now()
+	var last string
+	for {
+		line, err := br.ReadString('\n')
+		if err != nil {
+			break
+		}
+		last = line
+	}
+	if first != "chunk 1 of 10\n" || last != "chunk 10 of 10\n" || time.Since(t0) < 9*30*time.Millisecond {
+		t.Fatalf("first %q last %q after %v: chunks came together", first, last, time.Since(t0))
+	}
+}
+
+func TestDebugFlagServesTracebacks(t *testing.T) {
+	ts, _, _ := site(t, Config{LogFormat: "console", Debug: true})
+	res, body := get(t, ts, "/panic?account=42", map[string]string{"Accept": "text/html", "Host": "localhost"})
+	if res.StatusCode != 500 || !strings.Contains(body, "ledger: balance does not add up") || res.Header.Get("Server-Timing") == "" {
+		t.Fatalf("%d Server-Timing %q", res.StatusCode, res.Header.Get("Server-Timing"))
+	}
+}
+
+func TestCombinedLogFormat(t *testing.T) {
+	ts, _, access := site(t, Config{LogFormat: "combined"})
+	get(t, ts, "/rest/custompath", map[string]string{"User-Agent": "curl/8", "Referer": "http://x/"})
+	line := access.String()
+	if !strings.HasPrefix(line, "127.0.0.1 - - [") || !strings.Contains(line, `] "GET /rest/custompath HTTP/1.1" 200 56 "http://x/" "curl/8"`+"\n") {
+		t.Fatalf("combined line %q", line)
+	}
+}
+
+func TestTrustedProxies(t *testing.T) {
+	for n, want := range map[int]string{0: "REMOTE_ADDR = 127.0.0.1\nwsgi.url_scheme = http", 1: "REMOTE_ADDR = 203.0.113.9\nwsgi.url_scheme = https"} {
+		ts, _, _ := site(t, Config{LogFormat: "json", TrustedProxies: n})
+		_, body := get(t, ts, "/env", map[string]string{"X-Forwarded-For": "6.6.6.6, 203.0.113.9", "X-Forwarded-Proto": "https"})
+		if !strings.Contains(body, want) {
+			t.Errorf("-trusted-proxies %d: %q", n, body)
+		}
+	}
+}
+
+func TestBadConfig(t *testing.T) {
+	for cfg, want := range map[Config]string{
+		{LogFormat: "xml"}:                      `site: -log-format "xml": want json, console or combined`,
+		{LogFormat: "json", TrustedProxies: -1}: "site: -trusted-proxies -1: want 0 or more",
+	} {
+		if _, err := Site(cfg, Logs{Error: zap.NewNop(), Access: io.Discard}); err == nil || err.Error() != want {
+			t.Errorf("%+v: %v", cfg, err)
+		}
+	}
+}
+
+func TestFlags(t *testing.T) {
+	tests := []struct {
+		args   []string
+		status int
+		stderr string
+	}{
+		{[]string{"-h"}, 0, "-trusted-proxies int"},
+		{[]string{"-log-format", "xml"}, 2, `site: -log-format "xml": want json, console or combined`},
+		{[]string{"-trusted-proxies", "-3"}, 2, "site: -trusted-proxies -3: want 0 or more"},
+		{[]string{"-trusted-proxies", "many"}, 2, `invalid value "many" for flag -trusted-proxies`},
+		{[]string{"-nope"}, 2, "flag provided but not defined: -nope"},
+		{[]string{"-addr", "127.0.0.1:99999"}, 1, "site: listen tcp: address 99999: invalid port"},
+	}
+	for _, tt := range tests {
+		var stdout, stderr bytes.Buffer
+		if got := run(tt.args, &stdout, &stderr); got != tt.status || !strings.Contains(stderr.String(), tt.stderr) {
+			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tt.args, got, stderr.String(), tt.status, tt.stderr)
+		}
+	}
+}
