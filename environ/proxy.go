@@ -32,7 +32,7 @@ const (
 // not believed at all. With XForwarded, Prefix counts X-Forwarded-Prefix;
 // Forwarded has no prefix.
 type ProxyConfig struct {
-	Headers                       ProxyHeaders
+	Headers                        ProxyHeaders
 	For, Proto, Host, Port, Prefix int
 	// TrustedPeers, when not empty, are the CIDRs the immediate peer must
 	// be in for any header to be believed (your proxies' addresses).
