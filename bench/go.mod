@@ -11,6 +11,10 @@ require (
 	github.com/wsgo/wsgo v0.0.0
 )
 
-require github.com/felixge/httpsnoop v1.1.0 // indirect
+require (
+	github.com/felixge/httpsnoop v1.1.0 // indirect
+	go.uber.org/multierr v1.10.0 // indirect
+	go.uber.org/zap v1.28.0 // indirect
+)
 
 replace github.com/wsgo/wsgo => ../
