@@ -3,18 +3,29 @@ module github.com/wsgo/wsgo/bench
 go 1.25
 
 require (
+	github.com/felixge/httpsnoop v1.1.0
 	github.com/go-chi/chi/v5 v5.5.0
 	github.com/gorilla/handlers v1.5.2
 	github.com/gorilla/mux v1.8.1
 	github.com/justinas/alice v1.2.0
+	github.com/labstack/echo/v4 v4.13.4
 	github.com/urfave/negroni/v3 v3.1.2
 	github.com/wsgo/wsgo v0.0.0
+	go.uber.org/zap v1.28.0
 )
 
 require (
-	github.com/felixge/httpsnoop v1.1.0 // indirect
+	github.com/labstack/gommon v0.4.2 // indirect
+	github.com/mattn/go-colorable v0.1.14 // indirect
+	github.com/mattn/go-isatty v0.0.20 // indirect
+	github.com/valyala/bytebufferpool v1.0.0 // indirect
+	github.com/valyala/fasttemplate v1.2.2 // indirect
 	go.uber.org/multierr v1.10.0 // indirect
-	go.uber.org/zap v1.28.0 // indirect
+	golang.org/x/crypto v0.38.0 // indirect
+	golang.org/x/net v0.40.0 // indirect
+	golang.org/x/sys v0.33.0 // indirect
+	golang.org/x/text v0.25.0 // indirect
+	golang.org/x/time v0.11.0 // indirect
 )
 
 replace github.com/wsgo/wsgo => ../

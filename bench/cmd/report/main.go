@@ -1,0 +1,308 @@
+// Command report runs the whole comparison and writes its results into the
+// README: the benchmarks (medians of several runs), the loopback throughput
+// of each stack under wrk, and whether each stack keeps the writer's
+// capabilities; and draws results/stacks.svg.
+//
+//	cd bench && go run ./cmd/report [-count 5] [-duration 3s]
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"regexp"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/wsgo/wsgo/bench"
+)
+
+func main() {
+	count := flag.Int("count", 5, "benchmark runs; the table shows medians")
+	duration := flag.Duration("duration", 3*time.Second, "loopback load per stack")
+	readme := flag.String("readme", "../README.md", "the README to write the tables into")
+	flag.Parse()
+	start := time.Now()
+
+	fmt.Fprintln(os.Stderr, "report: benchmarks...")
+	out, err := exec.Command("go", "test", "-run", "^$", "-bench", ".", "-benchmem", "-count", strconv.Itoa(*count), ".").CombinedOutput()
+	if err != nil {
+		fail("benchmarks: %v\n%s", err, out)
+	}
+	os.WriteFile("results/bench.txt", out, 0o644)
+	res := parse(string(out))
+
+	fmt.Fprintln(os.Stderr, "report: loopback throughput...")
+	tput := throughput(*duration)
+
+	caps, err := bench.WriterCapabilities()
+	if err != nil {
+		fail("capabilities: %v", err)
+	}
+
+	var b strings.Builder
+	fmt.Fprintf(&b, "Measured %s on %s (%d cores), %s, by `cd bench && go run ./cmd/report` (%s in all); medians of %d runs.\n\n",
+		time.Now().UTC().Format("2006-01-02"), cpuModel(), runtime.NumCPU(), runtime.Version(), time.Since(start).Round(time.Second), *count)
+	b.WriteString("![ns per request of each full stack](bench/results/stacks.svg)\n\n")
+	b.WriteString("The same in-memory GET (a query, browser headers, a 13-byte 200 answer) through each stack; loggers write to io.Discard.\n\n")
+	table(&b, res, "Stacks", "bare", "zapfloor")
+	b.WriteString("\nThe 500 path: a panic recovered, logged (with the stack where the stack does that), answered.\n\n")
+	table(&b, res, "Panic", "", "")
+	b.WriteString("\nA response of 100 flushed 13-byte chunks.\n\n")
+	table(&b, res, "Stream100", "bare", "")
+	b.WriteString("\nChain overhead, pass-through layers, ours beside alice.\n\n")
+	table(&b, res, "Chain", "", "")
+	b.WriteString("\nLoopback throughput: each stack behind a real http.Server on 127.0.0.1, `wrk -t1 -c4 -d" + duration.String() + "` (2 cores shared with wrk).\n\n| stack | requests/s | of bare |\n| --- | ---: | ---: |\n")
+	for _, t := range tput {
+		fmt.Fprintf(&b, "| %s | %.0f | %.0f%% |\n", t.name, t.rps, 100*t.rps/tput[0].rps)
+	}
+	b.WriteString("\nDoes the handler's writer keep its capabilities behind each stack (a real HTTP/1.1 server)?\n\n| stack | http.Flusher | http.Hijacker | ResponseController.Flush |\n| --- | --- | --- | --- |\n")
+	for _, s := range bench.Stacks() {
+		if c, ok := caps[s.Name]; ok {
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", s.Name, yes(c[0]), yes(c[1]), yes(c[2]))
+		}
+	}
+	writeReadme(*readme, b.String())
+	writeSVG("results/stacks.svg", res)
+	fmt.Fprintf(os.Stderr, "report: done in %s\n", time.Since(start).Round(time.Second))
+}
+
+func fail(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "report: "+format+"\n", args...)
+	os.Exit(1)
+}
+
+func yes(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "**no**"
+}
+
+// result is the medians of one benchmark.
+type result struct{ ns, bytes, allocs float64 }
+
+var lineRE = regexp.MustCompile(`^Benchmark(\w+)/(\S+?)-\d+\s+\d+\s+([\d.]+) ns/op\s+([\d.]+) B/op\s+([\d.]+) allocs/op`)
+
+// parse returns group -> sub-benchmark -> medians, keeping the order seen.
+func parse(out string) map[string]*group {
+	samples := map[string]map[string][][3]float64{}
+	groups := map[string]*group{}
+	for _, line := range strings.Split(out, "\n") {
+		m := lineRE.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		g, name := m[1], m[2]
+		if groups[g] == nil {
+			groups[g] = &group{res: map[string]result{}}
+			samples[g] = map[string][][3]float64{}
+		}
+		if _, ok := samples[g][name]; !ok {
+			groups[g].order = append(groups[g].order, name)
+		}
+		var v [3]float64
+		for i := range v {
+			v[i], _ = strconv.ParseFloat(m[3+i], 64)
+		}
+		samples[g][name] = append(samples[g][name], v)
+	}
+	for g, byName := range samples {
+		for name, vs := range byName {
+			var r [3]float64
+			for i := range r {
+				col := make([]float64, len(vs))
+				for j := range vs {
+					col[j] = vs[j][i]
+				}
+				sort.Float64s(col)
+				r[i] = col[len(col)/2]
+			}
+			groups[g].res[name] = result{r[0], r[1], r[2]}
+		}
+	}
+	return groups
+}
+
+type group struct {
+	order []string
+	res   map[string]result
+}
+
+func table(b *strings.Builder, groups map[string]*group, name, base, floor string) {
+	g := groups[name]
+	if g == nil {
+		b.WriteString("(no results)\n")
+		return
+	}
+	b.WriteString("| benchmark | ns/op | B/op | allocs/op |")
+	if base != "" {
+		b.WriteString(" × bare |")
+	}
+	if floor != "" {
+		b.WriteString(" × zap floor |")
+	}
+	b.WriteString("\n| --- | ---: | ---: | ---: |")
+	if base != "" {
+		b.WriteString(" ---: |")
+	}
+	if floor != "" {
+		b.WriteString(" ---: |")
+	}
+	b.WriteString("\n")
+	for _, n := range g.order {
+		r := g.res[n]
+		fmt.Fprintf(b, "| %s | %.0f | %.0f | %.0f |", strings.TrimPrefix(n, "stack="), r.ns, r.bytes, r.allocs)
+		if base != "" {
+			fmt.Fprintf(b, " %.0f |", r.ns/g.res["stack="+base].ns)
+		}
+		if floor != "" {
+			fmt.Fprintf(b, " %.2f |", r.ns/g.res["stack="+floor].ns)
+		}
+		b.WriteString("\n")
+	}
+}
+
+type tputResult struct {
+	name string
+	rps  float64
+}
+
+// throughput serves Hello behind each stack on loopback and loads it with
+// wrk, or a Go client loop when wrk is not installed.
+func throughput(d time.Duration) []tputResult {
+	var out []tputResult
+	wrk, _ := exec.LookPath("wrk")
+	for _, s := range bench.Stacks() {
+		if !s.Full && s.Name != "bare" {
+			continue
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			fail("listen: %v", err)
+		}
+		srv := &http.Server{Handler: s.Wrap(bench.Hello)}
+		go srv.Serve(ln)
+		url := "http://" + ln.Addr().String() + "/myapp2/hello/Ann?subject=Ann"
+		var rps float64
+		if wrk != "" {
+			o, err := exec.Command(wrk, "-t1", "-c4", "-d"+d.String(), url).CombinedOutput()
+			if err != nil {
+				fail("wrk: %v\n%s", err, o)
+			}
+			m := regexp.MustCompile(`Requests/sec:\s+([\d.]+)`).FindSubmatch(o)
+			if m == nil {
+				fail("wrk said: %s", o)
+			}
+			rps, _ = strconv.ParseFloat(string(m[1]), 64)
+		} else {
+			rps = clientLoop(url, d)
+		}
+		srv.Close()
+		out = append(out, tputResult{s.Name, rps})
+	}
+	return out
+}
+
+// clientLoop is four Go clients in a loop for d: a bounded load.
+func clientLoop(url string, d time.Duration) float64 {
+	var n atomic.Int64
+	var wg sync.WaitGroup
+	deadline := time.Now().Add(d)
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
+			for time.Now().Before(deadline) {
+				res, err := c.Get(url)
+				if err != nil {
+					return
+				}
+				var buf bytes.Buffer
+				buf.ReadFrom(res.Body)
+				res.Body.Close()
+				n.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	return float64(n.Load()) / d.Seconds()
+}
+
+func cpuModel() string {
+	b, _ := os.ReadFile("/proc/cpuinfo")
+	if m := regexp.MustCompile(`model name\s*:\s*(.+)`).FindSubmatch(b); m != nil {
+		return strings.TrimSpace(string(m[1]))
+	}
+	return runtime.GOARCH
+}
+
+func writeReadme(path, section string) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		fail("%v", err)
+	}
+	const begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
+	s := string(b)
+	i, j := strings.Index(s, begin), strings.Index(s, end)
+	if i < 0 || j < i {
+		fail("%s has no %s ... %s markers", path, begin, end)
+	}
+	s = s[:i+len(begin)] + "\n" + section + s[j:]
+	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
+		fail("%v", err)
+	}
+}
+
+// writeSVG draws ns/op of the full stacks and the zap floor as bars.
+func writeSVG(path string, groups map[string]*group) {
+	g := groups["Stacks"]
+	if g == nil {
+		return
+	}
+	type bar struct {
+		name string
+		ns   float64
+	}
+	var bars []bar
+	for _, s := range bench.Stacks() {
+		if s.Full || s.Name == "zapfloor" {
+			bars = append(bars, bar{s.Name, g.res["stack="+s.Name].ns})
+		}
+	}
+	maxNS := 0.0
+	for _, b := range bars {
+		maxNS = max(maxNS, b.ns)
+	}
+	const left, width, rowH = 150, 460, 28
+	var b strings.Builder
+	h := rowH*len(bars) + 50
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="system-ui,sans-serif" font-size="13">`+"\n", left+width+90, h)
+	fmt.Fprintf(&b, `<text x="10" y="20" font-weight="600">ns per request (lower is better), same in-memory request, loggers to io.Discard</text>`+"\n")
+	for i, br := range bars {
+		y := 36 + i*rowH
+		w := int(br.ns / maxNS * width)
+		color := "#8a94a6"
+		switch {
+		case strings.HasPrefix(br.name, "wsgo"):
+			color = "#1f7a4d"
+		case br.name == "zapfloor":
+			color = "#c9a227"
+		}
+		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end">%s</text>`+"\n", left-8, y+15, br.name)
+		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="18" fill="%s" rx="3"/>`+"\n", left, y+2, max(w, 1), color)
+		fmt.Fprintf(&b, `<text x="%d" y="%d">%.0f</text>`+"\n", left+w+6, y+15, br.ns)
+	}
+	b.WriteString("</svg>\n")
+	os.WriteFile(path, []byte(b.String()), 0o644)
+}

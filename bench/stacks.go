@@ -1,0 +1,146 @@
+package bench
+
+import (
+	"io"
+	"log"
+	"net/http"
+	"time"
+
+	"github.com/felixge/httpsnoop"
+	chimw "github.com/go-chi/chi/v5/middleware"
+	"github.com/gorilla/handlers"
+	"github.com/justinas/alice"
+	"github.com/labstack/echo/v4"
+	echomw "github.com/labstack/echo/v4/middleware"
+	"github.com/urfave/negroni/v3"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/wsgo/wsgo/chain"
+	"github.com/wsgo/wsgo/environ"
+	"github.com/wsgo/wsgo/logging"
+	"github.com/wsgo/wsgo/mw"
+	wsgorecover "github.com/wsgo/wsgo/recover"
+)
+
+// Stack is a middleware stack around a handler, as a user would build it.
+type Stack struct {
+	Name string
+	Wrap func(http.Handler) http.Handler
+	Full bool // request ID or access log and recovery: a full stack
+}
+
+// HelloBody is the 13-byte answer of the bare handler.
+var HelloBody = []byte("Hello World!\n")
+
+// Hello is the bare handler.
+var Hello = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(HelloBody) })
+
+// Discard is zap's production JSON encoder writing to io.Discard, every
+// entry encoded (no sampling), the logger every zap stack here uses.
+func Discard() *zap.Logger {
+	return zap.New(zapcore.NewCore(zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig()), zapcore.AddSync(io.Discard), zapcore.InfoLevel))
+}
+
+var discardLog = log.New(io.Discard, "", log.LstdFlags)
+
+// Stacks returns every stack of the comparison, the bare handler first.
+func Stacks() []Stack {
+	return []Stack{
+		{Name: "bare", Wrap: func(h http.Handler) http.Handler { return h }},
+		{Name: "zapfloor", Wrap: zapFloor(Discard())},
+		{Name: "wsgo-production", Full: true, Wrap: func(h http.Handler) http.Handler { return chain.Production(Discard()).Then(h) }},
+		{Name: "wsgo-development", Full: true, Wrap: func(h http.Handler) http.Handler { return chain.Development(Discard()).Then(h) }},
+		{Name: "chi", Full: true, Wrap: func(h http.Handler) http.Handler {
+			return chimw.RequestID(chimw.RequestLogger(&chimw.DefaultLogFormatter{Logger: discardLog, NoColor: true})(chimw.Recoverer(h)))
+		}},
+		{Name: "gorilla", Full: true, Wrap: func(h http.Handler) http.Handler {
+			return handlers.RecoveryHandler(handlers.RecoveryLogger(discardLog))(handlers.CombinedLoggingHandler(io.Discard, h))
+		}},
+		{Name: "negroni", Full: true, Wrap: func(h http.Handler) http.Handler {
+			rec := negroni.NewRecovery()
+			rec.Logger = discardLog
+			rec.PrintStack = false
+			lg := negroni.NewLogger()
+			lg.ALogger = discardLog
+			n := negroni.New(rec, lg)
+			n.UseHandler(h)
+			return n
+		}},
+		{Name: "echo", Full: true, Wrap: func(h http.Handler) http.Handler {
+			e := echo.New()
+			e.Logger.SetOutput(io.Discard)
+			e.Use(echomw.RequestID(), echomw.LoggerWithConfig(echomw.LoggerConfig{Output: io.Discard}), echomw.Recover())
+			e.Any("/*", echo.WrapHandler(h))
+			return e
+		}},
+		{Name: "handwritten", Full: true, Wrap: handwritten(Discard())},
+		// Each of our middlewares alone.
+		{Name: "wsgo-requestid", Wrap: mw.RequestID()},
+		{Name: "wsgo-access", Wrap: logging.Access(Discard())},
+		{Name: "wsgo-combined", Wrap: logging.Apache(io.Discard, logging.Combined)},
+		{Name: "wsgo-recover", Wrap: wsgorecover.Middleware(Discard())},
+		{Name: "wsgo-environ", Wrap: environ.Middleware()},
+		{Name: "wsgo-lint", Wrap: mw.Lint(Discard())},
+		{Name: "wsgo-flush", Wrap: mw.FlushEachWrite()},
+	}
+}
+
+// accessFields are the fields every zap access log here encodes.
+func accessFields(r *http.Request, status int, bytes int64, d time.Duration, id string) []zap.Field {
+	return []zap.Field{
+		zap.String("http.request.method", r.Method), zap.String("url.path", r.URL.Path),
+		zap.String("url.query", r.URL.RawQuery), zap.String("network.protocol.version", "1.1"),
+		zap.Int("http.response.status_code", status), zap.Int64("http.response.body.size", bytes),
+		zap.Int64("http.request.body.size", r.ContentLength), zap.Duration("http.server.request.duration", d),
+		zap.String("client.address", "127.0.0.1"), zap.String("user_agent.original", r.UserAgent()),
+		zap.String("http.request.header.referer", r.Referer()), zap.String("server.address", r.Host),
+		zap.String("http.request.id", id),
+	}
+}
+
+// zapFloor is zap alone encoding the access log's fields after the handler:
+// the cost no zap access log can go below.
+func zapFloor(log *zap.Logger) func(http.Handler) http.Handler {
+	return func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			start := time.Now()
+			h.ServeHTTP(w, r)
+			log.Info("request", accessFields(r, 200, int64(len(HelloBody)), time.Since(start), "0123456789abcdefghjk")...)
+		})
+	}
+}
+
+// handwritten is the stack a user would write with alice, httpsnoop and
+// zap: a request ID, httpsnoop.CaptureMetrics for the access log, and a
+// deferred recover.
+func handwritten(log *zap.Logger) func(http.Handler) http.Handler {
+	requestID := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			id := mw.NewRequestID()
+			w.Header().Set("X-Request-Id", id)
+			next.ServeHTTP(w, r)
+		})
+	}
+	access := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			m := httpsnoop.CaptureMetrics(next, w, r)
+			log.Info("request", accessFields(r, m.Code, m.Written, m.Duration, w.Header().Get("X-Request-Id"))...)
+		})
+	}
+	recoverer := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			defer func() {
+				if v := recover(); v != nil {
+					if v == http.ErrAbortHandler {
+						panic(v)
+					}
+					log.Error("panic", zap.Any("panic", v), zap.Stack("stack"))
+					http.Error(w, "Internal Server Error", http.StatusInternalServerError)
+				}
+			}()
+			next.ServeHTTP(w, r)
+		})
+	}
+	return func(h http.Handler) http.Handler { return alice.New(requestID, access, recoverer).Then(h) }
+}
