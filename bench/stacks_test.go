@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/negroni/v3"
 
 	"github.com/wsgo/wsgo/chain"
+	wsgorecover "github.com/wsgo/wsgo/recover"
 )
 
 // BenchmarkStacks: the same request through every stack, in one run.
@@ -34,6 +35,7 @@ func BenchmarkPanic(b *testing.B) {
 		name string
 		h    http.Handler
 	}{
+		{"wsgo-recover", wsgorecover.Middleware(Discard())(boom)},
 		{"wsgo-production", chain.Production(Discard()).Then(boom)},
 		{"chi", chimw.Recoverer(boom)},
 		{"gorilla", handlers.RecoveryHandler(handlers.RecoveryLogger(discardLog))(boom)},

@@ -200,10 +200,12 @@ func (e *Environ) Set(key string, val any) error {
 
 type keyError struct{ key string }
 
+// Error says which key was refused, and why.
 func (k *keyError) Error() string {
 	return "environ: reserved key: " + k.key + " is derived from the request and cannot be set"
 }
 
+// Unwrap makes errors.Is(err, ErrReservedKey) true.
 func (k *keyError) Unwrap() error { return ErrReservedKey }
 
 // All yields every key with its value: the CGI keys (HTTP_* included) in

@@ -48,6 +48,7 @@ func FromRequest(r *http.Request) *zap.Logger { return From(r.Context()) }
 // in a field.
 type errorsWriter struct{ log *zap.Logger }
 
+// Write logs p as one Error entry, with p in the field "text".
 func (w errorsWriter) Write(p []byte) (int, error) {
 	w.log.Error("wsgi.errors", zap.ByteString("text", p))
 	return len(p), nil
