@@ -166,7 +166,7 @@ func Capture(w http.ResponseWriter, r *http.Request) (*Response, *http.Request) 
 // Lookup returns the Response an outer layer captured for the writer w of
 // request r, or nil when w is not a captured writer. It never wraps.
 func Lookup(w http.ResponseWriter, r *http.Request) *Response {
-	s := ScopeOf(r.Context())
+	s := ScopeOf(r.Context()) // per request in a recover layer: a type assertion in the common case
 	if s == nil || s.resp == nil || s.resp.rec.wrapped != w {
 		return nil
 	}

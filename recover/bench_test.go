@@ -69,3 +69,25 @@ func BenchmarkPanic(b *testing.B) {
 		run(b, mw.RequestID()(capturing(Middleware(log)(http.HandlerFunc(boom)))))
 	})
 }
+
+// BenchmarkRecoverLayer isolates what the recover layer adds to a request
+// that does not panic, when an outer layer captured the writer (as the
+// access log does): the same captured writer and request, with and without
+// the layer. The difference is the deferred recover and the Lookup.
+func BenchmarkRecoverLayer(b *testing.B) {
+	w, r := &benchWriter{h: http.Header{}}, httptest.NewRequest("GET", "/", nil)
+	resp, r := mw.Capture(w, r)
+	defer resp.Release()
+	ww := resp.Writer()
+	for _, s := range []struct {
+		name string
+		h    http.Handler
+	}{{"layer=none", app}, {"layer=recover", Middleware(jsonDiscard())(app)}} {
+		b.Run(s.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				s.h.ServeHTTP(ww, r)
+			}
+		})
+	}
+}

@@ -118,24 +118,36 @@ func Middleware(logger *zap.Logger, opts ...Option) mw.Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if mw.Lookup(w, r) == nil {
-				var resp *mw.Response
-				resp, r = mw.Capture(w, r)
-				defer resp.Release()
-				w = resp.Writer()
+				c.serveCaptured(next, w, r)
+				return
 			}
-			defer c.recoverFrom(w, r)
+			defer func() {
+				if v := recover(); v != nil {
+					c.handle(w, r, v)
+				}
+			}()
 			next.ServeHTTP(w, r)
 		})
 	}
 }
 
-// recoverFrom is deferred: recover must be called by the deferred function
-// itself.
-func (c *config) recoverFrom(w http.ResponseWriter, r *http.Request) {
-	v := recover()
-	if v == nil {
-		return
-	}
+// serveCaptured serves a request that no outer layer captured: it captures
+// the writer itself, to know whether the header went out.
+func (c *config) serveCaptured(next http.Handler, w http.ResponseWriter, r *http.Request) {
+	resp, r := mw.Capture(w, r)
+	defer resp.Release()
+	w = resp.Writer()
+	defer func() {
+		if v := recover(); v != nil {
+			c.handle(w, r, v)
+		}
+	}()
+	next.ServeHTTP(w, r)
+}
+
+// handle answers a recovered panic v (recover itself must be called by the
+// deferred function, so the callers call it and pass the value).
+func (c *config) handle(w http.ResponseWriter, r *http.Request, v any) {
 	if v == http.ErrAbortHandler {
 		panic(v) // the standard way to abort: not ours to log
 	}
