@@ -11,24 +11,18 @@ import (
 	"github.com/justinas/alice"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
+
+	"github.com/wsgo/wsgo/internal/wsgotest"
 )
 
 func pass(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { next.ServeHTTP(w, r) })
 }
 
-type nopWriter struct{ h http.Header }
-
-func (w *nopWriter) Header() http.Header         { return w.h }
-func (w *nopWriter) WriteHeader(int)             {}
-func (w *nopWriter) Write(p []byte) (int, error) { return len(p), nil }
-
-var hello = []byte("Hello World!\n")
-
 // BenchmarkLayers measures pass-through layers, ours and alice's side by
 // side: the per-layer cost must be alice's, with no allocation.
 func BenchmarkLayers(b *testing.B) {
-	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(hello) })
+	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(wsgotest.Hello) })
 	for _, n := range []int{0, 1, 5, 10, 20} {
 		ours, theirs := New(), alice.New()
 		for i := 0; i < n; i++ {
@@ -41,7 +35,7 @@ func BenchmarkLayers(b *testing.B) {
 		}{{"wsgo", ours.Then(app)}, {"alice", theirs.Then(app)}} {
 			b.Run(fmt.Sprintf("impl=%s/layers=%d", s.name, n), func(b *testing.B) {
 				b.ReportAllocs()
-				w := &nopWriter{h: http.Header{}}
+				w := wsgotest.NewWriter()
 				r := httptest.NewRequest("GET", "/", nil)
 				for b.Loop() {
 					s.h.ServeHTTP(w, r)
@@ -49,24 +43,6 @@ func BenchmarkLayers(b *testing.B) {
 			})
 		}
 	}
-}
-
-type flushWriter struct {
-	h http.Header
-}
-
-func (w *flushWriter) Header() http.Header               { return w.h }
-func (w *flushWriter) WriteHeader(int)                   {}
-func (w *flushWriter) Write(p []byte) (int, error)       { return len(p), nil }
-func (w *flushWriter) WriteString(s string) (int, error) { return len(s), nil }
-func (w *flushWriter) Flush()                            {}
-
-func presetRequest() *http.Request {
-	r := httptest.NewRequest("GET", "http://localhost:8081/myapp2/hello/Ann?subject=Ann", nil)
-	r.RemoteAddr = "127.0.0.1:54321"
-	r.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36")
-	r.Header.Set("Referer", "http://localhost:8081/")
-	return r
 }
 
 func jsonDiscard() *zap.Logger {
@@ -77,7 +53,7 @@ func jsonDiscard() *zap.Logger {
 // alone encoding the access log's fields after the bare handler) in one run:
 // compare with benchstat -col /stack.
 func BenchmarkPresets(b *testing.B) {
-	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(hello) })
+	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(wsgotest.Hello) })
 	floorLog := jsonDiscard()
 	floor := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -100,13 +76,6 @@ func BenchmarkPresets(b *testing.B) {
 		{"production", Production(jsonDiscard()).Then(app)},
 		{"development", Development(jsonDiscard()).Then(app)},
 	} {
-		b.Run("stack="+s.name, func(b *testing.B) {
-			b.ReportAllocs()
-			w, r := &flushWriter{h: http.Header{}}, presetRequest()
-			for b.Loop() {
-				clear(w.h)
-				s.h.ServeHTTP(w, r)
-			}
-		})
+		b.Run("stack="+s.name, func(b *testing.B) { wsgotest.Serve(b, s.h) })
 	}
 }

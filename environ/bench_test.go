@@ -3,33 +3,15 @@ package environ
 import (
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 
+	"github.com/wsgo/wsgo/internal/wsgotest"
 	"github.com/wsgo/wsgo/mw"
 )
 
-type benchWriter struct{ h http.Header }
+func benchRequest() *http.Request { return wsgotest.Request() }
 
-func (w *benchWriter) Header() http.Header         { return w.h }
-func (w *benchWriter) WriteHeader(int)             {}
-func (w *benchWriter) Write(p []byte) (int, error) { return len(p), nil }
-
-func benchRequest() *http.Request {
-	r := httptest.NewRequest("GET", "http://localhost:8081/myapp2/hello/Ann?subject=Ann", nil)
-	r.RemoteAddr = "127.0.0.1:54321"
-	r.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64)")
-	r.Header.Set("Accept", "text/html")
-	return r
-}
-
-func serveBench(b *testing.B, h http.Handler) {
-	b.ReportAllocs()
-	w, r := &benchWriter{h: http.Header{}}, benchRequest()
-	for b.Loop() {
-		h.ServeHTTP(w, r)
-	}
-}
+func serveBench(b *testing.B, h http.Handler) { wsgotest.Serve(b, h) }
 
 var nop = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})
 
@@ -82,7 +64,7 @@ func BenchmarkDispatch50(b *testing.B) {
 		r := benchRequest()
 		r.URL.Path = "/hello/Ann"
 		b.ReportAllocs()
-		w := &benchWriter{h: http.Header{}}
+		w := wsgotest.NewWriter()
 		for b.Loop() {
 			d.ServeHTTP(w, r)
 		}
@@ -91,7 +73,7 @@ func BenchmarkDispatch50(b *testing.B) {
 		r := benchRequest()
 		r.URL.Path = "/section0/x"
 		b.ReportAllocs()
-		w := &benchWriter{h: http.Header{}}
+		w := wsgotest.NewWriter()
 		for b.Loop() {
 			d.ServeHTTP(w, r)
 		}

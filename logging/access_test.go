@@ -16,6 +16,7 @@ import (
 	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/wsgo/wsgo/environ"
+	"github.com/wsgo/wsgo/internal/wsgotest"
 	"github.com/wsgo/wsgo/mw"
 )
 
@@ -172,19 +173,7 @@ func TestAccessLogsPanicsAndLetsThemGoOn(t *testing.T) {
 	}
 }
 
-// modes runs f against h over a real server in HTTP/1.1 and HTTP/2.
-func modes(t *testing.T, h http.Handler, f func(t *testing.T, ts *httptest.Server)) {
-	for _, h2 := range []bool{false, true} {
-		name := map[bool]string{false: "HTTP/1.1", true: "HTTP/2"}[h2]
-		t.Run(name, func(t *testing.T) {
-			ts := httptest.NewUnstartedServer(h)
-			ts.EnableHTTP2 = h2
-			ts.StartTLS()
-			defer ts.Close()
-			f(t, ts)
-		})
-	}
-}
+var modes = wsgotest.Modes
 
 // TestStreamingThroughTheLogger flushes chunks with ResponseController and
 // http.Flusher through the logger: each arrives before the next is written,

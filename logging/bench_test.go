@@ -3,35 +3,20 @@ package logging
 import (
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
+	"github.com/wsgo/wsgo/internal/wsgotest"
 	"github.com/wsgo/wsgo/mw"
 )
 
-type benchWriter struct{ h http.Header }
-
-func (w *benchWriter) Header() http.Header               { return w.h }
-func (w *benchWriter) WriteHeader(int)                   {}
-func (w *benchWriter) Write(p []byte) (int, error)       { return len(p), nil }
-func (w *benchWriter) WriteString(s string) (int, error) { return len(s), nil }
-func (w *benchWriter) Flush()                            {}
-
-var helloBody = []byte("Hello World!\n")
-
-var app = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(helloBody) })
-
-func benchRequest() *http.Request {
-	r := httptest.NewRequest("GET", "http://localhost:8081/myapp2/hello/Ann?subject=Ann", nil)
-	r.RemoteAddr = "127.0.0.1:54321"
-	r.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36")
-	r.Header.Set("Referer", "http://localhost:8081/")
-	return r
-}
+var (
+	helloBody = wsgotest.Hello
+	app       = wsgotest.App
+)
 
 // jsonDiscard is zap's production JSON encoder writing to io.Discard, with
 // no sampling, so every entry is encoded.
@@ -39,14 +24,7 @@ func jsonDiscard() *zap.Logger {
 	return zap.New(zapcore.NewCore(zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig()), zapcore.AddSync(io.Discard), zapcore.InfoLevel))
 }
 
-func run(b *testing.B, h http.Handler) {
-	b.ReportAllocs()
-	w, r := &benchWriter{h: http.Header{}}, benchRequest()
-	for b.Loop() {
-		clear(w.h)
-		h.ServeHTTP(w, r)
-	}
-}
+func run(b *testing.B, h http.Handler) { wsgotest.Serve(b, h) }
 
 // zapFloor is zap alone encoding the access log's fields after the bare
 // handler: the cost no zap access log can go below.

@@ -2,28 +2,14 @@ package mw
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/felixge/httpsnoop"
+
+	"github.com/wsgo/wsgo/internal/wsgotest"
 )
 
-// benchWriter is a reusable in-memory writer with the optional interfaces
-// of httptest.ResponseRecorder (Flush, WriteString), reset per request.
-type benchWriter struct {
-	h    http.Header
-	code int
-}
-
-func (w *benchWriter) Header() http.Header               { return w.h }
-func (w *benchWriter) WriteHeader(code int)              { w.code = code }
-func (w *benchWriter) Write(p []byte) (int, error)       { return len(p), nil }
-func (w *benchWriter) WriteString(s string) (int, error) { return len(s), nil }
-func (w *benchWriter) Flush()                            {}
-
-var hello = []byte("Hello World!\n")
-
-var app = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(hello) })
+var app = wsgotest.App
 
 // observing is a layer that reads the status after the handler, as an
 // access log does.
@@ -38,15 +24,7 @@ func observing(next http.Handler) http.Handler {
 	})
 }
 
-func run(b *testing.B, h http.Handler) {
-	b.ReportAllocs()
-	w := &benchWriter{h: http.Header{}}
-	r := httptest.NewRequest("GET", "/?q=1", nil)
-	for b.Loop() {
-		clear(w.h)
-		h.ServeHTTP(w, r)
-	}
-}
+func run(b *testing.B, h http.Handler) { wsgotest.Serve(b, h) }
 
 // BenchmarkObservers shows that the writer is wrapped once per request
 // however many layers observe it: 1 and 3 observers cost the same

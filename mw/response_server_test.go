@@ -7,25 +7,11 @@ import (
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/wsgo/wsgo/internal/wsgotest"
 )
 
-// modes runs a test over a real server in HTTP/1.1 and in HTTP/2, as
-// net/http's own clientserver tests do.
-func modes(t *testing.T, h http.Handler, f func(t *testing.T, ts *httptest.Server)) {
-	for _, h2 := range []bool{false, true} {
-		name := "HTTP/1.1"
-		if h2 {
-			name = "HTTP/2"
-		}
-		t.Run(name, func(t *testing.T) {
-			ts := httptest.NewUnstartedServer(h)
-			ts.EnableHTTP2 = h2
-			ts.StartTLS()
-			defer ts.Close()
-			f(t, ts)
-		})
-	}
-}
+var modes = wsgotest.Modes
 
 // TestFlushReachesTheClientThroughTheWrapper streams three chunks, each
 // flushed with http.ResponseController through the shared wrapper, and reads

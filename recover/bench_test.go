@@ -9,23 +9,11 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
+	"github.com/wsgo/wsgo/internal/wsgotest"
 	"github.com/wsgo/wsgo/mw"
 )
 
-type benchWriter struct {
-	h    http.Header
-	code int
-}
-
-func (w *benchWriter) Header() http.Header               { return w.h }
-func (w *benchWriter) WriteHeader(code int)              { w.code = code }
-func (w *benchWriter) Write(p []byte) (int, error)       { return len(p), nil }
-func (w *benchWriter) WriteString(s string) (int, error) { return len(s), nil }
-func (w *benchWriter) Flush()                            {}
-
-var hello = []byte("Hello World!\n")
-
-var app = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(hello) })
+var app = wsgotest.App
 
 // capturing stands for the access log: an outer layer that captures the
 // shared writer.
@@ -37,14 +25,7 @@ func capturing(next http.Handler) http.Handler {
 	})
 }
 
-func run(b *testing.B, h http.Handler) {
-	b.ReportAllocs()
-	w, r := &benchWriter{h: http.Header{}}, httptest.NewRequest("GET", "/", nil)
-	for b.Loop() {
-		clear(w.h)
-		h.ServeHTTP(w, r)
-	}
-}
+func run(b *testing.B, h http.Handler) { wsgotest.Serve(b, h) }
 
 func jsonDiscard() *zap.Logger {
 	return zap.New(zapcore.NewCore(zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig()), zapcore.AddSync(io.Discard), zapcore.InfoLevel))
@@ -75,7 +56,7 @@ func BenchmarkPanic(b *testing.B) {
 // access log does): the same captured writer and request, with and without
 // the layer. The difference is the deferred recover and the Lookup.
 func BenchmarkRecoverLayer(b *testing.B) {
-	w, r := &benchWriter{h: http.Header{}}, httptest.NewRequest("GET", "/", nil)
+	w, r := wsgotest.NewWriter(), httptest.NewRequest("GET", "/", nil)
 	resp, r := mw.Capture(w, r)
 	defer resp.Release()
 	ww := resp.Writer()

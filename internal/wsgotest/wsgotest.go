@@ -1,0 +1,83 @@
+// Package wsgotest holds what wsgo's tests and benchmarks share: one
+// in-memory ResponseWriter, one realistic request, a benchmark loop, and a
+// runner that serves a handler over HTTP/1.1 and HTTP/2.
+package wsgotest
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+// Writer is a reusable in-memory ResponseWriter that discards the body. It
+// has the optional interfaces of httptest.ResponseRecorder (Flush and
+// WriteString) and no others, the same for every benchmark.
+type Writer struct {
+	H    http.Header
+	Code int
+}
+
+// NewWriter returns a Writer with an empty header.
+func NewWriter() *Writer { return &Writer{H: http.Header{}} }
+
+// Header returns the header map.
+func (w *Writer) Header() http.Header { return w.H }
+
+// WriteHeader records the status.
+func (w *Writer) WriteHeader(code int) { w.Code = code }
+
+// Write discards p.
+func (w *Writer) Write(p []byte) (int, error) { return len(p), nil }
+
+// WriteString discards s.
+func (w *Writer) WriteString(s string) (int, error) { return len(s), nil }
+
+// Flush does nothing.
+func (w *Writer) Flush() {}
+
+// Hello is the 13-byte answer of the bare handler.
+var Hello = []byte("Hello World!\n")
+
+// App is the bare handler: a 13-byte 200 answer.
+var App = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(Hello) })
+
+// Request returns the benchmarks' request: a GET with a query and the
+// headers a browser sends.
+func Request() *http.Request {
+	r := httptest.NewRequest("GET", "http://localhost:8081/myapp2/hello/Ann?subject=Ann", nil)
+	r.RemoteAddr = "127.0.0.1:54321"
+	r.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36")
+	r.Header.Set("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+	r.Header.Set("Referer", "http://localhost:8081/")
+	return r
+}
+
+// Serve benchmarks h on Request and a Writer whose header is cleared before
+// each request, reporting allocations.
+func Serve(b *testing.B, h http.Handler) {
+	b.ReportAllocs()
+	w, r := NewWriter(), Request()
+	for b.Loop() {
+		clear(w.H)
+		h.ServeHTTP(w, r)
+	}
+}
+
+// Modes runs f against h served by a real TLS server, once over HTTP/1.1
+// and once over HTTP/2, as net/http's own tests run in every mode. The
+// server is closed when f returns.
+func Modes(t *testing.T, h http.Handler, f func(t *testing.T, ts *httptest.Server)) {
+	for _, h2 := range []bool{false, true} {
+		name := "HTTP/1.1"
+		if h2 {
+			name = "HTTP/2"
+		}
+		t.Run(name, func(t *testing.T) {
+			ts := httptest.NewUnstartedServer(h)
+			ts.EnableHTTP2 = h2
+			ts.StartTLS()
+			defer ts.Close()
+			f(t, ts)
+		})
+	}
+}
