@@ -17,6 +17,7 @@ import (
 
 	"github.com/wsgo/wsgo/chain"
 	"github.com/wsgo/wsgo/environ"
+	"github.com/wsgo/wsgo/internal/wsgotest"
 	"github.com/wsgo/wsgo/logging"
 	"github.com/wsgo/wsgo/mw"
 	wsgorecover "github.com/wsgo/wsgo/recover"
@@ -29,11 +30,12 @@ type Stack struct {
 	Full bool // request ID or access log and recovery: a full stack
 }
 
-// HelloBody is the 13-byte answer of the bare handler.
-var HelloBody = []byte("Hello World!\n")
-
-// Hello is the bare handler.
-var Hello = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(HelloBody) })
+// HelloBody is the 13-byte answer of the bare handler, and Hello the bare
+// handler: the library's own test fixtures, so both modules measure the same.
+var (
+	HelloBody = wsgotest.Hello
+	Hello     = wsgotest.App
+)
 
 // Discard is zap's production JSON encoder writing to a sink that drops
 // the bytes, every entry encoded (no sampling), the logger every zap stack
