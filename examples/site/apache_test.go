@@ -237,5 +237,9 @@ func TestThroughApacheFastCGI(t *testing.T) {
 	if code, _ := fetch(t, "http://"+ap+"/site/panic", nil); code != 500 {
 		t.Errorf("fastcgi panic: %d", code)
 	}
+	// The Host header travels as the HTTP_HOST parameter: the virtual host works.
+	if code, body := fetch(t, "http://"+ap+"/rest/x", map[string]string{"Host": "doc.localhost"}); code != 200 || !strings.Contains(body, "doc.localhost virtual host; you asked for /rest/x") {
+		t.Errorf("fastcgi vhost: %d %q", code, body)
+	}
 	checkStream(t, "http://"+ap+"/site/stream")
 }
