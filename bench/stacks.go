@@ -90,6 +90,14 @@ func Stacks() []Stack {
 		{Name: "wsgo-access", Wrap: logging.Access(Discard())},
 		{Name: "wsgo-combined", Wrap: logging.Apache(sink{}, logging.Combined)},
 		{Name: "gorilla-combined", Wrap: func(h http.Handler) http.Handler { return handlers.CombinedLoggingHandler(sink{}, h) }},
+		{Name: "chi-logger", Wrap: chimw.RequestLogger(&chimw.DefaultLogFormatter{Logger: discardLog, NoColor: true})},
+		{Name: "negroni-logger", Wrap: func(h http.Handler) http.Handler {
+			lg := negroni.NewLogger()
+			lg.ALogger = discardLog
+			n := negroni.New(lg)
+			n.UseHandler(h)
+			return n
+		}},
 		{Name: "wsgo-recover", Wrap: wsgorecover.Middleware(Discard())},
 		{Name: "wsgo-environ", Wrap: environ.Middleware()},
 		{Name: "wsgo-lint", Wrap: mw.Lint(Discard())},
