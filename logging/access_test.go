@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -217,10 +216,7 @@ func TestStreamingThroughTheLogger(t *testing.T) {
 		}
 		io.Copy(io.Discard, res.Body)
 		res.Body.Close()
-		deadline := time.Now().Add(5 * time.Second)
-		for logs.Len() == before && time.Now().Before(deadline) {
-			time.Sleep(5 * time.Millisecond) // the entry is written after the handler returns
-		}
+		wsgotest.WaitFor(func() bool { return logs.Len() > before }) // written after the handler returns
 		m := logs.All()[logs.Len()-1].ContextMap()
 		if m[FieldResponseSize] != int64(18) || m[FieldProtocol] != map[int]string{1: "1.1", 2: "2"}[res.ProtoMajor] {
 			t.Fatalf("entry: %v", m)
@@ -242,24 +238,10 @@ func TestHijackThroughTheLogger(t *testing.T) {
 	})
 	ts := httptest.NewServer(Access(log)(app))
 	defer ts.Close()
-	c, err := net.Dial("tcp", ts.Listener.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-	res, err := http.ReadResponse(bufio.NewReader(c), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(res.Body)
-	if string(b) != "ok" {
+	if _, b := wsgotest.RawGet(t, ts.Listener.Addr().String()); string(b) != "ok" {
 		t.Fatalf("body %q", b)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for logs.Len() == 0 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
+	wsgotest.WaitFor(func() bool { return logs.Len() > 0 })
 	if logs.Len() != 1 || logs.All()[0].ContextMap()[FieldStatus] != int64(0) {
 		t.Fatalf("hijacked request: %v", logs.All())
 	}

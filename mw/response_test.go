@@ -1,11 +1,9 @@
 package mw
 
 import (
-	"bufio"
 	"errors"
 	"io"
 	"log"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -14,6 +12,8 @@ import (
 	"time"
 
 	"github.com/felixge/httpsnoop"
+
+	"github.com/wsgo/wsgo/internal/wsgotest"
 )
 
 // baseWriter is the core of the generated test writers: it records the
@@ -296,17 +296,9 @@ func TestHijackIsRecorded(t *testing.T) {
 	})
 	ts := httptest.NewServer(h)
 	defer ts.Close()
-	conn, err := net.Dial("tcp", ts.Listener.Addr().String())
-	if err != nil {
-		t.Fatal(err)
+	if _, b := wsgotest.RawGet(t, ts.Listener.Addr().String()); string(b) != "ok" {
+		t.Fatalf("body %q", b)
 	}
-	defer conn.Close()
-	io.WriteString(conn, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
 	if !<-done {
 		t.Fatal("Response does not say the connection was hijacked")
 	}

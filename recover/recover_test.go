@@ -1,21 +1,18 @@
 package recover
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"go.uber.org/goleak"
 	"go.uber.org/zap"
@@ -23,6 +20,7 @@ import (
 	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/wsgo/wsgo/environ"
+	"github.com/wsgo/wsgo/internal/wsgotest"
 	"github.com/wsgo/wsgo/mw"
 )
 
@@ -262,7 +260,7 @@ func TestOverRealServers(t *testing.T) {
 						t.Fatalf("%d %q", res.StatusCode, b)
 					}
 				}
-				waitFor(t, func() bool { return logs.Len() >= before+map[bool]int{true: 1}[tt.logged] })
+				wsgotest.WaitFor(func() bool { return logs.Len() >= before+map[bool]int{true: 1}[tt.logged] })
 				if got := logs.Len() - before; got != map[bool]int{true: 1}[tt.logged] {
 					t.Fatalf("%d entries", got)
 				}
@@ -271,13 +269,6 @@ func TestOverRealServers(t *testing.T) {
 				}
 			})
 		})
-	}
-}
-
-func waitFor(t *testing.T, ok func() bool) {
-	deadline := time.Now().Add(5 * time.Second)
-	for !ok() && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
 	}
 }
 
@@ -295,18 +286,8 @@ func TestHijackedConnectionIsLeftAlone(t *testing.T) {
 	ts.Config.ErrorLog = log.New(&serverLog, "", 0)
 	ts.Start()
 	defer ts.Close()
-	c, err := net.Dial("tcp", ts.Listener.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-	res, err := http.ReadResponse(bufio.NewReader(c), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(res.Body)
-	waitFor(t, func() bool { return logs.Len() == 1 })
+	_, b := wsgotest.RawGet(t, ts.Listener.Addr().String())
+	wsgotest.WaitFor(func() bool { return logs.Len() == 1 })
 	if string(b) != "ok" || logs.Len() != 1 || logs.All()[0].ContextMap()["hijacked"] != true {
 		t.Fatalf("body %q, log %v", b, logs.All())
 	}

@@ -4,9 +4,13 @@
 package wsgotest
 
 import (
+	"bufio"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 )
 
 // Writer is a reusable in-memory ResponseWriter that discards the body. It
@@ -79,5 +83,35 @@ func Modes(t *testing.T, h http.Handler, f func(t *testing.T, ts *httptest.Serve
 			defer ts.Close()
 			f(t, ts)
 		})
+	}
+}
+
+// RawGet sends "GET / HTTP/1.1" over a new TCP connection to addr and
+// returns the response and its body, for handlers that hijack the
+// connection and write the response themselves.
+func RawGet(t testing.TB, addr string) (*http.Response, []byte) {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	res, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	return res, b
+}
+
+// WaitFor polls ok for up to 5 seconds: what a server logs after the
+// handler returned arrives a little after the client has its answer.
+func WaitFor(ok func() bool) {
+	deadline := time.Now().Add(5 * time.Second)
+	for !ok() && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
 	}
 }
