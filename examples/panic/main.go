@@ -7,7 +7,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -16,31 +15,13 @@ import (
 
 	"github.com/wsgo/wsgo/chain"
 	"github.com/wsgo/wsgo/environ"
+	"github.com/wsgo/wsgo/examples/internal/apps"
 	"github.com/wsgo/wsgo/examples/internal/serve"
 	"github.com/wsgo/wsgo/logging"
 	"github.com/wsgo/wsgo/mw"
 	wsgorecover "github.com/wsgo/wsgo/recover"
 	"go.uber.org/zap"
 )
-
-// ErrLedger is the error at the bottom of the example's error chain.
-var ErrLedger = errors.New("ledger: balance does not add up")
-
-func loadAccount(id string) (int, error) {
-	if id == "" {
-		return 0, errors.New("no account")
-	}
-	return 0, fmt.Errorf("load account %q: %w", id, ErrLedger)
-}
-
-// Boom panics with a wrapped error, as a bug deep in an application would.
-func Boom(w http.ResponseWriter, r *http.Request) {
-	balance, err := loadAccount(r.URL.Query().Get("account"))
-	if err != nil {
-		panic(fmt.Errorf("render statement: %w", err))
-	}
-	fmt.Fprintf(w, "balance: %d\n", balance)
-}
 
 func index(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -51,7 +32,7 @@ func index(w http.ResponseWriter, r *http.Request) {
 func Handler(log *zap.Logger, debug bool) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/{$}", index)
-	mux.HandleFunc("/boom", Boom)
+	mux.HandleFunc("/boom", apps.Boom)
 	app := environ.Enrich("myapp.url_args", func(r *http.Request, e *environ.Environ) any {
 		return []string{r.URL.Query().Get("account")}
 	})(mux)
