@@ -105,6 +105,17 @@ func ScopeOf(ctx context.Context) *Scope {
 	return s
 }
 
+// Response returns the innermost Response a layer captured for the request,
+// or nil when none did (or when s is nil). Unlike [Lookup] it does not check
+// which writer that Response wraps, so it is cheap enough to ask on every
+// request: the recover layer does, and calls Lookup only after a panic.
+func (s *Scope) Response() *Response {
+	if s == nil {
+		return nil
+	}
+	return s.resp
+}
+
 // WithScope returns r and its Scope, attaching a new Scope (in a shallow copy
 // of r, which is never modified) when r has none yet.
 func WithScope(r *http.Request) (*http.Request, *Scope) {

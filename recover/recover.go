@@ -117,8 +117,11 @@ func Middleware(logger *zap.Logger, opts ...Option) mw.Middleware {
 	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if mw.Lookup(w, r) == nil {
-				c.serveCaptured(next, w, r)
+			// A request that does not panic pays for this check and the
+			// deferred call only: the context is the Scope in the common
+			// case, and which writer was captured is asked after a panic.
+			if s, ok := r.Context().(*mw.Scope); !ok || s.Response() == nil {
+				c.serveOther(next, w, r)
 				return
 			}
 			defer func() {
@@ -131,18 +134,30 @@ func Middleware(logger *zap.Logger, opts ...Option) mw.Middleware {
 	}
 }
 
-// serveCaptured serves a request that no outer layer captured: it captures
-// the writer itself, to know whether the header went out.
-func (c *config) serveCaptured(next http.Handler, w http.ResponseWriter, r *http.Request) {
+// serveOther serves a request whose context is not a Scope with a captured
+// writer: one below another context (an Environ, a context.WithValue) may
+// still have one; when no outer layer captured the writer, it is captured
+// here, to know whether the header went out.
+func (c *config) serveOther(next http.Handler, w http.ResponseWriter, r *http.Request) {
+	if mw.ScopeOf(r.Context()).Response() != nil {
+		defer c.recover(w, r)
+		next.ServeHTTP(w, r)
+		return
+	}
 	resp, r := mw.Capture(w, r)
 	defer resp.Release()
 	w = resp.Writer()
-	defer func() {
-		if v := recover(); v != nil {
-			c.handle(w, r, v)
-		}
-	}()
+	defer c.recover(w, r)
 	next.ServeHTTP(w, r)
+}
+
+// recover is the deferred call of the layer: recover only stops a panic when
+// the deferred function itself calls it, so this method must be deferred
+// directly, never called from another deferred function.
+func (c *config) recover(w http.ResponseWriter, r *http.Request) {
+	if v := recover(); v != nil {
+		c.handle(w, r, v)
+	}
 }
 
 // handle answers a recovered panic v (recover itself must be called by the
@@ -152,7 +167,13 @@ func (c *config) handle(w http.ResponseWriter, r *http.Request, v any) {
 		panic(v) // the standard way to abort: not ours to log
 	}
 	p := &Panic{Value: v, pcs: stackPCs()}
-	if resp := mw.Lookup(w, r); resp != nil {
+	resp := mw.Lookup(w, r)
+	if resp == nil {
+		// A layer between the capture and this one wrapped the writer again;
+		// whether the header went out is still best known by the capture.
+		resp = mw.ScopeOf(r.Context()).Response()
+	}
+	if resp != nil {
 		p.Committed, p.Hijacked = resp.Committed(), resp.Hijacked()
 	}
 	p.RequestID = mw.RequestIDFrom(r.Context())

@@ -235,41 +235,88 @@ func TestOverRealServers(t *testing.T) {
 		{"abort", func(w http.ResponseWriter, r *http.Request) { panic(http.ErrAbortHandler) }, 0, false, ""},
 		{"panic(nil)", func(w http.ResponseWriter, r *http.Request) { panic(nil) }, 500, true, "500 Internal Server Error"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			logger, logs := observed()
-			h := Middleware(logger)(tt.handler)
-			modes(t, h, func(t *testing.T, ts *httptest.Server, serverLog *syncBuffer) {
-				before := logs.Len()
-				res, err := ts.Client().Get(ts.URL)
-				if tt.status == 0 {
-					if err == nil {
-						_, err = io.ReadAll(res.Body)
-						res.Body.Close()
-					}
-					if err == nil {
-						t.Fatal("the client saw a clean end of a response that was cut off")
-					}
-				} else {
-					if err != nil {
-						t.Fatal(err)
-					}
-					b, _ := io.ReadAll(res.Body)
-					res.Body.Close()
-					if res.StatusCode != tt.status || !strings.Contains(string(b), tt.bodyPart) {
-						t.Fatalf("%d %q", res.StatusCode, b)
-					}
-				}
-				wsgotest.WaitFor(func() bool { return logs.Len() >= before+map[bool]int{true: 1}[tt.logged] })
-				if got := logs.Len() - before; got != map[bool]int{true: 1}[tt.logged] {
-					t.Fatalf("%d entries", got)
-				}
-				if tt.logged && tt.status == 0 && logs.All()[before].ContextMap()["committed"] != true {
-					t.Fatal("the entry must say the response had started")
-				}
-			})
+	// The layer finds the captured writer in the request's Scope, in a Scope
+	// under an Environ, or behind a layer that wrapped the writer again; or
+	// it captures the writer itself.
+	capture := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			resp, r := mw.Capture(w, r)
+			defer resp.Release()
+			next.ServeHTTP(resp.Writer(), r)
 		})
 	}
+	rewrap := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(flushWriter{w}, r)
+		})
+	}
+	stacks := []struct {
+		name   string
+		layers []mw.Middleware
+	}{
+		{"alone", nil},
+		{"captured", []mw.Middleware{capture}},
+		{"captured and wrapped again", []mw.Middleware{capture, rewrap}},
+		{"under an environ", []mw.Middleware{environ.Middleware()}},
+		{"captured, under an environ", []mw.Middleware{capture, environ.Middleware()}},
+	}
+	for _, stack := range stacks {
+		for _, tt := range tests {
+			t.Run(stack.name+"/"+tt.name, func(t *testing.T) {
+				logger, logs := observed()
+				h := Middleware(logger)(tt.handler)
+				for i := len(stack.layers) - 1; i >= 0; i-- {
+					h = stack.layers[i](h)
+				}
+				overRealServers(t, h, logs, tt.status, tt.logged, tt.bodyPart)
+			})
+		}
+	}
+}
+
+// flushWriter wraps a writer the way many middlewares do: an embedded
+// ResponseWriter and the one optional interface it knows about.
+type flushWriter struct{ http.ResponseWriter }
+
+func (f flushWriter) Flush() { http.NewResponseController(f.ResponseWriter).Flush() }
+
+// overRealServers asks h for one answer over HTTP/1.1 and HTTP/2: a status
+// (0: the client must see a broken response) with bodyPart in its body, and
+// one panic entry when logged.
+func overRealServers(t *testing.T, h http.Handler, logs *observer.ObservedLogs, status int, logged bool, bodyPart string) {
+	want := 0
+	if logged {
+		want = 1
+	}
+	modes(t, h, func(t *testing.T, ts *httptest.Server, serverLog *syncBuffer) {
+		before := logs.Len()
+		res, err := ts.Client().Get(ts.URL)
+		if status == 0 {
+			if err == nil {
+				_, err = io.ReadAll(res.Body)
+				res.Body.Close()
+			}
+			if err == nil {
+				t.Fatal("the client saw a clean end of a response that was cut off")
+			}
+		} else {
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != status || !strings.Contains(string(b), bodyPart) {
+				t.Fatalf("%d %q", res.StatusCode, b)
+			}
+		}
+		wsgotest.WaitFor(func() bool { return logs.Len() >= before+want })
+		if got := logs.Len() - before; got != want {
+			t.Fatalf("%d entries", got)
+		}
+		if logged && status == 0 && logs.All()[before].ContextMap()["committed"] != true {
+			t.Fatal("the entry must say the response had started")
+		}
+	})
 }
 
 func TestHijackedConnectionIsLeftAlone(t *testing.T) {
