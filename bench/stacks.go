@@ -147,7 +147,15 @@ func handwritten(log *zap.Logger) func(http.Handler) http.Handler {
 			log.Info("request", accessFields(r, m.Code, m.Written, m.Duration, w.Header().Get("X-Request-Id"))...)
 		})
 	}
-	recoverer := func(next http.Handler) http.Handler {
+	return func(h http.Handler) http.Handler {
+		return alice.New(requestID, access, handwrittenRecover(log)).Then(h)
+	}
+}
+
+// handwrittenRecover is the recover layer of the hand-written stack: zap's
+// own stack field and http.Error.
+func handwrittenRecover(log *zap.Logger) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			defer func() {
 				if v := recover(); v != nil {
@@ -161,5 +169,4 @@ func handwritten(log *zap.Logger) func(http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 		})
 	}
-	return func(h http.Handler) http.Handler { return alice.New(requestID, access, recoverer).Then(h) }
 }

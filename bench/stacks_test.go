@@ -57,6 +57,7 @@ func BenchmarkPanic(b *testing.B) {
 			return n
 		}()},
 		{"handwritten", handwritten(Discard())(boom)},
+		{"handwritten-recover", handwrittenRecover(Discard())(boom)},
 	}
 	for _, s := range stacks {
 		b.Run("stack="+s.name, func(b *testing.B) { serve(b, s.h) })

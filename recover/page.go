@@ -49,14 +49,9 @@ func (c *config) respond(w http.ResponseWriter, r *http.Request, p *Panic) {
 	c.page(w, r, p)
 }
 
-// productionPage shows the request ID and nothing else of the server.
-func productionPage(w http.ResponseWriter, r *http.Request, p *Panic) {
-	id := p.RequestID
-	switch negotiate(r.Header.Get("Accept")) {
-	case typeHTML:
-		w.Header().Set("Content-Type", typeHTML)
-		w.WriteHeader(http.StatusInternalServerError)
-		io.WriteString(w, `<!doctype html>
+// The production HTML page, around the request ID.
+const (
+	productionHTMLHead = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>500 Internal Server Error</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;color:#222;background:#f6f6f4;margin:0}
@@ -65,9 +60,24 @@ h1{font-size:1.35rem;margin:0 0 .75rem}p{margin:.5rem 0;color:#444}
 code{font:15px ui-monospace,monospace;background:#f0f0ee;padding:.15rem .4rem;border-radius:4px;user-select:all}</style>
 </head><body><main><h1>500 Internal Server Error</h1>
 <p>Something went wrong on our side, and it has been logged.</p>
-<p>If you contact us about it, quote this request ID: <code>`+html.EscapeString(id)+`</code></p>
+<p>If you contact us about it, quote this request ID: <code>`
+	productionHTMLTail = `</code></p>
 </main></body></html>
-`)
+`
+)
+
+// productionPage shows the request ID and nothing else of the server.
+func productionPage(w http.ResponseWriter, r *http.Request, p *Panic) {
+	id := p.RequestID
+	switch negotiate(r.Header.Get("Accept")) {
+	case typeHTML:
+		w.Header().Set("Content-Type", typeHTML)
+		w.WriteHeader(http.StatusInternalServerError)
+		// Three writes rather than one joined string: no copy of the page
+		// per panic (net/http buffers them into one segment anyway).
+		io.WriteString(w, productionHTMLHead)
+		io.WriteString(w, html.EscapeString(id))
+		io.WriteString(w, productionHTMLTail)
 	case typeProblem:
 		w.Header().Set("Content-Type", typeProblem)
 		w.WriteHeader(http.StatusInternalServerError)
@@ -76,7 +86,9 @@ code{font:15px ui-monospace,monospace;background:#f0f0ee;padding:.15rem .4rem;bo
 	default:
 		w.Header().Set("Content-Type", typeText)
 		w.WriteHeader(http.StatusInternalServerError)
-		io.WriteString(w, "500 Internal Server Error\nrequest ID: "+id+"\n")
+		io.WriteString(w, "500 Internal Server Error\nrequest ID: ")
+		io.WriteString(w, id)
+		io.WriteString(w, "\n")
 	}
 }
 
@@ -101,7 +113,9 @@ func negotiate(accept string) string {
 		return typeText
 	}
 	best, bestQ, bestSpec := typeText, -1.0, -1
-	for _, part := range strings.Split(accept, ",") {
+	for rest := accept; rest != ""; {
+		var part string
+		part, rest, _ = strings.Cut(rest, ",")
 		mt, q := parseRange(part)
 		for _, cand := range []struct{ typ, full string }{
 			{"text/plain", typeText}, {"text/html", typeHTML}, {"application/xhtml+xml", typeHTML},
@@ -121,10 +135,12 @@ func negotiate(accept string) string {
 
 // parseRange returns a media range, lower-cased, and its q.
 func parseRange(part string) (string, float64) {
-	params := strings.Split(part, ";")
-	mt := strings.ToLower(strings.TrimSpace(params[0]))
+	mt, params, _ := strings.Cut(part, ";")
+	mt = strings.ToLower(strings.TrimSpace(mt))
 	q := 1.0
-	for _, p := range params[1:] {
+	for params != "" {
+		var p string
+		p, params, _ = strings.Cut(params, ";")
 		k, v, ok := strings.Cut(strings.TrimSpace(p), "=")
 		if ok && strings.EqualFold(k, "q") {
 			if f, err := strconv.ParseFloat(v, 64); err == nil && f >= 0 && f <= 1 {

@@ -3,11 +3,9 @@ package recover
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"runtime"
-	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 )
 
 // Panic describes a recovered panic: what the page, the log entry and the
@@ -19,6 +17,7 @@ type Panic struct {
 	Hijacked  bool   // the handler had taken over the connection
 
 	pcs []uintptr
+	buf [maxDepth]uintptr // pcs's array: one allocation for the Panic and its stack
 }
 
 // Error returns the panic value as an error: the value itself when it is one,
@@ -31,12 +30,20 @@ func (p *Panic) Error() error {
 }
 
 // Type returns the dynamic type of the panic value, as %T prints it.
-func (p *Panic) Type() string { return fmt.Sprintf("%T", p.Value) }
+func (p *Panic) Type() string {
+	if p.Value == nil {
+		return "<nil>"
+	}
+	return reflect.TypeOf(p.Value).String()
+}
 
 // Message returns the panic value printed with %v.
 func (p *Panic) Message() string {
-	if err, ok := p.Value.(error); ok {
-		return err.Error()
+	switch v := p.Value.(type) {
+	case error:
+		return v.Error()
+	case string:
+		return v
 	}
 	return fmt.Sprint(p.Value)
 }
@@ -95,53 +102,6 @@ func (p *Panic) Frames() []Frame {
 	}
 }
 
-// appendStack writes the stack compactly, a frame a line: "function
-// file:line". It is what the log entry carries.
-func (p *Panic) appendStack(b []byte) []byte {
-	for _, pc := range p.pcs {
-		b = append(b, symbolize(pc)...)
-	}
-	return b
-}
-
-// symbols caches what a PC of the stack reads as, so that a storm of panics
-// from the same place costs a map lookup per frame, not a walk of the
-// binary's line tables. It stops growing at maxSymbols PCs.
-var (
-	symbols    sync.Map // uintptr -> string
-	nSymbols   atomic.Int64
-	maxSymbols = int64(8192)
-)
-
-func symbolize(pc uintptr) string {
-	if s, ok := symbols.Load(pc); ok {
-		return s.(string)
-	}
-	var b []byte
-	frames := runtime.CallersFrames([]uintptr{pc}) // one PC may be several inlined frames
-	for {
-		f, more := frames.Next()
-		if f.Function != "" {
-			b = append(b, f.Function...)
-			b = append(b, "\n\t"...)
-			b = append(b, f.File...)
-			b = append(b, ':')
-			b = strconv.AppendInt(b, int64(f.Line), 10)
-			b = append(b, '\n')
-		}
-		if !more {
-			break
-		}
-	}
-	s := string(b)
-	if nSymbols.Load() < maxSymbols {
-		if _, loaded := symbols.LoadOrStore(pc, s); !loaded {
-			nSymbols.Add(1)
-		}
-	}
-	return s
-}
-
 // wsgoRoot is the directory of the wsgo module in this binary's build, so
 // that wsgo's frames are known by their file even when the compiler inlined
 // them into an application's function.
@@ -168,21 +128,4 @@ func isApp(function, file string) bool {
 		}
 	}
 	return true
-}
-
-// stackPCs records the stack of the panicking goroutine from inside the
-// deferred function that recovered: skip the frames of the recovery itself
-// and of runtime.gopanic.
-func stackPCs() []uintptr {
-	pcs := make([]uintptr, 64)
-	n := runtime.Callers(3, pcs)
-	pcs = pcs[:n]
-	// Drop everything up to and including runtime.gopanic, so the first
-	// frame is the one that panicked (return addresses: look at pc-1).
-	for i, pc := range pcs {
-		if fn := runtime.FuncForPC(pc - 1); fn != nil && fn.Name() == "runtime.gopanic" {
-			return pcs[i+1:]
-		}
-	}
-	return pcs
 }

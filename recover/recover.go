@@ -166,7 +166,8 @@ func (c *config) handle(w http.ResponseWriter, r *http.Request, v any) {
 	if v == http.ErrAbortHandler {
 		panic(v) // the standard way to abort: not ours to log
 	}
-	p := &Panic{Value: v, pcs: stackPCs()}
+	p := &Panic{Value: v}
+	p.pcs = stackPCs(p.buf[:])
 	resp := mw.Lookup(w, r)
 	if resp == nil {
 		// A layer between the capture and this one wrapped the writer again;
@@ -198,7 +199,7 @@ func (c *config) log(r *http.Request, p *Panic) {
 		zap.String("http.request.method", r.Method),
 		zap.String("url.path", r.URL.Path),
 		zap.String("http.request.id", p.RequestID),
-		zap.ByteString("stack", p.appendStack(make([]byte, 0, 2048))),
+		zap.String("stack", p.Stack()),
 	}
 	if chain := p.Chain(); chain != nil {
 		fields = append(fields, zap.Strings("error.chain", chain))
