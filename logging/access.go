@@ -125,6 +125,7 @@ func (a *access) write(r *http.Request, resp *mw.Response, start time.Time, pani
 	if ce == nil {
 		return
 	}
+	e := environ.Lookup(r.Context())
 	fp := fieldsPool.Get().(*[]zap.Field)
 	fs := append((*fp)[:0],
 		zap.String(FieldMethod, r.Method),
@@ -135,13 +136,13 @@ func (a *access) write(r *http.Request, resp *mw.Response, start time.Time, pani
 		zap.Int64(FieldResponseSize, resp.Written()),
 		zap.Int64(FieldRequestSize, r.ContentLength),
 		zap.Duration(FieldDuration, time.Since(start)),
-		zap.String(FieldClient, clientAddress(r)),
+		zap.String(FieldClient, clientAddress(r, e)),
 		zap.String(FieldUserAgent, r.UserAgent()),
 		zap.String(FieldReferer, r.Referer()),
 		zap.String(FieldHost, r.Host),
 		zap.String(FieldRequestID, mw.RequestIDFrom(r.Context())),
 	)
-	if e := environ.Lookup(r.Context()); e != nil && e.ScriptName() != "" {
+	if e != nil && e.ScriptName() != "" {
 		fs = append(fs, zap.String(FieldScriptName, e.ScriptName()))
 	}
 	if errType != "" {
@@ -170,10 +171,10 @@ func protocolVersion(r *http.Request) string {
 	return strings.TrimPrefix(r.Proto, "HTTP/")
 }
 
-// clientAddress is REMOTE_ADDR: the Environ's when one is attached (a
-// trusted proxy layer may have set it), else the host of r.RemoteAddr.
-func clientAddress(r *http.Request) string {
-	if e := environ.Lookup(r.Context()); e != nil {
+// clientAddress is REMOTE_ADDR: that of e, r's Environ, when one is attached
+// (a trusted proxy layer may have set it), else the host of r.RemoteAddr.
+func clientAddress(r *http.Request, e *environ.Environ) string {
+	if e != nil {
 		return e.RemoteAddr()
 	}
 	addr := r.RemoteAddr

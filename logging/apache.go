@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/wsgo/wsgo/environ"
 	"github.com/wsgo/wsgo/mw"
 )
 
@@ -183,7 +184,7 @@ var linePool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b 
 
 func (lw *lineWriter) write(f Format, r *http.Request, resp *mw.Response, start time.Time, status int) {
 	rec := Record{
-		RemoteHost: clientAddress(r),
+		RemoteHost: clientAddress(r, environ.Lookup(r.Context())),
 		Time:       start,
 		Status:     status,
 		Bytes:      resp.Written(),
