@@ -135,7 +135,7 @@ func (a *access) write(r *http.Request, resp *mw.Response, start time.Time, pani
 		zap.Int(FieldStatus, status),
 		zap.Int64(FieldResponseSize, resp.Written()),
 		zap.Int64(FieldRequestSize, r.ContentLength),
-		zap.Duration(FieldDuration, time.Since(start)),
+		zap.Duration(FieldDuration, elapsed(ce, start)),
 		zap.String(FieldClient, clientAddress(r, e)),
 		zap.String(FieldUserAgent, r.UserAgent()),
 		zap.String(FieldReferer, r.Referer()),
@@ -152,9 +152,23 @@ func (a *access) write(r *http.Request, resp *mw.Response, start time.Time, pani
 		fs = append(fs, a.extra(r, resp)...)
 	}
 	ce.Write(fs...)
-	clear(fs) // drop references to request data before pooling
+	// Not cleared: the next entry overwrites these fields, and until then a
+	// pooled slice keeps one request's strings alive, per P. Clearing cost
+	// as much as one field's encoding.
 	*fp = fs[:0]
 	fieldsPool.Put(fp)
+}
+
+// elapsed is the request's duration, ended when the entry was made: zap has
+// just read the clock for ce.Time, and a second read would cost as much again
+// for the same instant. A Time without a monotonic clock reading comes from a
+// clock of the user's (zap.WithClock, a test's fixed time) and cannot be
+// compared with start; then the clock is read again.
+func elapsed(ce *zapcore.CheckedEntry, start time.Time) time.Duration {
+	if t := ce.Time; t != t.Round(0) { // Round(0) strips the monotonic reading
+		return t.Sub(start)
+	}
+	return time.Since(start)
 }
 
 func protocolVersion(r *http.Request) string {
