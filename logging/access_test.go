@@ -284,3 +284,26 @@ func TestErrorLog(t *testing.T) {
 		t.Fatal("without the middleware From must return zap.L()")
 	}
 }
+
+// fixedClock is a zap clock of the kind tests use: a time without a
+// monotonic reading, far from now.
+type fixedClock struct{ t time.Time }
+
+func (c fixedClock) Now() time.Time                         { return c.t }
+func (c fixedClock) NewTicker(d time.Duration) *time.Ticker { return time.NewTicker(d) }
+
+func TestAccessDurationWithTheUsersClock(t *testing.T) {
+	core, logs := observer.New(zapcore.InfoLevel)
+	clock := fixedClock{time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC)}
+	h := Access(zap.New(core, zap.WithClock(clock)))(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(2 * time.Millisecond)
+	}))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+	e := logs.All()[0]
+	if d := e.ContextMap()[FieldDuration].(time.Duration); d < 2*time.Millisecond || d > time.Minute {
+		t.Fatalf("duration %v: the request took about 2ms", d)
+	}
+	if !e.Time.Equal(clock.t) {
+		t.Fatalf("entry time %v, want the clock's", e.Time)
+	}
+}
