@@ -36,8 +36,7 @@ type envKey struct{}
 // layers change it, and must not run concurrently with each other or with
 // readers; reads alone may be concurrent.
 type Environ struct {
-	scope  mw.Scope
-	own    bool            // the Environ is the request's context, and scope is its Scope
+	scope  *mw.Scope       // set when the Environ is the request's context: its own Scope
 	parent context.Context // the context it was attached under
 	req    *http.Request
 
@@ -57,13 +56,13 @@ type keyVal struct {
 }
 
 // Deadline implements context.Context.
-func (e *Environ) Deadline() (time.Time, bool) { return e.scope.Deadline() }
+func (e *Environ) Deadline() (time.Time, bool) { return e.parent.Deadline() }
 
 // Done implements context.Context.
-func (e *Environ) Done() <-chan struct{} { return e.scope.Done() }
+func (e *Environ) Done() <-chan struct{} { return e.parent.Done() }
 
 // Err implements context.Context.
-func (e *Environ) Err() error { return e.scope.Err() }
+func (e *Environ) Err() error { return e.parent.Err() }
 
 // Value implements context.Context: the Environ itself, its Scope's values,
 // then the parent context's.
@@ -71,7 +70,7 @@ func (e *Environ) Value(key any) any {
 	if key == (envKey{}) {
 		return e
 	}
-	if !e.own {
+	if e.scope == nil {
 		return e.parent.Value(key)
 	}
 	return e.scope.Value(key)
@@ -81,9 +80,15 @@ func (e *Environ) Value(key any) any {
 func (e *Environ) String() string { return "environ.Environ" }
 
 func newEnviron(r *http.Request) *Environ {
-	e := &Environ{req: r, parent: r.Context()}
-	e.scope.Init(e.parent)
-	return e
+	return &Environ{req: r, parent: r.Context()}
+}
+
+// ownedEnviron is an Environ that is the request's context, and its Scope:
+// one allocation for both. An Environ put in an outer layer's Scope is half
+// its size.
+type ownedEnviron struct {
+	Environ
+	scope mw.Scope
 }
 
 // Lookup returns the Environ attached to ctx, or nil when there is none.
@@ -115,13 +120,15 @@ func Attach(r *http.Request) (*http.Request, *Environ) {
 	if e := Lookup(ctx); e != nil {
 		return r, e
 	}
-	e := newEnviron(r)
 	if s := mw.ScopeOf(ctx); s != nil {
+		e := newEnviron(r)
 		s.Put(envKey{}, e)
 		return r, e
 	}
-	e.own = true
-	return r.WithContext(e), e
+	o := &ownedEnviron{Environ: Environ{req: r, parent: ctx}}
+	o.scope.Init(ctx)
+	o.Environ.scope = &o.scope
+	return r.WithContext(&o.Environ), &o.Environ
 }
 
 // Middleware returns a middleware that attaches an Environ to every request
