@@ -120,16 +120,16 @@ func Middleware(logger *zap.Logger, opts ...Option) mw.Middleware {
 			// A request that does not panic pays for this check and the
 			// deferred call only: the context is the Scope in the common
 			// case, and which writer was captured is asked after a panic.
-			if s, ok := r.Context().(*mw.Scope); !ok || s.Response() == nil {
-				c.serveOther(next, w, r)
+			if s, ok := r.Context().(*mw.Scope); ok && s.Response() != nil {
+				defer func() {
+					if v := recover(); v != nil {
+						c.handle(w, r, v)
+					}
+				}()
+				next.ServeHTTP(w, r)
 				return
 			}
-			defer func() {
-				if v := recover(); v != nil {
-					c.handle(w, r, v)
-				}
-			}()
-			next.ServeHTTP(w, r)
+			c.serveOther(next, w, r)
 		})
 	}
 }
