@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"runtime"
 	"sort"
@@ -26,6 +27,27 @@ import (
 	"github.com/wsgo/wsgo/bench"
 )
 
+// benchmarks runs every benchmark once per round, count rounds, from one test
+// binary: on a shared machine whose speed drifts over minutes, a stack
+// compared with another was measured in the same minutes, which -count N
+// (N runs of one benchmark, then N of the next) does not give.
+func benchmarks(count int) string {
+	bin := filepath.Join(os.TempDir(), fmt.Sprintf("wsgo-bench-%d.test", os.Getpid()))
+	if out, err := exec.Command("go", "test", "-c", "-o", bin, ".").CombinedOutput(); err != nil {
+		fail("building the benchmarks: %v\n%s", err, out)
+	}
+	defer os.Remove(bin)
+	var all strings.Builder
+	for round := 0; round < count; round++ {
+		out, err := exec.Command(bin, "-test.run", "^$", "-test.bench", ".", "-test.benchmem", "-test.count", "1").CombinedOutput()
+		if err != nil {
+			fail("benchmarks, round %d: %v\n%s", round+1, err, out)
+		}
+		all.Write(out)
+	}
+	return all.String()
+}
+
 func main() {
 	count := flag.Int("count", 5, "benchmark runs; the table shows medians")
 	duration := flag.Duration("duration", 3*time.Second, "loopback load per stack")
@@ -34,19 +56,23 @@ func main() {
 	start := time.Now()
 
 	fmt.Fprintln(os.Stderr, "report: benchmarks...")
-	out, err := exec.Command("go", "test", "-run", "^$", "-bench", ".", "-benchmem", "-count", strconv.Itoa(*count), ".").CombinedOutput()
-	if err != nil {
-		fail("benchmarks: %v\n%s", err, out)
-	}
+	out := benchmarks(*count)
 	var kept []string // the lines benchstat reads, without what a stack printed
-	for _, line := range strings.Split(string(out), "\n") {
-		if strings.HasPrefix(line, "Benchmark") || strings.HasPrefix(line, "goos:") || strings.HasPrefix(line, "goarch:") ||
-			strings.HasPrefix(line, "pkg:") || strings.HasPrefix(line, "cpu:") {
+	seen := map[string]bool{}
+	for _, line := range strings.Split(out, "\n") {
+		switch {
+		case strings.HasPrefix(line, "Benchmark"):
 			kept = append(kept, line)
+		case strings.HasPrefix(line, "goos:") || strings.HasPrefix(line, "goarch:") ||
+			strings.HasPrefix(line, "pkg:") || strings.HasPrefix(line, "cpu:"):
+			if !seen[line] { // once, not once per round
+				seen[line] = true
+				kept = append(kept, line)
+			}
 		}
 	}
 	os.WriteFile("results/bench.txt", []byte(strings.Join(kept, "\n")+"\n"), 0o644)
-	res := parse(string(out))
+	res := parse(out)
 
 	fmt.Fprintln(os.Stderr, "report: loopback throughput...")
 	tput := throughput(*duration)
@@ -57,7 +83,7 @@ func main() {
 	}
 
 	var b strings.Builder
-	fmt.Fprintf(&b, "Measured %s on %s (%d cores), %s, by `cd bench && go run ./cmd/report` (%s in all); medians of %d runs.\n\n",
+	fmt.Fprintf(&b, "Measured %s on %s (%d cores), %s, by `cd bench && go run ./cmd/report` (%s in all); medians of %d rounds, each running every benchmark once.\n\n",
 		time.Now().UTC().Format("2006-01-02"), cpuModel(), runtime.NumCPU(), runtime.Version(), time.Since(start).Round(time.Second), *count)
 	b.WriteString("![ns per request of each full stack](bench/results/stacks.svg)\n\n")
 	b.WriteString("The same in-memory GET (a query, browser headers, a 13-byte 200 answer) through each stack; loggers write to a writer that drops the bytes (not io.Discard, which log.Logger special-cases to skip formatting).\n\n")
