@@ -3,7 +3,7 @@
 // of each stack under wrk, and whether each stack keeps the writer's
 // capabilities; and draws results/stacks.svg.
 //
-//	cd bench && go run ./cmd/report [-count 5] [-duration 3s]
+//	cd bench && go run ./cmd/report [-count 5] [-duration 2s] [-rounds 3]
 package main
 
 import (
@@ -50,7 +50,8 @@ func benchmarks(count int) string {
 
 func main() {
 	count := flag.Int("count", 5, "benchmark runs; the table shows medians")
-	duration := flag.Duration("duration", 3*time.Second, "loopback load per stack")
+	duration := flag.Duration("duration", 2*time.Second, "loopback load per stack and round")
+	rounds := flag.Int("rounds", 3, "loopback rounds; the table shows medians")
 	readme := flag.String("readme", "../README.md", "the README to write the tables into")
 	flag.Parse()
 	start := time.Now()
@@ -75,7 +76,7 @@ func main() {
 	res := parse(out)
 
 	fmt.Fprintln(os.Stderr, "report: loopback throughput...")
-	tput := throughput(*duration)
+	tput := throughput(*duration, *rounds)
 
 	caps, err := bench.WriterCapabilities()
 	if err != nil {
@@ -94,7 +95,7 @@ func main() {
 	table(&b, res, "Stream100", "bare", "")
 	b.WriteString("\nChain overhead, pass-through layers, ours beside alice.\n\n")
 	table(&b, res, "Chain", "", "")
-	b.WriteString("\nLoopback throughput: each stack behind a real http.Server on 127.0.0.1, `wrk -t1 -c4 -d" + duration.String() + "` (2 cores shared with wrk).\n\n| stack | requests/s | of bare |\n| --- | ---: | ---: |\n")
+	b.WriteString("\nLoopback throughput: each stack behind a real http.Server on 127.0.0.1, `wrk -t1 -c4 -d" + duration.String() + "`, every stack in turn, " + strconv.Itoa(*rounds) + " rounds, medians (2 cores shared with wrk).\n\n| stack | requests/s | of bare |\n| --- | ---: | ---: |\n")
 	for _, t := range tput {
 		fmt.Fprintf(&b, "| %s | %.0f | %.0f%% |\n", t.name, t.rps, 100*t.rps/tput[0].rps)
 	}
@@ -211,39 +212,54 @@ type tputResult struct {
 }
 
 // throughput serves Hello behind each stack on loopback and loads it with
-// wrk, or a Go client loop when wrk is not installed.
-func throughput(d time.Duration) []tputResult {
-	var out []tputResult
-	wrk, _ := exec.LookPath("wrk")
+// wrk, or a Go client loop when wrk is not installed: rounds rounds, each
+// loading every stack for d in turn, so that a drift of the machine's speed
+// falls on all stacks alike. A stack's figure is its median over the rounds.
+func throughput(d time.Duration, rounds int) []tputResult {
+	var stacks []bench.Stack
 	for _, s := range bench.Stacks() {
-		if !s.Full && s.Name != "bare" {
-			continue
+		if s.Full || s.Name == "bare" {
+			stacks = append(stacks, s)
 		}
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			fail("listen: %v", err)
+	}
+	wrk, _ := exec.LookPath("wrk")
+	runs := make([][]float64, len(stacks))
+	for round := 0; round < rounds; round++ {
+		for i, s := range stacks {
+			runs[i] = append(runs[i], loadOnce(s, wrk, d))
 		}
-		srv := &http.Server{Handler: s.Wrap(bench.Hello)}
-		go srv.Serve(ln)
-		url := "http://" + ln.Addr().String() + "/myapp2/hello/Ann?subject=Ann"
-		var rps float64
-		if wrk != "" {
-			o, err := exec.Command(wrk, "-t1", "-c4", "-d"+d.String(), url).CombinedOutput()
-			if err != nil {
-				fail("wrk: %v\n%s", err, o)
-			}
-			m := regexp.MustCompile(`Requests/sec:\s+([\d.]+)`).FindSubmatch(o)
-			if m == nil {
-				fail("wrk said: %s", o)
-			}
-			rps, _ = strconv.ParseFloat(string(m[1]), 64)
-		} else {
-			rps = clientLoop(url, d)
-		}
-		srv.Close()
-		out = append(out, tputResult{s.Name, rps})
+	}
+	out := make([]tputResult, len(stacks))
+	for i, s := range stacks {
+		sort.Float64s(runs[i])
+		out[i] = tputResult{s.Name, runs[i][len(runs[i])/2]}
 	}
 	return out
+}
+
+// loadOnce serves Hello behind s on a loopback port and loads it for d.
+func loadOnce(s bench.Stack, wrk string, d time.Duration) float64 {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fail("listen: %v", err)
+	}
+	srv := &http.Server{Handler: s.Wrap(bench.Hello)}
+	go srv.Serve(ln)
+	defer srv.Close()
+	url := "http://" + ln.Addr().String() + "/myapp2/hello/Ann?subject=Ann"
+	if wrk == "" {
+		return clientLoop(url, d)
+	}
+	o, err := exec.Command(wrk, "-t1", "-c4", "-d"+d.String(), url).CombinedOutput()
+	if err != nil {
+		fail("wrk: %v\n%s", err, o)
+	}
+	m := regexp.MustCompile(`Requests/sec:\s+([\d.]+)`).FindSubmatch(o)
+	if m == nil {
+		fail("wrk said: %s", o)
+	}
+	rps, _ := strconv.ParseFloat(string(m[1]), 64)
+	return rps
 }
 
 // clientLoop is four Go clients in a loop for d: a bounded load.
