@@ -115,23 +115,31 @@ func Middleware(logger *zap.Logger, opts ...Option) mw.Middleware {
 		logger.Warn("recover: traceback pages are on: they show source, stack and environ; development only",
 			zap.Strings("trusted_hosts", c.trusted), zap.Bool("allow_remote", c.allowRemote))
 	}
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			// A request that does not panic pays for this check and the
-			// deferred call only: the context is the Scope in the common
-			// case, and which writer was captured is asked after a panic.
-			if s, ok := r.Context().(*mw.Scope); ok && s.Response() != nil {
-				defer func() {
-					if v := recover(); v != nil {
-						c.handle(w, r, v)
-					}
-				}()
-				next.ServeHTTP(w, r)
-				return
+	return func(next http.Handler) http.Handler { return &layer{c, next} }
+}
+
+// layer is the handler Middleware returns: a type of its own rather than an
+// http.HandlerFunc, whose ServeHTTP is one more indirect call per request
+// (about 2 ns here, of a layer that aims to cost 5).
+type layer struct {
+	c    *config
+	next http.Handler
+}
+
+// ServeHTTP defers the recover. A request that does not panic pays for the
+// check below and the deferred call only: the context is the Scope in the
+// common case, and which writer was captured is asked after a panic.
+func (l *layer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s, ok := r.Context().(*mw.Scope); ok && s.Response() != nil {
+		defer func() {
+			if v := recover(); v != nil {
+				l.c.handle(w, r, v)
 			}
-			c.serveOther(next, w, r)
-		})
+		}()
+		l.next.ServeHTTP(w, r)
+		return
 	}
+	l.c.serveOther(l.next, w, r)
 }
 
 // serveOther serves a request whose context is not a Scope with a captured
