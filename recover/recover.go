@@ -131,12 +131,19 @@ type layer struct {
 // common case, and which writer was captured is asked after a panic.
 func (l *layer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s, ok := r.Context().(*mw.Scope); ok && s.Response() != nil {
+		// returned spares a request that did not panic the call to
+		// recover (a third of the layer's cost); recover still runs for a
+		// panic and for runtime.Goexit, where it returns nil.
+		returned := false
 		defer func() {
-			if v := recover(); v != nil {
-				l.c.handle(w, r, v)
+			if !returned {
+				if v := recover(); v != nil {
+					l.c.handle(w, r, v)
+				}
 			}
 		}()
 		l.next.ServeHTTP(w, r)
+		returned = true
 		return
 	}
 	l.c.serveOther(l.next, w, r)
