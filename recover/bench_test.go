@@ -54,7 +54,8 @@ func BenchmarkPanic(b *testing.B) {
 // BenchmarkRecoverLayer isolates what the recover layer adds to a request
 // that does not panic, when an outer layer captured the writer (as the
 // access log does): the same captured writer and request, with and without
-// the layer. The difference is the deferred recover and the check for a captured writer.
+// the layer. The difference is the deferred recover and the check for a
+// captured writer.
 func BenchmarkRecoverLayer(b *testing.B) {
 	w, r := wsgotest.NewWriter(), httptest.NewRequest("GET", "/", nil)
 	resp, r := mw.Capture(w, r)

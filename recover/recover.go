@@ -154,14 +154,12 @@ func (l *layer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // still have one; when no outer layer captured the writer, it is captured
 // here, to know whether the header went out.
 func (c *config) serveOther(next http.Handler, w http.ResponseWriter, r *http.Request) {
-	if mw.ScopeOf(r.Context()).Response() != nil {
-		defer c.recover(w, r)
-		next.ServeHTTP(w, r)
-		return
+	if mw.ScopeOf(r.Context()).Response() == nil {
+		var resp *mw.Response
+		resp, r = mw.Capture(w, r)
+		defer resp.Release()
+		w = resp.Writer()
 	}
-	resp, r := mw.Capture(w, r)
-	defer resp.Release()
-	w = resp.Writer()
 	defer c.recover(w, r)
 	next.ServeHTTP(w, r)
 }
