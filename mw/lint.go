@@ -54,8 +54,8 @@ type linter struct {
 // will sniff one); and a write after the handler returned, from a goroutine
 // it leaked.
 //
-// It keeps the request's shared writer from being reused, so that late
-// writes are seen. Lint panics when logger is nil.
+// A late call is seen whether it comes before or after the writer is
+// fenced ([ErrHandlerDone]). Lint panics when logger is nil.
 func Lint(logger *zap.Logger, opts ...LintOption) Middleware {
 	if logger == nil {
 		panic("mw: Lint: nil logger")
@@ -68,7 +68,6 @@ func Lint(logger *zap.Logger, opts ...LintOption) Middleware {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			resp, r := Capture(w, r)
 			defer resp.Release()
-			resp.Keep()
 			ww := resp.Writer()
 			route := r.Method + " " + r.URL.Path
 			var (
@@ -78,6 +77,9 @@ func Lint(logger *zap.Logger, opts ...LintOption) Middleware {
 				reportedCT bool
 			)
 			resp.Observe(&Observer{
+				AfterDone: func(method string) {
+					l.report(LintWriteAfterReturn, route, "call", method)
+				},
 				WriteHeader: func(code int) {
 					mu.Lock()
 					defer mu.Unlock()

@@ -2,71 +2,56 @@ package mw
 
 import (
 	"bufio"
+	"errors"
 	"io"
 	"net"
 	"net/http"
-	"sync"
-
-	"github.com/felixge/httpsnoop"
+	"sync/atomic"
+	"time"
 )
 
-// Response is the one shared wrapper around a request's http.ResponseWriter:
-// it records the status, the body bytes, whether the header went out and
-// whether the connection was hijacked, and calls the [Observer]s that layers
-// attach to it. It is made by [Capture], which wraps the writer with
-// httpsnoop once per request however many layers ask.
-//
-// The wrapper handed to handlers ([Response.Writer]) implements exactly the
-// optional interfaces (http.Flusher, http.Hijacker, io.ReaderFrom,
-// http.Pusher, io.StringWriter, FlushError, the deadline setters,
-// EnableFullDuplex, http.CloseNotifier) of the writer it wraps, and has an
-// Unwrap method, so http.ResponseController reaches the real writer.
-//
-// A Response belongs to one request. Its methods are not safe for concurrent
-// use; a handler that writes from several goroutines must already serialise
-// its writes, and the Response shares that serialisation.
-type Response struct {
-	rec   record
-	fixed fixedHooks
-}
+// ErrHandlerDone is what a captured writer's methods return when they are
+// called after the layer that captured the writer returned: by a goroutine
+// the handler left running, a timeout, a bug. Such a call reaches no one:
+// not the connection, which may already serve another request, and not the
+// observers. (net/http itself panics on a late write over HTTP/2 and
+// dereferences a nil pointer over HTTP/1.)
+var ErrHandlerDone = errors.New("mw: write after the handler returned")
 
-// record is what one request writes; it is zeroed when the Response is reused.
-type record struct {
-	under     http.ResponseWriter // the writer that was wrapped
-	wrapped   http.ResponseWriter // the httpsnoop wrapper handed to handlers
+// Response is the one wrapper around a request's http.ResponseWriter that
+// wsgo's layers share: it records the status, the body bytes, whether the
+// header went out, whether the connection was hijacked and the first write
+// error, and calls the [Observer]s that layers attach to it. It is made by
+// [Capture], once per request however many layers ask.
+//
+// The writer handed to handlers ([Response.Writer]) implements exactly the
+// optional interfaces (http.Flusher, FlushError, http.CloseNotifier,
+// http.Hijacker, io.ReaderFrom, the deadline setters, EnableFullDuplex,
+// http.Pusher, io.StringWriter) of the writer it wraps, as httpsnoop.Wrap
+// does, and has an Unwrap method, so http.ResponseController reaches the
+// real writer.
+//
+// A Response belongs to one request, forever: it is never pooled or reused.
+// When the layer that captured it returns, the writer is fenced (see
+// [ErrHandlerDone]). Its methods are not safe for concurrent use while the
+// handler runs; a handler that writes from several goroutines must already
+// serialise its writes, and the Response shares that serialisation.
+type Response struct {
+	under   http.ResponseWriter // the writer that was wrapped
+	wrapped http.ResponseWriter // the wrapper handed to handlers
+	done    atomic.Bool         // the fence: set when the last Capture is released
+
 	status    int
 	written   int64
 	committed bool
 	hijacked  bool
+	err       error // the first error a write returned
+
 	refs      int
-	keep      bool
-	prev      *Response
+	prev      *Response // the Response the Scope held before this one
 	scope     *Scope
 	observers []*Observer
-	next      nextFuncs
-}
-
-type nextFuncs struct {
-	writeHeader httpsnoop.WriteHeaderFunc
-	write       httpsnoop.WriteFunc
-	writeString httpsnoop.WriteStringFunc
-	readFrom    httpsnoop.ReadFromFunc
-	flush       httpsnoop.FlushFunc
-	flushError  httpsnoop.FlushErrorFunc
-	hijack      httpsnoop.HijackFunc
-}
-
-// fixedHooks are built once per pooled Response, so a request pays for
-// httpsnoop's own bookkeeping only, not for a closure per hook.
-type fixedHooks struct {
-	hooks       httpsnoop.Hooks
-	writeHeader httpsnoop.WriteHeaderFunc
-	write       httpsnoop.WriteFunc
-	writeString httpsnoop.WriteStringFunc
-	readFrom    httpsnoop.ReadFromFunc
-	flush       httpsnoop.FlushFunc
-	flushError  httpsnoop.FlushErrorFunc
-	hijack      httpsnoop.HijackFunc
+	inline    [2]*Observer // the observers' first backing array: lint and timing
 }
 
 // Observer is a set of callbacks a layer attaches to a [Response] with
@@ -90,57 +75,20 @@ type Observer struct {
 	// final status went out (net/http then logs "superfluous
 	// response.WriteHeader call" and ignores it), or after a hijack.
 	LateWriteHeader func(code int)
-}
-
-var responses = sync.Pool{New: func() any { return newResponse() }}
-
-func newResponse() *Response {
-	r := &Response{}
-	f := &r.fixed
-	f.writeHeader, f.write, f.writeString = r.writeHeader, r.write, r.writeString
-	f.readFrom, f.flush, f.flushError, f.hijack = r.readFrom, r.flush, r.flushError, r.hijack
-	f.hooks = httpsnoop.Hooks{
-		WriteHeader: func(next httpsnoop.WriteHeaderFunc) httpsnoop.WriteHeaderFunc {
-			r.rec.next.writeHeader = next
-			return f.writeHeader
-		},
-		Write: func(next httpsnoop.WriteFunc) httpsnoop.WriteFunc {
-			r.rec.next.write = next
-			return f.write
-		},
-		WriteString: func(next httpsnoop.WriteStringFunc) httpsnoop.WriteStringFunc {
-			r.rec.next.writeString = next
-			return f.writeString
-		},
-		ReadFrom: func(next httpsnoop.ReadFromFunc) httpsnoop.ReadFromFunc {
-			r.rec.next.readFrom = next
-			return f.readFrom
-		},
-		Flush: func(next httpsnoop.FlushFunc) httpsnoop.FlushFunc {
-			r.rec.next.flush = next
-			return f.flush
-		},
-		// Hooked explicitly: without it httpsnoop would route FlushError
-		// through the Flush hook, which re-enters the constructor above.
-		FlushError: func(next httpsnoop.FlushErrorFunc) httpsnoop.FlushErrorFunc {
-			r.rec.next.flushError = next
-			return f.flushError
-		},
-		Hijack: func(next httpsnoop.HijackFunc) httpsnoop.HijackFunc {
-			r.rec.next.hijack = next
-			return f.hijack
-		},
-	}
-	return r
+	// AfterDone is called, with the method's name, when a handler calls the
+	// writer after the layer that captured it returned; the call did nothing
+	// (it returned ErrHandlerDone where it returns an error). It may run on
+	// any goroutine, at any time after the request ended.
+	AfterDone func(method string)
 }
 
 // Capture returns the shared Response for w and the request to pass on.
 //
 // When an outer layer already captured this very writer (w is the writer it
 // handed on), Capture returns that Response and r as they are: no second
-// wrapper, no allocation. Otherwise it wraps w once with httpsnoop and
-// records the Response in r's [Scope] (attaching a Scope first, in a copy of
-// r, when r has none), so that inner layers find it.
+// wrapper, no allocation. Otherwise it wraps w once and records the Response
+// in r's [Scope]. When r has no Scope yet, the Scope, the copy of r that
+// carries it and the Response are made in one allocation.
 //
 // Every Capture must be paired with a Release, after the handler returned:
 //
@@ -148,17 +96,27 @@ func newResponse() *Response {
 //	defer resp.Release()
 //	next.ServeHTTP(resp.Writer(), r)
 func Capture(w http.ResponseWriter, r *http.Request) (*Response, *http.Request) {
-	r, s := WithScope(r)
-	if cur := s.resp; cur != nil && cur.rec.wrapped == w {
-		cur.rec.refs++
+	s := ScopeOf(r.Context())
+	if s == nil {
+		var st *state
+		st, r = newState(r)
+		s = &st.scope
+	} else if cur := s.resp; cur != nil && cur.wrapped == w {
+		cur.refs++
 		return cur, r
 	}
-	resp := responses.Get().(*Response)
-	resp.rec.under = w
-	resp.rec.refs = 1
-	resp.rec.prev = s.resp
-	resp.rec.scope = s
-	resp.rec.wrapped = httpsnoop.Wrap(w, resp.fixed.hooks)
+	resp := s.spare
+	if resp != nil {
+		s.spare = nil
+	} else {
+		resp = new(Response)
+	}
+	resp.under = w
+	resp.refs = 1
+	resp.prev = s.resp
+	resp.scope = s
+	resp.observers = resp.inline[:0]
+	resp.wrapped = wrap(w, resp)
 	s.resp = resp
 	return resp, r
 }
@@ -166,85 +124,148 @@ func Capture(w http.ResponseWriter, r *http.Request) (*Response, *http.Request) 
 // Lookup returns the Response an outer layer captured for the writer w of
 // request r, or nil when w is not a captured writer. It never wraps.
 func Lookup(w http.ResponseWriter, r *http.Request) *Response {
-	s := ScopeOf(r.Context()) // per request in a recover layer: a type assertion in the common case
-	if s == nil || s.resp == nil || s.resp.rec.wrapped != w {
+	s := ScopeOf(r.Context())
+	if s == nil || s.resp == nil || s.resp.wrapped != w {
 		return nil
 	}
 	return s.resp
 }
 
 // Release ends one Capture. When the last Capture of the Response is
-// released, the Response is reused for a later request, unless Keep was
-// called: as net/http says of the ResponseWriter itself, neither the writer
-// nor the Response may be used after the handler returned.
+// released, the writer is fenced: from then on its methods reach no one and
+// return [ErrHandlerDone], as net/http says of the ResponseWriter itself that
+// it may not be used after the handler returned. The Response's read side
+// (Status, Written, ...) still answers.
 func (r *Response) Release() {
-	r.rec.refs--
-	if r.rec.refs > 0 {
+	r.refs--
+	if r.refs > 0 {
 		return
 	}
-	if s := r.rec.scope; s != nil && s.resp == r {
-		s.resp = r.rec.prev
+	if s := r.scope; s != nil && s.resp == r {
+		s.resp = r.prev
 	}
-	if r.rec.keep {
-		return
-	}
-	obs := r.rec.observers
-	clear(obs)
-	r.rec = record{observers: obs[:0]}
-	responses.Put(r)
+	r.done.Store(true)
 }
 
-// Keep stops the Response from being reused after its last Release, so that
-// a write that arrives late, from a goroutine the handler leaked, still
-// reaches this Response and its observers rather than another request's. The
-// lint layer uses it.
-func (r *Response) Keep() { r.rec.keep = true }
-
 // Writer returns the wrapped writer to hand to the next handler.
-func (r *Response) Writer() http.ResponseWriter { return r.rec.wrapped }
-
-// Unwrap returns the writer that was wrapped.
-func (r *Response) Unwrap() http.ResponseWriter { return r.rec.under }
+func (r *Response) Writer() http.ResponseWriter { return r.wrapped }
 
 // Status returns the final status that went out, or 0 when none has yet.
 // A handler that returns without writing is answered 200 by net/http, after
 // the layers have run; callers that log treat 0 as 200.
-func (r *Response) Status() int { return r.rec.status }
+func (r *Response) Status() int { return r.status }
 
 // Written returns the number of body bytes written so far.
-func (r *Response) Written() int64 { return r.rec.written }
+func (r *Response) Written() int64 { return r.written }
 
 // Committed reports whether the status and header have gone out, so that no
 // other status can be sent.
-func (r *Response) Committed() bool { return r.rec.committed }
+func (r *Response) Committed() bool { return r.committed }
 
 // Hijacked reports whether the handler took over the connection.
-func (r *Response) Hijacked() bool { return r.rec.hijacked }
+func (r *Response) Hijacked() bool { return r.hijacked }
+
+// Err returns the first error a Write, WriteString, ReadFrom or FlushError
+// returned, other than the handler's own misuse (a body on a response that
+// allows none, more bytes than the Content-Length it declared, a write after
+// a hijack): for a client that went away, the error that said so. Nil when
+// every write succeeded.
+func (r *Response) Err() error { return r.err }
 
 // Observe attaches o. Observers attached by inner layers run after those of
-// outer layers. Attaching costs no allocation once the Response has been
-// reused, as the slice is kept.
-func (r *Response) Observe(o *Observer) { r.rec.observers = append(r.rec.observers, o) }
+// outer layers. Attaching the first two costs no allocation.
+func (r *Response) Observe(o *Observer) { r.observers = append(r.observers, o) }
+
+// writer holds what every wrapper type has: the basic methods and Unwrap.
+// The generated types (wrap_generated.go) embed it and add the optional
+// methods of the writer they wrap.
+type writer struct{ r *Response }
+
+// Header returns the header of the wrapped writer; after the handler
+// returned, a new empty map that goes nowhere.
+func (w writer) Header() http.Header {
+	if w.r.done.Load() {
+		w.r.late("Header")
+		return http.Header{}
+	}
+	return w.r.under.Header()
+}
+
+// WriteHeader sends the status through the wrapped writer, after the
+// observers; after the handler returned it does nothing.
+func (w writer) WriteHeader(code int) { w.r.writeHeader(code) }
+
+// Write writes through the wrapped writer; after the handler returned it
+// returns ErrHandlerDone.
+func (w writer) Write(p []byte) (int, error) { return w.r.write(p) }
+
+// Unwrap returns the wrapped writer, for http.ResponseController; after the
+// handler returned, nil: nothing may reach the writer then.
+func (w writer) Unwrap() http.ResponseWriter {
+	if w.r.done.Load() {
+		return nil
+	}
+	return w.r.under
+}
+
+// The optional interfaces, as httpsnoop names them.
+type (
+	flushErrorer      interface{ FlushError() error }
+	fullDuplexEnabler interface{ EnableFullDuplex() error }
+	deadliner         interface {
+		SetReadDeadline(time.Time) error
+		SetWriteDeadline(time.Time) error
+	}
+)
+
+// late reports a call after the handler returned to the observers.
+func (r *Response) late(method string) {
+	for _, o := range r.observers {
+		if o.AfterDone != nil {
+			o.AfterDone(method)
+		}
+	}
+}
+
+// fenced reports whether the handler returned, and tells the observers of
+// the call when it did.
+func (r *Response) fenced(method string) bool {
+	if !r.done.Load() {
+		return false
+	}
+	r.late(method)
+	return true
+}
 
 // commit notes that the header goes out now with code, after telling the
 // observers so that they can still change it.
 func (r *Response) commit(code int) {
-	for _, o := range r.rec.observers {
+	for _, o := range r.observers {
 		if o.WriteHeader != nil {
 			o.WriteHeader(code)
 		}
 	}
-	r.rec.status = code
-	r.rec.committed = true
+	r.status = code
+	r.committed = true
 }
 
 func (r *Response) wrote(n int64, err error) {
-	r.rec.written += n
-	for _, o := range r.rec.observers {
+	r.written += n
+	if err != nil && r.err == nil && !handlerMisuse(err) {
+		r.err = err
+	}
+	for _, o := range r.observers {
 		if o.Write != nil {
 			o.Write(n, err)
 		}
 	}
+}
+
+// handlerMisuse reports whether a write error is the handler's doing rather
+// than the connection's.
+func handlerMisuse(err error) bool {
+	return errors.Is(err, http.ErrBodyNotAllowed) || errors.Is(err, http.ErrContentLength) ||
+		errors.Is(err, http.ErrHijacked)
 }
 
 func informational(code int) bool {
@@ -252,57 +273,69 @@ func informational(code int) bool {
 }
 
 func (r *Response) writeHeader(code int) {
-	if r.rec.committed || r.rec.hijacked {
-		for _, o := range r.rec.observers {
+	if r.fenced("WriteHeader") {
+		return
+	}
+	if r.committed || r.hijacked {
+		for _, o := range r.observers {
 			if o.LateWriteHeader != nil {
 				o.LateWriteHeader(code)
 			}
 		}
-		r.rec.next.writeHeader(code) // the writer reports the misuse
+		r.under.WriteHeader(code) // the writer reports the misuse
 		return
 	}
-	for _, o := range r.rec.observers {
+	for _, o := range r.observers {
 		if o.WriteHeader != nil {
 			o.WriteHeader(code)
 		}
 	}
-	r.rec.next.writeHeader(code) // panics on an invalid code: nothing is recorded then
+	r.under.WriteHeader(code) // panics on an invalid code: nothing is recorded then
 	if !informational(code) {
-		r.rec.status = code
-		r.rec.committed = true
+		r.status = code
+		r.committed = true
 	}
 }
 
 func (r *Response) implicitHeader() {
-	if !r.rec.committed && !r.rec.hijacked {
+	if !r.committed && !r.hijacked {
 		r.commit(http.StatusOK)
 	}
 }
 
 func (r *Response) write(p []byte) (int, error) {
+	if r.fenced("Write") {
+		return 0, ErrHandlerDone
+	}
 	r.implicitHeader()
-	n, err := r.rec.next.write(p)
+	n, err := r.under.Write(p)
 	r.wrote(int64(n), err)
 	return n, err
 }
 
 func (r *Response) writeString(s string) (int, error) {
+	if r.fenced("WriteString") {
+		return 0, ErrHandlerDone
+	}
 	r.implicitHeader()
-	n, err := r.rec.next.writeString(s)
+	n, err := r.under.(io.StringWriter).WriteString(s)
 	r.wrote(int64(n), err)
 	return n, err
 }
 
 func (r *Response) readFrom(src io.Reader) (int64, error) {
+	if r.fenced("ReadFrom") {
+		return 0, ErrHandlerDone
+	}
 	r.implicitHeader()
-	n, err := r.rec.next.readFrom(src)
+	n, err := r.under.(io.ReaderFrom).ReadFrom(src)
 	r.wrote(n, err)
 	return n, err
 }
 
 func (r *Response) flushed() {
 	r.implicitHeader()
-	for _, o := range r.rec.observers {
+	for _, o := range r.observers {
 		if o.Flush != nil {
 			o.Flush()
 		}
@@ -310,24 +343,76 @@ func (r *Response) flushed() {
 }
 
 func (r *Response) flush() {
+	if r.fenced("Flush") {
+		return
+	}
 	r.flushed()
-	r.rec.next.flush()
+	r.under.(http.Flusher).Flush()
 }
 
 func (r *Response) flushError() error {
+	if r.fenced("FlushError") {
+		return ErrHandlerDone
+	}
 	r.flushed()
-	return r.rec.next.flushError()
+	err := r.under.(flushErrorer).FlushError()
+	if err != nil && r.err == nil {
+		r.err = err
+	}
+	return err
 }
 
 func (r *Response) hijack() (net.Conn, *bufio.ReadWriter, error) {
-	c, rw, err := r.rec.next.hijack()
+	if r.fenced("Hijack") {
+		return nil, nil, ErrHandlerDone
+	}
+	c, rw, err := r.under.(http.Hijacker).Hijack()
 	if err == nil {
-		r.rec.hijacked = true
-		for _, o := range r.rec.observers {
+		r.hijacked = true
+		for _, o := range r.observers {
 			if o.Hijack != nil {
 				o.Hijack()
 			}
 		}
 	}
 	return c, rw, err
+}
+
+// closeNotify is the wrapped writer's CloseNotify; after the handler
+// returned, a channel that already says the request is over.
+func (r *Response) closeNotify() <-chan bool {
+	if r.fenced("CloseNotify") {
+		c := make(chan bool, 1)
+		c <- true
+		return c
+	}
+	return r.under.(http.CloseNotifier).CloseNotify() //nolint:staticcheck // httpsnoop keeps it, so must we
+}
+
+func (r *Response) setReadDeadline(t time.Time) error {
+	if r.fenced("SetReadDeadline") {
+		return ErrHandlerDone
+	}
+	return r.under.(deadliner).SetReadDeadline(t)
+}
+
+func (r *Response) setWriteDeadline(t time.Time) error {
+	if r.fenced("SetWriteDeadline") {
+		return ErrHandlerDone
+	}
+	return r.under.(deadliner).SetWriteDeadline(t)
+}
+
+func (r *Response) enableFullDuplex() error {
+	if r.fenced("EnableFullDuplex") {
+		return ErrHandlerDone
+	}
+	return r.under.(fullDuplexEnabler).EnableFullDuplex()
+}
+
+func (r *Response) push(target string, opts *http.PushOptions) error {
+	if r.fenced("Push") {
+		return ErrHandlerDone
+	}
+	return r.under.(http.Pusher).Push(target, opts)
 }

@@ -136,9 +136,13 @@ func TestCaptureKeepsEveryCombination(t *testing.T) {
 		req := httptest.NewRequest("GET", "/", nil)
 		resp, req2 := Capture(under, req)
 		ww := resp.Writer()
+		snoop := httpsnoop.Wrap(under, httpsnoop.Hooks{})
 		for i, name := range comboIfaces {
 			if got, want := has(ww, name), c&(1<<i) != 0; got != want {
 				t.Fatalf("combo %d: wrapper implements %s = %v, the writer = %v", c, name, got, want)
+			}
+			if got, want := has(ww, name), has(snoop, name); got != want {
+				t.Fatalf("combo %d: wrapper implements %s = %v, httpsnoop.Wrap's = %v", c, name, got, want)
 			}
 		}
 		if u, ok := ww.(interface{ Unwrap() http.ResponseWriter }); !ok || u.Unwrap() != under {
@@ -169,6 +173,158 @@ func TestCaptureKeepsEveryCombination(t *testing.T) {
 		resp.Release()
 	}
 }
+
+// TestReleasedWriterIsFenced checks, for each of the 512 combinations, that
+// once the capturing layer released the Response nothing reaches the writer:
+// the calls that return an error return ErrHandlerDone, the others do
+// nothing, Header is a detached map and Unwrap is nil.
+func TestReleasedWriterIsFenced(t *testing.T) {
+	for c, mk := range comboWriters {
+		base := mk()
+		under := base.self
+		resp, _ := Capture(under, httptest.NewRequest("GET", "/", nil))
+		var late []string
+		resp.Observe(&Observer{AfterDone: func(m string) { late = append(late, m) }})
+		ww := resp.Writer()
+		resp.Release()
+
+		ww.Header().Set("X-Late", "1")
+		ww.WriteHeader(http.StatusTeapot)
+		if n, err := ww.Write([]byte("late")); n != 0 || !errors.Is(err, ErrHandlerDone) {
+			t.Fatalf("combo %d: Write after release = %d, %v; want 0, ErrHandlerDone", c, n, err)
+		}
+		for i, name := range comboIfaces {
+			if c&(1<<i) == 0 {
+				continue
+			}
+			var err error
+			switch name {
+			case "Flusher":
+				ww.(http.Flusher).Flush()
+				continue
+			case "FlushError":
+				err = ww.(interface{ FlushError() error }).FlushError()
+			case "CloseNotifier":
+				select {
+				case gone := <-ww.(http.CloseNotifier).CloseNotify(): //nolint:staticcheck
+					if !gone {
+						t.Fatalf("combo %d: CloseNotify after release sent false", c)
+					}
+				default:
+					t.Fatalf("combo %d: CloseNotify after release does not say the request is over", c)
+				}
+				continue
+			case "Hijacker":
+				_, _, err = ww.(http.Hijacker).Hijack()
+			case "ReaderFrom":
+				var n int64
+				n, err = ww.(io.ReaderFrom).ReadFrom(strings.NewReader("abc"))
+				if n != 0 {
+					t.Fatalf("combo %d: ReadFrom after release wrote %d bytes", c, n)
+				}
+			case "Deadliner":
+				if err = ww.(interface{ SetReadDeadline(time.Time) error }).SetReadDeadline(time.Time{}); errors.Is(err, ErrHandlerDone) {
+					err = ww.(interface{ SetWriteDeadline(time.Time) error }).SetWriteDeadline(time.Time{})
+				}
+			case "FullDuplexEnabler":
+				err = ww.(interface{ EnableFullDuplex() error }).EnableFullDuplex()
+			case "Pusher":
+				err = ww.(http.Pusher).Push("/x", nil)
+			case "StringWriter":
+				var n int
+				n, err = ww.(io.StringWriter).WriteString("late")
+				if n != 0 {
+					t.Fatalf("combo %d: WriteString after release wrote %d bytes", c, n)
+				}
+			}
+			if !errors.Is(err, ErrHandlerDone) {
+				t.Fatalf("combo %d: %s after release = %v, want ErrHandlerDone", c, name, err)
+			}
+		}
+		if len(base.calls) != 0 || base.header != nil || base.body.Len() != 0 {
+			t.Fatalf("combo %d: calls after release reached the writer: %v, header %v, body %q", c, base.calls, base.header, base.body.String())
+		}
+		if u := ww.(interface{ Unwrap() http.ResponseWriter }).Unwrap(); u != nil {
+			t.Fatalf("combo %d: Unwrap after release = %T, want nil", c, u)
+		}
+		// Flush does nothing after release; FlushError and a writer that
+		// cannot flush say so.
+		err := http.NewResponseController(ww).Flush()
+		switch {
+		case c&(1<<1) != 0 && !errors.Is(err, ErrHandlerDone):
+			t.Fatalf("combo %d: ResponseController.Flush after release = %v, want ErrHandlerDone", c, err)
+		case c&3 == 0 && !errors.Is(err, http.ErrNotSupported):
+			t.Fatalf("combo %d: ResponseController.Flush after release = %v, want ErrNotSupported", c, err)
+		}
+		if len(late) < 3 || late[0] != "Header" || late[1] != "WriteHeader" || late[2] != "Write" {
+			t.Fatalf("combo %d: AfterDone saw %v, want Header, WriteHeader, Write first", c, late)
+		}
+		if resp.Status() != 0 || resp.Written() != 0 {
+			t.Fatalf("combo %d: late calls were recorded: status %d, %d bytes", c, resp.Status(), resp.Written())
+		}
+	}
+}
+
+func TestCaptureAllocatesOnceAndNeverReuses(t *testing.T) {
+	req := httptest.NewRequest("GET", "/", nil)
+	w := httptest.NewRecorder()
+	if n := testing.AllocsPerRun(100, func() {
+		resp, _ := Capture(w, req)
+		resp.Release()
+	}); n != 1 {
+		t.Fatalf("Capture on a request without a Scope: %v allocations, want 1 (Scope, request copy and Response together)", n)
+	}
+	if n := testing.AllocsPerRun(100, func() {
+		r, _ := WithScope(req)
+		resp, r := Capture(w, r)
+		inner, _ := Capture(resp.Writer(), r)
+		inner.Release()
+		resp.Release()
+	}); n != 1 {
+		t.Fatalf("WithScope, then two Captures: %v allocations, want 1", n)
+	}
+	a, _ := Capture(w, req)
+	a.Release()
+	b, _ := Capture(w, req)
+	defer b.Release()
+	if a == b {
+		t.Fatal("a released Response was handed to a later request")
+	}
+	if _, err := a.Writer().Write([]byte("x")); !errors.Is(err, ErrHandlerDone) {
+		t.Fatalf("the first request's writer wrote into the second's: %v", err)
+	}
+}
+
+func TestWriteErrorIsRecordedButNotTheHandlersMisuse(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want error
+	}{
+		{"client gone", io.ErrClosedPipe, io.ErrClosedPipe},
+		{"body not allowed", http.ErrBodyNotAllowed, nil},
+		{"content length", http.ErrContentLength, nil},
+		{"hijacked", http.ErrHijacked, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, _ := Capture(failingWriter{httptest.NewRecorder(), tt.err}, httptest.NewRequest("GET", "/", nil))
+			defer resp.Release()
+			resp.Writer().Write([]byte("x"))
+			resp.Writer().Write([]byte("y"))
+			if got := resp.Err(); got != tt.want {
+				t.Fatalf("Err() = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+type failingWriter struct {
+	*httptest.ResponseRecorder
+	err error
+}
+
+func (f failingWriter) Write([]byte) (int, error) { return 0, f.err }
 
 // foreign is a wrapper of another library, between two wsgo layers.
 type foreign struct{ http.ResponseWriter }

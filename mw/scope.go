@@ -19,8 +19,9 @@ import (
 type Scope struct {
 	parent context.Context
 
-	id   string    // the request ID, once a layer has set one
-	resp *Response // the innermost shared writer, if any
+	id    string    // the request ID, once a layer has set one
+	resp  *Response // the innermost shared writer, if any
+	spare *Response // made with the Scope, for the first Capture to take
 
 	vals  [4]keyVal // inline store for Put: the access log and environ use four
 	extra []keyVal
@@ -117,13 +118,32 @@ func (s *Scope) Response() *Response {
 }
 
 // WithScope returns r and its Scope, attaching a new Scope (in a shallow copy
-// of r, which is never modified) when r has none yet.
+// of r, which is never modified) when r has none yet. The Scope, the copy
+// and the Response a later [Capture] takes are one allocation.
 func WithScope(r *http.Request) (*http.Request, *Scope) {
 	if s := ScopeOf(r.Context()); s != nil {
 		return r, s
 	}
-	s := &Scope{parent: r.Context()}
-	return r.WithContext(s), s
+	st, r := newState(r)
+	return r, &st.scope
+}
+
+// state is what a request's wsgo layers share, made in one allocation by the
+// first layer that needs any of it, and never reused: a handler may keep
+// the request, its context or the writer past its return.
+type state struct {
+	scope Scope
+	req   http.Request
+	resp  Response
+}
+
+// newState makes the state of r and returns it with the copy of r whose
+// context is the Scope.
+func newState(r *http.Request) (*state, *http.Request) {
+	st := &state{scope: Scope{parent: r.Context()}}
+	st.scope.spare = &st.resp
+	st.req = *r.WithContext(&st.scope)
+	return st, &st.req
 }
 
 // RequestIDFrom returns the ID the request-ID layer gave the request whose
