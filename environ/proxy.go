@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"strings"
 
+	"github.com/wsgo/wsgo/internal/proxied"
 	"github.com/wsgo/wsgo/mw"
 )
 
@@ -155,6 +156,11 @@ func (cfg ProxyConfig) apply(r *http.Request) *http.Request {
 	}
 	if f.prefix != "" {
 		e.SetPath(f.prefix+e.ScriptName(), e.PathInfo())
+	}
+	if f.addr != "" {
+		// Tell the layers inside (the recover layer's traceback rule) that
+		// this RemoteAddr is the client's, resolved from trusted headers.
+		r = proxied.Mark(r)
 	}
 	return r
 }

@@ -16,13 +16,20 @@ type optionFunc func(*config)
 
 func (f optionFunc) apply(c *config) { f(c) }
 
-// Development turns traceback pages on. They are served only when the
-// client is on this machine (loopback, after any trusted proxy layer has set
-// REMOTE_ADDR; a request that carries X-Forwarded-For, Forwarded or
-// X-Real-IP without such a layer is not believed to be local) and the Host
-// header names a trusted host (see [TrustedHosts]), unless [AllowRemote] is
-// given. Anyone else gets the production page. The middleware logs a Warn
-// line when it is built with tracebacks on.
+// Development turns traceback pages on. They are served only to a client on
+// this machine that asked for a trusted host (see [TrustedHosts]), unless
+// [AllowRemote] is given; anyone else gets the production page.
+//
+// Whether the client is on this machine is decided from the request this
+// layer received, never from a value an inner layer put in the Scope: the
+// connection's peer address, believed only when the request carries none of
+// X-Forwarded-For, Forwarded, X-Real-IP and X-Forwarded-Host; or the address
+// an environ.Proxy layer outside this one resolved from the headers it was
+// told to believe. A proxy that sends no forwarding header and rewrites Host
+// to 127.0.0.1 (nginx's proxy_pass with its defaults) cannot be told apart
+// from a browser on this machine: in front of such a proxy, do not turn
+// tracebacks on. The middleware logs a Warn line when it is built with
+// tracebacks on, saying so.
 func Development() Option { return optionFunc(func(c *config) { c.dev = true }) }
 
 // AllowRemote serves traceback pages to every client. Never in production:
@@ -112,7 +119,9 @@ func Middleware(logger *zap.Logger, opts ...Option) mw.Middleware {
 		c.page = productionPage
 	}
 	if c.dev {
-		logger.Warn("recover: traceback pages are on: they show source, stack and environ; development only",
+		logger.Warn("recover: traceback pages are on: they show source, stack and environ; development only. "+
+			"They are served to clients on this machine: a reverse proxy on this machine that sends no X-Forwarded-For "+
+			"and rewrites Host to a trusted name would pass its clients' requests off as local",
 			zap.Strings("trusted_hosts", c.trusted), zap.Bool("allow_remote", c.allowRemote))
 	}
 	return func(next http.Handler) http.Handler { return &layer{c, next} }

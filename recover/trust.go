@@ -5,12 +5,25 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/wsgo/wsgo/environ"
+	"github.com/wsgo/wsgo/internal/proxied"
 )
 
-// tracebackAllowed reports whether r may see a traceback: development mode,
-// and either AllowRemote or a client on loopback that asked for a trusted
-// host.
+// forwardingHeaders are the headers by which a proxy says it stands between
+// the client and us. Present at all, even empty, they mean the peer address
+// is the proxy's, not the client's.
+var forwardingHeaders = []string{"X-Forwarded-For", "Forwarded", "X-Real-Ip", "X-Forwarded-Host"}
+
+// tracebackAllowed is the one rule that decides whether r may see a
+// traceback: development mode, and either AllowRemote or a client on this
+// machine that asked for a trusted host.
+//
+// It reads only the request this layer received, facts a client cannot
+// forge: the connection's peer address, believed only when the request
+// carries no forwarding header; or the address an environ.Proxy layer
+// outside this one resolved from headers it was configured to believe. A
+// value an inner layer puts in the Scope (an Environ's REMOTE_ADDR, say) is
+// never a security fact for this layer: inner layers run before a panic
+// reaches it, and can put anything there.
 func (c *config) tracebackAllowed(r *http.Request) bool {
 	if !c.dev {
 		return false
@@ -21,24 +34,19 @@ func (c *config) tracebackAllowed(r *http.Request) bool {
 	return clientIsLocal(r) && c.trustedHost(r.Host)
 }
 
-// clientIsLocal: REMOTE_ADDR from the environ when one is attached (a
-// trusted proxy layer may have corrected it), else the connection's peer;
-// a forwarding header that no layer has accounted for means a proxy stands
-// between, and the client is not believed to be local.
+// clientIsLocal reports whether the client of r is on this machine: see
+// tracebackAllowed.
 func clientIsLocal(r *http.Request) bool {
-	var addr string
-	if e := environ.Lookup(r.Context()); e != nil {
-		addr = e.RemoteAddr()
-	} else {
-		for _, h := range []string{"X-Forwarded-For", "Forwarded", "X-Real-Ip"} {
-			if r.Header.Get(h) != "" {
+	if !proxied.ClientResolved(r) {
+		for _, h := range forwardingHeaders {
+			if _, ok := r.Header[h]; ok {
 				return false
 			}
 		}
-		addr = r.RemoteAddr
-		if host, _, err := net.SplitHostPort(addr); err == nil {
-			addr = host
-		}
+	}
+	addr := r.RemoteAddr
+	if host, _, err := net.SplitHostPort(addr); err == nil {
+		addr = host
 	}
 	ip := net.ParseIP(strings.Trim(addr, "[]"))
 	return ip != nil && ip.IsLoopback()
