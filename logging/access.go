@@ -130,7 +130,7 @@ func (a *access) write(r *http.Request, resp *mw.Response, start time.Time, pani
 	fs := append((*fp)[:0],
 		zap.String(FieldMethod, r.Method),
 		zap.String(FieldPath, r.URL.Path),
-		zap.String(FieldQuery, r.URL.RawQuery),
+		zap.String(FieldQuery, redactQuery(r.URL.RawQuery)),
 		zap.String(FieldProtocol, protocolVersion(r)),
 		zap.Int(FieldStatus, status),
 		zap.Int64(FieldResponseSize, resp.Written()),

@@ -1,0 +1,121 @@
+package logging
+
+import "strings"
+
+// redacted replaces the value of a secret query parameter in url.query, as
+// OpenTelemetry's HTTP semantic conventions ask.
+const redacted = "REDACTED"
+
+// redactQuery is raw, a request's raw query, with the value of every secret
+// parameter (see secretName) replaced by REDACTED. Everything else stays
+// byte for byte as sent: parameters are split at '&' and at ';' (which some
+// servers still take as a separator), the name at the first '=', and only
+// the value's span is replaced, never re-encoded or reordered. A parameter
+// without '=' or with an empty value has nothing to hide and is kept. A
+// query with nothing to redact is returned as it is, without allocating.
+func redactQuery(raw string) string {
+	var b strings.Builder
+	done := 0 // raw[:done] is in b
+	for start := 0; start <= len(raw); {
+		end := start + indexSeparator(raw[start:])
+		param := raw[start:end]
+		if eq := strings.IndexByte(param, '='); eq >= 0 && eq+1 < len(param) && secretName(param[:eq]) {
+			if b.Len() == 0 {
+				b.Grow(len(raw) + len(redacted))
+			}
+			b.WriteString(raw[done : start+eq+1])
+			b.WriteString(redacted)
+			done = end
+		}
+		start = end + 1
+	}
+	if done == 0 {
+		return raw
+	}
+	b.WriteString(raw[done:])
+	return b.String()
+}
+
+// indexSeparator is the index of the first '&' or ';' in s, or len(s).
+func indexSeparator(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '&' || s[i] == ';' {
+			return i
+		}
+	}
+	return len(s)
+}
+
+// maxWord is the length of the longest name secretName looks for
+// ("awsaccesskeyid").
+const maxWord = 14
+
+// secretName reports whether name, a query parameter's name as sent, names
+// a secret: when, percent-decoded ('+' as a space, an invalid escape kept as
+// it is) and compared without regard to ASCII case, the whole name or a part
+// of it split at '_', '-' or '.' is one of the words of isSecretWord, or the
+// whole name is AWSAccessKeyId (OpenTelemetry's list: AWSAccessKeyId,
+// Signature, sig, X-Goog-Signature; the last three are caught by the words).
+// So api_key, access-token and X-Goog-Signature are secret; monkey and
+// tokenizer are not, nor are camel-case names such as apiKey. It decodes on
+// the fly into a buffer on the stack: it never allocates.
+func secretName(name string) bool {
+	var part [maxWord]byte
+	n := 0 // length of the current part; more than maxWord: too long to match
+	split := false
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c == '+':
+			c = ' '
+		case c == '%' && i+2 < len(name) && isHex(name[i+1]) && isHex(name[i+2]):
+			c = unhex(name[i+1])<<4 | unhex(name[i+2])
+			i += 2
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c == '_' || c == '-' || c == '.' {
+			if n <= maxWord && isSecretWord(part[:n]) {
+				return true
+			}
+			n, split = 0, true
+			continue
+		}
+		if n < maxWord {
+			part[n] = c
+		}
+		if n <= maxWord {
+			n++
+		}
+	}
+	if n > maxWord {
+		return false
+	}
+	return isSecretWord(part[:n]) || !split && string(part[:n]) == "awsaccesskeyid"
+}
+
+// isSecretWord reports whether w, lower-case, is a word that makes a query
+// parameter's name secret.
+func isSecretWord(w []byte) bool {
+	switch string(w) {
+	case "auth", "credential", "credentials", "passwd", "password", "pwd", "passphrase",
+		"secret", "token", "key", "session", "cookie", "signature", "sig", "jwt":
+		return true
+	}
+	return false
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c >= 'a':
+		return c - 'a' + 10
+	}
+	return c - 'A' + 10
+}
