@@ -69,6 +69,16 @@ var fieldsPool = sync.Pool{New: func() any { s := make([]zap.Field, 0, 16); retu
 // Field constants, at a level chosen by the status (see [Levels]). The
 // message is always [FieldMessage].
 //
+// url.query is the raw query with the value of every secret parameter
+// replaced by REDACTED, as OpenTelemetry's HTTP conventions ask: a parameter
+// whose name, or a part of it split at '_', '-' or '.', is auth, credential,
+// credentials, passwd, password, pwd, passphrase, secret, token, key,
+// session, cookie, signature, sig or jwt (in any case: api_key,
+// access_token, X-Goog-Signature), and AWSAccessKeyId. The rest of the query
+// stays byte for byte as sent. The Apache Common and Combined writer
+// ([Apache]) redacts nothing: it logs the raw request line byte-exact, as
+// Apache does.
+//
 // A handler that panics is logged too, as 500 with error.type=panic (or with
 // the status already sent and error.type=aborted when the response had
 // started, or when it panicked with http.ErrAbortHandler), and the panic goes

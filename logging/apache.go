@@ -140,6 +140,9 @@ func appendEscaped(b []byte, s string) []byte {
 // one Write, under a lock, so concurrent requests never interleave. Buffers
 // are reused: a line costs no allocation of its own.
 //
+// The request line (%r) is logged raw, byte-exact as Apache does: secret
+// query parameters are not redacted, unlike url.query in [Access].
+//
 // Apache panics when out is nil or f is not Common or Combined.
 func Apache(out io.Writer, f Format) mw.Middleware {
 	if out == nil {

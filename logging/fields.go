@@ -7,7 +7,7 @@ package logging
 const (
 	FieldMethod       = "http.request.method"          // GET
 	FieldPath         = "url.path"                     // /myapp2/hello/Ann, as sent (decoded)
-	FieldQuery        = "url.query"                    // subject=Ann, raw
+	FieldQuery        = "url.query"                    // subject=Ann, raw, secret values REDACTED (see Access)
 	FieldProtocol     = "network.protocol.version"     // 1.1, 2
 	FieldStatus       = "http.response.status_code"    // 200
 	FieldResponseSize = "http.response.body.size"      // body bytes written
