@@ -51,9 +51,23 @@ func TrustedHosts(hosts ...string) Option {
 }
 
 // Redact replaces the substrings that make a header, query parameter or
-// environ key secret on the traceback page (default: token, secret,
-// password, key, session; compared case-insensitively). Authorization,
-// Cookie, Set-Cookie and Proxy-Authorization are always redacted.
+// environ key secret on the traceback page: a name that contains one of
+// them anywhere, without regard to case, is secret. The default list is
+// auth, credential, passwd, password, pwd, passphrase, secret, token, key,
+// session, cookie, signature, sig and jwt; Redact replaces it, so repeat
+// those you want to keep. Authorization, Cookie, Set-Cookie and
+// Proxy-Authorization are always redacted, whatever the list.
+//
+// A secret header, environ key or entry of the Query table is shown as
+// [redacted]. Where the page shows a raw query (the request URL,
+// QUERY_STRING, REQUEST_URI, and the query and fragment of a Referer), the
+// value of each secret parameter is replaced by REDACTED and the rest is
+// kept as sent; a query that url.ParseQuery rejects is split at '&' and ';'
+// and redacted parameter by parameter all the same.
+//
+// Substrings over-redact: monkey loses its value to "key", design to "sig".
+// That is on purpose: on a development page a hidden value costs a look at
+// the code, while a shown secret may end up in a screenshot or an issue.
 func Redact(substrings ...string) Option {
 	return optionFunc(func(c *config) {
 		c.redact = nil
@@ -110,7 +124,8 @@ func Middleware(logger *zap.Logger, opts ...Option) mw.Middleware {
 	c := &config{
 		logger:  logger,
 		trusted: []string{"localhost", ".localhost", "127.0.0.1", "[::1]"},
-		redact:  []string{"token", "secret", "password", "key", "session"},
+		redact: []string{"auth", "credential", "passwd", "password", "pwd", "passphrase",
+			"secret", "token", "key", "session", "cookie", "signature", "sig", "jwt"},
 	}
 	for _, o := range opts {
 		o.apply(c)

@@ -122,7 +122,11 @@ func (c *config) pair(k, v string) pair {
 }
 
 // secret reports whether a header, query parameter or environ key names a
-// secret.
+// secret: the four headers that always do, or a name that contains one of
+// the substrings of [Redact], without regard to case. Substrings, not
+// words: monkey is redacted for its key, design for its sig. On a
+// development page hiding too much costs a glance at the code; showing a
+// secret may cost the secret.
 func (c *config) secret(name string) bool {
 	n := strings.ReplaceAll(strings.ToLower(name), "_", "-")
 	n = strings.TrimPrefix(n, "http-")
