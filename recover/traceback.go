@@ -77,6 +77,12 @@ func (c *config) traceback(w http.ResponseWriter, r *http.Request, p *Panic) {
 		}
 	}
 	for k, vs := range r.Header {
+		if strings.EqualFold(k, "Referer") {
+			vs = slices.Clone(vs)
+			for i, v := range vs {
+				vs[i] = c.redactURL(v)
+			}
+		}
 		d.Headers = append(d.Headers, c.pair(k, strings.Join(vs, ", ")))
 	}
 	slices.SortFunc(d.Headers, func(a, b pair) int { return strings.Compare(a.K, b.K) })
@@ -90,6 +96,8 @@ func (c *config) traceback(w http.ResponseWriter, r *http.Request, p *Panic) {
 		switch k {
 		case "QUERY_STRING":
 			v = c.redactQuery(v.(string))
+		case "HTTP_REFERER":
+			v = c.redactURL(v.(string))
 		case "REQUEST_URI":
 			u, err := url.ParseRequestURI(v.(string))
 			if err != nil {
@@ -151,25 +159,84 @@ func (c *config) redactedURI(u *url.URL) string {
 	return u.EscapedPath() + "?" + c.redactQuery(u.RawQuery)
 }
 
-// redactQuery replaces the values of secret parameters in a raw query; a
-// query that does not parse is shown as a whole only when no parameter name
-// in it looks secret.
+// redactURL is the URL s (a Referer) with the values of secret parameters
+// replaced in its query and in its fragment (where OAuth's implicit flow
+// puts access_token); the rest is kept as it is, so the page still shows
+// where the request came from.
+func (c *config) redactURL(s string) string {
+	s, fragment, hasFragment := strings.Cut(s, "#")
+	s, query, hasQuery := strings.Cut(s, "?")
+	if hasQuery {
+		s += "?" + c.redactQuery(query)
+	}
+	if hasFragment {
+		s += "#" + c.redactQuery(fragment)
+	}
+	return s
+}
+
+// redactQuery replaces with REDACTED the non-empty value of every parameter
+// of a raw query whose name is secret, as sent or percent-decoded. It splits
+// at '&' and ';' itself rather than with url.ParseQuery, so a query that
+// does not parse is redacted parameter by parameter too, and the rest is
+// shown as sent, in its order.
 func (c *config) redactQuery(raw string) string {
-	q, err := url.ParseQuery(raw)
-	secret := false
-	for k := range q {
-		if c.secret(k) {
-			q[k] = []string{"REDACTED"}
-			secret = true
+	var b strings.Builder
+	start := 0
+	for {
+		end := strings.IndexAny(raw[start:], "&;")
+		if end < 0 {
+			end = len(raw)
+		} else {
+			end += start
+		}
+		param := raw[start:end]
+		if name, value, ok := strings.Cut(param, "="); ok && value != "" && (c.secret(name) || c.secret(unescapeName(name))) {
+			b.WriteString(name + "=REDACTED")
+		} else {
+			b.WriteString(param)
+		}
+		if end == len(raw) {
+			return b.String()
+		}
+		b.WriteByte(raw[end])
+		start = end + 1
+	}
+}
+
+// unescapeName decodes a query parameter's name as url.ParseQuery does,
+// '+' as a space, but keeps an invalid escape as it is instead of failing.
+func unescapeName(s string) string {
+	if !strings.ContainsAny(s, "%+") {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '+':
+			b = append(b, ' ')
+		case c == '%' && i+2 < len(s) && ishex(s[i+1]) && ishex(s[i+2]):
+			b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
+			i += 2
+		default:
+			b = append(b, c)
 		}
 	}
+	return string(b)
+}
+
+func ishex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
 	switch {
-	case err != nil && secret:
-		return "REDACTED"
-	case !secret:
-		return raw
+	case c <= '9':
+		return c - '0'
+	case c >= 'a':
+		return c - 'a' + 10
 	}
-	return q.Encode()
+	return c - 'A' + 10
 }
 
 func shortFunc(fn string) string {
