@@ -79,20 +79,34 @@ var fieldsPool = sync.Pool{New: func() any { s := make([]zap.Field, 0, 16); retu
 // ([Apache]) redacts nothing: it logs the raw request line byte-exact, as
 // Apache does.
 //
-// A handler that panics is logged too, as 500 with error.type=panic (or with
-// the status already sent and error.type=aborted when the response had
-// started, or when it panicked with http.ErrAbortHandler), and the panic goes
-// on up, to a recover layer or to net/http.
+// Every request gets its entry, whatever happened to it:
+//   - a handler that panics is logged as 500 with error.type=panic (or with
+//     the status already sent and error.type=aborted when the response had
+//     started), at Error, and the panic goes on up, to a recover layer or to
+//     net/http; one that panicked with http.ErrAbortHandler, which aborts on
+//     purpose, is error.type=aborted at Warn;
+//   - a hijacked connection is logged as 101 when the request asked for an
+//     upgrade (a WebSocket library writes its own 101), and with status 0
+//     otherwise, since no status went out through net/http;
+//   - a client that went away before the response was done (a write
+//     returned an error, or the request's context was cancelled before the
+//     entry was written: an SSE stream closed, a download cut) is
+//     error.type=client_gone, at Warn at least, not a plain 200.
 //
-// Status and bytes come from the shared writer ([mw.Capture]). The layer
-// also makes the request's error log: [From] and wsgi.errors.
+// The entries carry no caller and no zap stacktrace, whatever the logger's
+// options: both would point into wsgo, and the panic entry of the recover
+// layer carries the stack that matters.
+//
+// Status, bytes and write errors come from the shared writer
+// ([mw.Capture]). The layer also makes the request's error log: [From] and
+// wsgi.errors.
 //
 // Access panics when logger is nil.
 func Access(logger *zap.Logger, opts ...Option) mw.Middleware {
 	if logger == nil {
 		panic("logging: Access: nil logger")
 	}
-	a := &access{logger: logger, level: DefaultLevel, el: &errorLog{base: logger}}
+	a := &access{logger: quiet(logger), level: DefaultLevel, el: &errorLog{base: logger}}
 	for _, o := range opts {
 		o.apply(a)
 	}
@@ -120,18 +134,11 @@ func Access(logger *zap.Logger, opts ...Option) mw.Middleware {
 }
 
 func (a *access) write(r *http.Request, resp *mw.Response, start time.Time, panicked any) {
-	status, errType := resp.Status(), ""
-	switch {
-	case panicked == nil:
-		if status == 0 && !resp.Hijacked() {
-			status = http.StatusOK // net/http answers 200 for a handler that wrote nothing
-		}
-	case resp.Committed() || resp.Hijacked() || panicked == http.ErrAbortHandler:
-		errType = "aborted"
-	default:
-		status, errType = http.StatusInternalServerError, "panic"
+	status, errType, level := outcome(r, resp, panicked)
+	if l := a.level(status); l > level {
+		level = l
 	}
-	ce := a.logger.Check(a.level(status), FieldMessage)
+	ce := a.logger.Check(level, FieldMessage)
 	if ce == nil {
 		return
 	}
@@ -167,6 +174,55 @@ func (a *access) write(r *http.Request, resp *mw.Response, start time.Time, pani
 	// as much as one field's encoding.
 	*fp = fs[:0]
 	fieldsPool.Put(fp)
+}
+
+// outcome is what the entry says happened: the status, the error.type ("" for
+// none) and the least level the entry gets for it.
+func outcome(r *http.Request, resp *mw.Response, panicked any) (status int, errType string, level zapcore.Level) {
+	status, level = resp.Status(), zapcore.DebugLevel
+	if resp.Hijacked() && status == 0 && upgradeRequested(r) {
+		status = http.StatusSwitchingProtocols
+	}
+	switch {
+	case panicked == http.ErrAbortHandler:
+		return status, "aborted", zapcore.WarnLevel
+	case panicked != nil && (resp.Committed() || resp.Hijacked()):
+		if resp.Hijacked() {
+			return status, "panic", zapcore.ErrorLevel
+		}
+		return status, "aborted", zapcore.ErrorLevel
+	case panicked != nil:
+		return http.StatusInternalServerError, "panic", zapcore.ErrorLevel
+	}
+	if status == 0 && !resp.Hijacked() {
+		status = http.StatusOK // net/http answers 200 for a handler that wrote nothing
+	}
+	if !resp.Hijacked() && (resp.Err() != nil || r.Context().Err() != nil) {
+		return status, "client_gone", zapcore.WarnLevel
+	}
+	return status, "", level
+}
+
+// upgradeRequested reports whether r asked to switch protocols: an Upgrade
+// header, and "upgrade" among the Connection tokens (RFC 9110 7.8).
+func upgradeRequested(r *http.Request) bool {
+	if r.Header.Get("Upgrade") == "" {
+		return false
+	}
+	for _, v := range r.Header["Connection"] {
+		for _, tok := range strings.Split(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(tok), "upgrade") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// quiet returns logger without caller and stacktrace: on an entry a wsgo
+// layer writes, both point into wsgo, never at the application.
+func quiet(logger *zap.Logger) *zap.Logger {
+	return logger.WithOptions(zap.WithCaller(false), zap.AddStacktrace(zap.LevelEnablerFunc(func(zapcore.Level) bool { return false })))
 }
 
 // elapsed is the request's duration, ended when the entry was made: zap has

@@ -19,6 +19,6 @@ const (
 	FieldHost         = "server.address"  // the Host header, port included
 	FieldRequestID    = "http.request.id" // wsgo's own: the ID of mw.RequestID
 	FieldScriptName   = "url.script_name" // wsgo's own: SCRIPT_NAME, when the request was mounted
-	FieldError        = "error.type"      // "panic" when the handler panicked, "aborted" when the response was cut off
+	FieldError        = "error.type"      // "panic", "aborted" (the response was cut off) or "client_gone" (see Access)
 	FieldMessage      = "request"         // the constant message of every access-log entry
 )

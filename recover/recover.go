@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 
 	"github.com/wsgo/wsgo/mw"
 )
@@ -122,7 +123,9 @@ func Middleware(logger *zap.Logger, opts ...Option) mw.Middleware {
 		panic("recover: Middleware: nil logger")
 	}
 	c := &config{
-		logger:  logger,
+		// No caller and no zap stacktrace: both would point into wsgo; the
+		// entry's own "stack" field is the panic's.
+		logger:  logger.WithOptions(zap.WithCaller(false), zap.AddStacktrace(zap.LevelEnablerFunc(func(zapcore.Level) bool { return false }))),
 		trusted: []string{"localhost", ".localhost", "127.0.0.1", "[::1]"},
 		redact: []string{"auth", "credential", "passwd", "password", "pwd", "passphrase",
 			"secret", "token", "key", "session", "cookie", "signature", "sig", "jwt"},
