@@ -194,3 +194,19 @@ func TestVirtualHostsConfigErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestMountPrefixAtASegmentBoundary: /site serves /site and /site/x; the
+// fallback serves /siteadmin.
+func TestMountPrefixAtASegmentBoundary(t *testing.T) {
+	m := MustMount(map[string]http.Handler{"/site": seen("site")}, seen("fallback"))
+	for target, want := range map[string]string{
+		"/site":        "site\nSCRIPT_NAME=/site\nPATH_INFO=\n",
+		"/site/x":      "site\nSCRIPT_NAME=/site\nPATH_INFO=/x\n",
+		"/siteadmin":   "fallback\nSCRIPT_NAME=\nPATH_INFO=/siteadmin\n",
+		"/siteadmin/x": "fallback\nSCRIPT_NAME=\nPATH_INFO=/siteadmin/x\n",
+	} {
+		if code, body := do(m, target); code != 200 || !strings.HasPrefix(body, want) {
+			t.Errorf("%s: %d %q\nwant 200 %q...", target, code, body, want)
+		}
+	}
+}
