@@ -49,6 +49,13 @@ func TestProductionPageFollowsAccept(t *testing.T) {
 		{"text/html;q=0.1, application/json", "application/problem+json"},
 		{"image/png", "text/plain; charset=utf-8"},
 		{"text/*;q=bogus, ;;;, */*;q=0.5", "text/plain; charset=utf-8"},
+		// q=0 means "not acceptable" (RFC 9110 §12.4.2), never a last resort.
+		{"text/html;q=0, text/plain", "text/plain; charset=utf-8"},
+		{"text/html;q=0", "text/plain; charset=utf-8"},
+		{"text/html;Q=0, */*", "text/plain; charset=utf-8"},
+		{"application/problem+json;q=0", "text/plain; charset=utf-8"},
+		{"application/json;q=0, application/problem+json;q=0.0", "text/plain; charset=utf-8"},
+		{"application/json;q=0, text/html;q=0.5", "text/html; charset=utf-8"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.accept, func(t *testing.T) {
