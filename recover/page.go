@@ -107,33 +107,50 @@ type problem struct {
 
 // negotiate picks the page's media type from an Accept header: HTML for
 // browsers, problem+json for API clients, plain text for curl, for */* and
-// for no Accept at all.
+// for no Accept at all. Each type takes the q of the most specific range
+// that matches it (RFC 9110 §12.5.1), so "*/*, text/plain;q=0" excludes
+// plain text; a q of 0 is never acceptable. Ties go to the range that came
+// first.
 func negotiate(accept string) string {
 	if accept == "" {
 		return typeText
 	}
-	best, bestQ, bestSpec := typeText, -1.0, -1
-	for rest := accept; rest != ""; {
+	cands := [...]struct {
+		typ, full string
+		q         float64
+		spec, pos int
+	}{
+		{"text/plain", typeText, 0, -1, 0}, {"text/html", typeHTML, 0, -1, 0}, {"application/xhtml+xml", typeHTML, 0, -1, 0},
+		{"application/problem+json", typeProblem, 0, -1, 0}, {"application/json", typeProblem, 0, -1, 0},
+	}
+	pos := 0
+	for rest := accept; rest != ""; pos++ {
 		var part string
 		part, rest, _ = strings.Cut(rest, ",")
 		mt, q := parseRange(part)
-		for _, cand := range []struct{ typ, full string }{
-			{"text/plain", typeText}, {"text/html", typeHTML}, {"application/xhtml+xml", typeHTML},
-			{"application/problem+json", typeProblem}, {"application/json", typeProblem},
-		} {
-			spec := matches(mt, cand.typ)
-			if spec < 0 || q <= 0 {
-				continue
+		if q < 0 {
+			continue // a range with a bad q is ignored
+		}
+		for i := range cands {
+			if spec := matches(mt, cands[i].typ); spec > cands[i].spec {
+				cands[i].q, cands[i].spec, cands[i].pos = q, spec, pos
 			}
-			if q > bestQ || (q == bestQ && spec > bestSpec) {
-				best, bestQ, bestSpec = cand.full, q, spec
-			}
+		}
+	}
+	best, bestQ, bestSpec, bestPos := typeText, 0.0, -1, 0
+	for _, c := range cands {
+		if c.q <= 0 {
+			continue
+		}
+		if c.q > bestQ || (c.q == bestQ && (c.spec > bestSpec || (c.spec == bestSpec && c.pos < bestPos))) {
+			best, bestQ, bestSpec, bestPos = c.full, c.q, c.spec, c.pos
 		}
 	}
 	return best
 }
 
-// parseRange returns a media range, lower-cased, and its q.
+// parseRange returns a media range, lower-cased, and its q; -1 when q is
+// not a number from 0 to 1.
 func parseRange(part string) (string, float64) {
 	mt, params, _ := strings.Cut(part, ";")
 	mt = strings.ToLower(strings.TrimSpace(mt))
@@ -146,7 +163,7 @@ func parseRange(part string) (string, float64) {
 			if f, err := strconv.ParseFloat(v, 64); err == nil && f >= 0 && f <= 1 {
 				q = f
 			} else {
-				q = 0
+				q = -1
 			}
 		}
 	}

@@ -56,6 +56,14 @@ func TestProductionPageFollowsAccept(t *testing.T) {
 		{"application/problem+json;q=0", "text/plain; charset=utf-8"},
 		{"application/json;q=0, application/problem+json;q=0.0", "text/plain; charset=utf-8"},
 		{"application/json;q=0, text/html;q=0.5", "text/html; charset=utf-8"},
+		// The most specific range sets a type's q (RFC 9110 §12.5.1).
+		{"*/*, text/plain;q=0", "text/html; charset=utf-8"},
+		{"text/*, text/plain;q=0", "text/html; charset=utf-8"},
+		{"text/plain;q=0, */*;q=0.5", "text/html; charset=utf-8"},
+		{"*/*;q=0.1, application/*;q=0, text/html;q=0", "text/plain; charset=utf-8"},
+		{"application/json, text/html", "application/problem+json"},
+		{"text/html, application/json", "text/html; charset=utf-8"},
+		{"*/*, text/html", "text/html; charset=utf-8"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.accept, func(t *testing.T) {
