@@ -1,6 +1,8 @@
 package mw
 
 import (
+	"bufio"
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -114,31 +116,39 @@ func TestLintQuietForAGoodHandler(t *testing.T) {
 	}
 }
 
+// TestFlushEachWrite: the handler writes chunk 1 and, without flushing,
+// waits until the client has read it before writing chunk 2. Without the
+// layer's flush the client's read runs into its 5-second deadline and the
+// test fails then, rather than hanging.
 func TestFlushEachWrite(t *testing.T) {
-	ack := make(chan struct{})
+	received := make(chan struct{}, 1) // the client has chunk 1
 	h := FlushEachWrite()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		for i := 0; i < 3; i++ {
-			io.WriteString(w, "chunk\n") // never flushed by the handler
-			select {
-			case <-ack:
-			case <-time.After(5 * time.Second):
-				t.Error("the chunk did not reach the client")
-				return
-			}
+		io.WriteString(w, "chunk 1\n") // never flushed by the handler
+		select {
+		case <-received:
+		case <-r.Context().Done(): // the client gave up
+			return
 		}
+		io.WriteString(w, "chunk 2\n")
 	}))
 	modes(t, h, func(t *testing.T, ts *httptest.Server) {
-		res, err := ts.Client().Get(ts.URL)
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		req, _ := http.NewRequestWithContext(ctx, "GET", ts.URL, nil)
+		res, err := ts.Client().Do(req)
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("no response while the handler waits: chunk 1 was not flushed: %v", err)
 		}
 		defer res.Body.Close()
-		buf := make([]byte, 6)
-		for i := 0; i < 3; i++ {
-			if _, err := io.ReadFull(res.Body, buf); err != nil || string(buf) != "chunk\n" {
-				t.Fatalf("%q %v", buf, err)
-			}
-			ack <- struct{}{}
+		br := bufio.NewReader(res.Body)
+		line, err := br.ReadString('\n')
+		if err != nil || line != "chunk 1\n" {
+			t.Fatalf("read %q, %v; want chunk 1: it was not flushed", line, err)
+		}
+		received <- struct{}{}
+		rest, err := io.ReadAll(br)
+		if err != nil || string(rest) != "chunk 2\n" {
+			t.Fatalf("then read %q, %v; want chunk 2 and the end", rest, err)
 		}
 	})
 }
