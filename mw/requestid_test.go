@@ -66,15 +66,39 @@ func TestRequestIDIncoming(t *testing.T) {
 	}
 }
 
+// TestSecondRequestIDLayerKeepsTheFirstID: the outer layer's ID, recorded
+// between the two layers, is the one the handler and the response see.
 func TestSecondRequestIDLayerKeepsTheFirstID(t *testing.T) {
-	var inner string
-	h := RequestID()(RequestID()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	var first, firstHeader, inner string
+	record := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			first, firstHeader = RequestIDFrom(r.Context()), w.Header().Get("X-Request-Id")
+			next.ServeHTTP(w, r)
+		})
+	}
+	h := RequestID()(record(RequestID()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		inner = RequestIDFrom(r.Context())
-	})))
+	}))))
+	for i := 0; i < 3; i++ { // a fresh ID each time, never one left from before
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+		if len(first) != idLen || firstHeader != first {
+			t.Fatalf("the outer layer set %q, header %q", first, firstHeader)
+		}
+		if got := rec.Header().Values("X-Request-Id"); len(got) != 1 || got[0] != first || inner != first {
+			t.Fatalf("header %v, handler %q; the outer layer's ID is %q", got, inner, first)
+		}
+	}
+
+	// An inner layer with another header name sends the same ID under it.
+	h = RequestID(RequestIDHeader("X-Correlation-Id"))(record(RequestID()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		inner = RequestIDFrom(r.Context())
+	}))))
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
-	if got := rec.Header().Values("X-Request-Id"); len(got) != 1 || got[0] != inner {
-		t.Fatalf("header %v, inner id %q", got, inner)
+	if c := rec.Header().Values("X-Correlation-Id"); len(c) != 1 || c[0] != first || len(first) != idLen || inner != first ||
+		rec.Header().Get("X-Request-Id") != first {
+		t.Fatalf("headers %v, handler %q; the outer layer's ID is %q", rec.Header(), inner, first)
 	}
 }
 
