@@ -7,8 +7,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -227,6 +229,68 @@ func TestEveryByteIsOneLine(t *testing.T) {
 				if _, ok := parseLine(l + "\n"); !ok {
 					t.Fatalf("%s line %d does not parse: %q", name, i, l)
 				}
+			}
+		}
+	}
+}
+
+// unsyncWriter is a writer with no lock of its own, like a bytes.Buffer or
+// an *os.File written in pieces: each Write lands in two halves with a yield
+// between, so that two Writes at once interleave.
+type unsyncWriter struct{ b []byte }
+
+func (u *unsyncWriter) Write(p []byte) (int, error) {
+	half := len(p) / 2
+	u.b = append(u.b, p[:half]...)
+	runtime.Gosched()
+	u.b = append(u.b, p[half:]...)
+	return len(p), nil
+}
+
+// TestApacheConcurrentRequestsWriteWholeLines: many goroutines serve
+// requests through one Apache layer into one writer without a lock of its
+// own; each request gives exactly one complete line (and go test -race
+// sees no race on the writer).
+func TestApacheConcurrentRequestsWriteWholeLines(t *testing.T) {
+	const workers, each = 32, 50
+	out := &unsyncWriter{}
+	h := Apache(out, Combined)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("Hello World!\n"))
+	}))
+	var wg sync.WaitGroup
+	for g := 0; g < workers; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				r := httptest.NewRequest("GET", fmt.Sprintf("/r/%d/%d", g, i), nil)
+				r.Header.Set("User-Agent", strings.Repeat("agent ", 20))
+				serveRec(h, r)
+			}
+		}()
+	}
+	wg.Wait()
+	text := string(out.b)
+	if !strings.HasSuffix(text, "\n") {
+		t.Fatalf("the log does not end with a newline: %q", text[max(0, len(text)-200):])
+	}
+	lines := strings.SplitAfter(text, "\n")
+	lines = lines[:len(lines)-1]
+	if len(lines) != workers*each {
+		t.Fatalf("%d lines for %d requests", len(lines), workers*each)
+	}
+	seen := map[string]bool{}
+	for i, l := range lines {
+		rec, ok := parseLine(l)
+		if !ok || rec.Status != 200 || rec.Bytes != 13 || rec.UserAgent != strings.Repeat("agent ", 20) {
+			t.Fatalf("line %d is not a whole line: %q", i, l)
+		}
+		seen[rec.RequestLine] = true
+	}
+	for g := 0; g < workers; g++ {
+		for i := 0; i < each; i++ {
+			if rl := fmt.Sprintf("GET /r/%d/%d HTTP/1.1", g, i); !seen[rl] {
+				t.Fatalf("no line for %q", rl)
 			}
 		}
 	}
