@@ -27,7 +27,7 @@ func Levels(level func(status int) zapcore.Level) Option {
 }
 
 // Skip leaves out the requests for which skip returns true (health checks,
-// say). They cost one function call.
+// say). They cost one function call. It applies to [Access] and [Apache].
 func Skip(skip func(*http.Request) bool) Option {
 	return optionFunc(func(a *access) { a.skip = skip })
 }
@@ -52,12 +52,22 @@ func DefaultLevel(status int) zapcore.Level {
 	return zapcore.InfoLevel
 }
 
+// WriteErrors calls report with every error the [Apache] writer's io.Writer
+// returns, and the line that was lost with it, so that a log that cannot be
+// written is noticed. Without it, Apache writes the errors to standard
+// error, at most one a second, with the number of lines lost since the last.
+// report is called under the writer's lock: it must not block for long.
+func WriteErrors(report func(err error, line []byte)) Option {
+	return optionFunc(func(a *access) { a.writeErr = report })
+}
+
 type access struct {
-	logger *zap.Logger
-	level  func(int) zapcore.Level
-	skip   func(*http.Request) bool
-	extra  func(*http.Request, *mw.Response) []zap.Field
-	el     *errorLog
+	writeErr func(error, []byte)
+	logger   *zap.Logger
+	level    func(int) zapcore.Level
+	skip     func(*http.Request) bool
+	extra    func(*http.Request, *mw.Response) []zap.Field
+	el       *errorLog
 }
 
 // fieldsPool holds the slices of fields an entry is made of, so that a

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strconv"
 	"sync"
 	"time"
@@ -143,17 +144,32 @@ func appendEscaped(b []byte, s string) []byte {
 // The request line (%r) is logged raw, byte-exact as Apache does: secret
 // query parameters are not redacted, unlike url.query in [Access].
 //
+// A line that out fails to take is reported (see [WriteErrors]), never
+// dropped in silence. [Skip] and WriteErrors apply; the other options do
+// not.
+//
 // Apache panics when out is nil or f is not Common or Combined.
-func Apache(out io.Writer, f Format) mw.Middleware {
+func Apache(out io.Writer, f Format, opts ...Option) mw.Middleware {
 	if out == nil {
 		panic("logging: Apache: nil writer")
 	}
 	if f != Common && f != Combined {
 		panic(fmt.Sprintf("logging: Apache: unknown format %v", f))
 	}
-	lw := &lineWriter{out: out}
+	var o access
+	for _, opt := range opts {
+		opt.apply(&o)
+	}
+	lw := &lineWriter{out: out, report: o.writeErr}
+	if lw.report == nil {
+		lw.report = lw.toStderr
+	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if o.skip != nil && o.skip(r) {
+				next.ServeHTTP(w, r)
+				return
+			}
 			start := time.Now()
 			resp, r := mw.Capture(w, r)
 			defer func() {
@@ -179,8 +195,22 @@ func Apache(out io.Writer, f Format) mw.Middleware {
 }
 
 type lineWriter struct {
-	mu  sync.Mutex
-	out io.Writer
+	mu     sync.Mutex
+	out    io.Writer
+	report func(error, []byte)
+	// for the default report, under mu
+	lost     int
+	reported time.Time
+}
+
+// toStderr is the default report of a failed write: a line on standard
+// error, at most one a second, counting the lines lost in between.
+func (lw *lineWriter) toStderr(err error, _ []byte) {
+	lw.lost++
+	if now := time.Now(); now.Sub(lw.reported) >= time.Second {
+		fmt.Fprintf(os.Stderr, "logging: Apache: %d access log line(s) lost: %v\n", lw.lost, err)
+		lw.lost, lw.reported = 0, now
+	}
 }
 
 var linePool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
@@ -204,7 +234,12 @@ func (lw *lineWriter) write(f Format, r *http.Request, resp *mw.Response, start 
 	bp := linePool.Get().(*[]byte)
 	b := appendLine((*bp)[:0], f, &rec, requestLine{r.Method, uri, r.Proto})
 	lw.mu.Lock()
-	lw.out.Write(b)
+	if n, err := lw.out.Write(b); err != nil || n < len(b) {
+		if err == nil {
+			err = io.ErrShortWrite
+		}
+		lw.report(err, b)
+	}
 	lw.mu.Unlock()
 	if cap(b) <= 64<<10 { // a huge line's buffer is not worth keeping
 		*bp = b[:0]

@@ -3,6 +3,8 @@ package logging
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -293,5 +295,35 @@ func TestApacheConcurrentRequestsWriteWholeLines(t *testing.T) {
 				t.Fatalf("no line for %q", rl)
 			}
 		}
+	}
+}
+
+type brokenWriter struct{ err error }
+
+func (b brokenWriter) Write(p []byte) (int, error) { return 0, b.err }
+
+func TestApacheReportsWriteErrors(t *testing.T) {
+	disk := errors.New("no space left on device")
+	var got []string
+	h := Apache(brokenWriter{disk}, Common, WriteErrors(func(err error, line []byte) {
+		got = append(got, err.Error()+": "+string(line))
+	}))(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }))
+	for _, path := range []string{"/a", "/b"} {
+		if rec := serveRec(h, httptest.NewRequest("GET", path, nil)); rec.Body.String() != "ok" {
+			t.Fatalf("the response suffered from the log: %q", rec.Body.String())
+		}
+	}
+	if len(got) != 2 || !strings.HasPrefix(got[0], "no space left on device: 192.0.2.1 - - [") || !strings.Contains(got[1], `"GET /b HTTP/1.1" 200 2`) {
+		t.Fatalf("reports: %q", got)
+	}
+}
+
+func TestApacheSkip(t *testing.T) {
+	var buf strings.Builder
+	h := Apache(&buf, Common, Skip(func(r *http.Request) bool { return r.URL.Path == "/health" }))(http.NotFoundHandler())
+	serveRec(h, httptest.NewRequest("GET", "/health", nil))
+	serveRec(h, httptest.NewRequest("GET", "/x", nil))
+	if n := strings.Count(buf.String(), "\n"); n != 1 || !strings.Contains(buf.String(), "/x") {
+		t.Fatalf("log: %q", buf.String())
 	}
 }
