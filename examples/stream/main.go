@@ -81,6 +81,16 @@ es.addEventListener("done", () => { state.textContent = "done: the server ended 
 </script></body></html>
 `
 
+// streaming gives app, a stream of Ticks chunks, the time it needs: the
+// server's WriteTimeout would otherwise cut a stream that lasts longer.
+func streaming(app http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// An error means a connection already gone: the stream ends early.
+		_ = serve.ExtendWriteDeadline(w, time.Duration(Ticks)*Interval)
+		app.ServeHTTP(w, r)
+	})
+}
+
 // Handler is the example's application under the preset chain, logging to
 // log (nil: the preset's default, on standard error).
 func Handler(debug bool, log *zap.Logger) http.Handler {
@@ -89,8 +99,8 @@ func Handler(debug bool, log *zap.Logger) http.Handler {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		io.WriteString(w, page)
 	})
-	mux.Handle("/events", Events)
-	mux.Handle("/chunks", Chunks)
+	mux.Handle("/events", streaming(Events))
+	mux.Handle("/chunks", streaming(Chunks))
 	return chain.Preset(debug, log).Then(mux)
 }
 

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+
+	"github.com/wsgo/wsgo/chain"
 )
 
 func TestStreamExample(t *testing.T) {
@@ -60,5 +62,44 @@ func TestStreamExample(t *testing.T) {
 			}
 		}
 		ts.Close()
+	}
+}
+
+// TestStreamsOutliveWriteTimeout serves the example with a WriteTimeout
+// shorter than its streams: both streams still arrive whole, because they
+// extend their own write deadline, while the same stream served without
+// that is cut.
+func TestStreamsOutliveWriteTimeout(t *testing.T) {
+	Ticks, Interval = 3, 80*time.Millisecond
+	serveWith := func(h http.Handler) *httptest.Server {
+		ts := httptest.NewUnstartedServer(h)
+		ts.Config.WriteTimeout = 100 * time.Millisecond
+		ts.Start()
+		t.Cleanup(ts.Close)
+		return ts
+	}
+	for _, debug := range []bool{false, true} {
+		ts := serveWith(Handler(debug, zap.NewNop()))
+		for path, last := range map[string]string{"/events": "data: bye\n\n", "/chunks": "chunk 3 of 3\n"} {
+			res, err := ts.Client().Get(ts.URL + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := io.ReadAll(res.Body)
+			res.Body.Close()
+			if err != nil || res.StatusCode != 200 || !strings.HasSuffix(string(b), last) {
+				t.Errorf("%s debug=%v: %d %q, %v: want it whole, ending %q", path, debug, res.StatusCode, b, err, last)
+			}
+		}
+	}
+	ts := serveWith(chain.Preset(false, zap.NewNop()).Then(Chunks))
+	res, err := ts.Client().Get(ts.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	if err == nil || strings.Contains(string(b), "chunk 3 of 3") {
+		t.Fatalf("without its deadline extended: %q, %v; want the stream cut", b, err)
 	}
 }

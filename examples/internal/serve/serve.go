@@ -28,6 +28,57 @@ func AddrFlag(fs *flag.FlagSet) *string {
 // ShutdownTimeout bounds how long a shutdown waits for requests in flight.
 const ShutdownTimeout = 10 * time.Second
 
+// The timeouts of every example's server. A server without them keeps a
+// connection, and its goroutine and buffers, for as long as the client
+// pleases: a client that sends its headers a byte at a time (Slowloris), a
+// body that never ends, a response nobody reads or a keep-alive connection
+// left idle would each hold one forever, and enough of them exhaust the
+// server. With them, a client that stalls is disconnected.
+const (
+	// ReadHeaderTimeout bounds reading a request's headers.
+	ReadHeaderTimeout = 10 * time.Second
+	// ReadTimeout bounds reading a whole request, headers and body.
+	ReadTimeout = 30 * time.Second
+	// WriteTimeout bounds a response, from the end of the request headers
+	// to the last byte written; a route that streams for longer extends
+	// its own deadline with [ExtendWriteDeadline].
+	WriteTimeout = 30 * time.Second
+	// IdleTimeout bounds how long a keep-alive connection waits for its
+	// next request.
+	IdleTimeout = 120 * time.Second
+)
+
+// timeouts are the server timeouts Serve and ExtendWriteDeadline use; a
+// variable so that tests can shorten them.
+var timeouts = struct{ readHeader, read, write, idle time.Duration }{
+	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout,
+}
+
+// Server returns an http.Server for h with the timeouts above, logging its
+// errors (a failed TLS handshake, a panic it recovered) to log.
+func Server(h http.Handler, log *zap.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: timeouts.readHeader,
+		ReadTimeout:       timeouts.read,
+		WriteTimeout:      timeouts.write,
+		IdleTimeout:       timeouts.idle,
+		ErrorLog:          zap.NewStdLog(log.Named("http")),
+	}
+}
+
+// ExtendWriteDeadline lets a response that streams for about d write for d
+// more than WriteTimeout, counted from now, so that the server does not cut
+// it short. Call it before streaming. A ResponseWriter that has no deadline
+// (FastCGI's, a test recorder's) is left alone.
+func ExtendWriteDeadline(w http.ResponseWriter, d time.Duration) error {
+	err := http.NewResponseController(w).SetWriteDeadline(time.Now().Add(d + timeouts.write))
+	if errors.Is(err, http.ErrNotSupported) {
+		return nil
+	}
+	return err
+}
+
 // Run listens on addr and serves h until SIGINT or SIGTERM arrives or ctx
 // ends, then shuts down gracefully. It logs the address it listens on (the
 // real one, so "localhost:0" shows the chosen port) and when it stops.
@@ -41,15 +92,11 @@ func Run(ctx context.Context, addr string, h http.Handler, log *zap.Logger) erro
 
 // Serve is Run on a listener, with serveFn doing the serving (srv.Serve for
 // HTTP, or a FastCGI server); it stops serving on SIGINT, SIGTERM or the end
-// of ctx.
+// of ctx. The server srv is [Server]'s, with its timeouts.
 func Serve(ctx context.Context, ln net.Listener, serveFn func(net.Listener, *http.Server) error, h http.Handler, log *zap.Logger) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          zap.NewStdLog(log.Named("http")),
-	}
+	srv := Server(h, log)
 	errc := make(chan error, 1)
 	go func() { errc <- serveFn(ln, srv) }()
 	log.Info("listening", zap.String("addr", ln.Addr().String()), zap.String("url", "http://"+ln.Addr().String()+"/"))
