@@ -18,6 +18,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/wsgo/wsgo/examples/internal/apps"
+	"github.com/wsgo/wsgo/examples/internal/serve"
 )
 
 const apacheBin = "/usr/sbin/apache2"
@@ -49,7 +50,7 @@ func startSite(t *testing.T, cfg Config) string {
 		go fcgi.Serve(ln, h)
 		t.Cleanup(func() { ln.Close() })
 	} else {
-		srv := &http.Server{Handler: h}
+		srv := serve.Server(h, zap.NewNop())
 		go srv.Serve(ln)
 		t.Cleanup(func() { srv.Close() })
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"io"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"regexp"
@@ -14,6 +13,8 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+
+	"github.com/wsgo/wsgo/examples/internal/serve"
 )
 
 // TestLoadThroughProductionPreset drives the site, production preset, with
@@ -39,7 +40,7 @@ func TestLoadThroughProductionPreset(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &http.Server{Handler: h}
+	srv := serve.Server(h, zap.NewNop())
 	go srv.Serve(ln)
 	defer srv.Close()
 

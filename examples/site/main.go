@@ -93,7 +93,7 @@ func Site(cfg Config, logs Logs) (http.Handler, error) {
 		"/myapp2": apps.Dispatch(),
 		"/rest":   http.HandlerFunc(apps.Rest),
 		"/env":    http.HandlerFunc(apps.Env),
-		"/stream": apps.Stream,
+		"/stream": streaming(apps.Stream),
 		"/panic":  http.HandlerFunc(apps.Boom),
 	}, nil)
 	hosts := environ.MustVirtualHosts([]environ.Site{
@@ -115,6 +115,16 @@ func Site(cfg Config, logs Logs) (http.Handler, error) {
 		c = c.InsertAfter(chain.LayerRequestID, chain.Named("fastcgi", environ.FastCGI()))
 	}
 	return c.Then(hosts), nil
+}
+
+// streaming gives app, the ten chunks of apps.Stream, the time it needs:
+// the server's WriteTimeout would otherwise cut a stream that lasts longer.
+func streaming(app http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// An error means a connection already gone: the stream ends early.
+		_ = serve.ExtendWriteDeadline(w, 10*apps.StreamInterval)
+		app.ServeHTTP(w, r)
+	})
 }
 
 // errorLogger is the zap logger for a log format.

@@ -115,6 +115,30 @@ func TestStreamRoute(t *testing.T) {
 	}
 }
 
+// TestStreamOutlivesWriteTimeout serves the site with a WriteTimeout a
+// third of the stream's length: /stream still arrives whole, because the
+// route extends its own write deadline.
+func TestStreamOutlivesWriteTimeout(t *testing.T) {
+	apps.StreamInterval = 30 * time.Millisecond
+	h, err := Site(Config{LogFormat: "json"}, Logs{Error: zap.NewNop(), Access: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewUnstartedServer(h)
+	ts.Config.WriteTimeout = 100 * time.Millisecond
+	ts.Start()
+	defer ts.Close()
+	res, err := ts.Client().Get(ts.URL + "/stream")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	if err != nil || res.StatusCode != 200 || strings.Count(string(b), "chunk ") != 10 || !strings.HasSuffix(string(b), "chunk 10 of 10\n") {
+		t.Fatalf("%d %q, %v: want all ten chunks", res.StatusCode, b, err)
+	}
+}
+
 func TestDebugFlagServesTracebacks(t *testing.T) {
 	ts, _, _ := site(t, Config{LogFormat: "console", Debug: true})
 	res, body := get(t, ts, "/panic?account=42", map[string]string{"Accept": "text/html", "Host": "localhost"})
