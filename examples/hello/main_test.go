@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -56,6 +57,17 @@ func TestMainListensAndStopsOnSignal(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "hello")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
+	}
+	// A bad -addr is a bad flag: exit 2 with the reason, before listening.
+	for _, addr := range []string{"nonsense", "1.2.3.4:99999"} {
+		var stderr strings.Builder
+		cmd := exec.Command(bin, "-addr", addr)
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != 2 || !strings.Contains(stderr.String(), `invalid value "`+addr+`" for flag -addr`) {
+			t.Fatalf("-addr %s: %v, stderr %q; want exit 2 and the reason", addr, err, stderr.String())
+		}
 	}
 	for _, sig := range []os.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		cmd := exec.Command(bin, "-addr", "127.0.0.1:0")

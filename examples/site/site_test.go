@@ -188,7 +188,10 @@ func TestFlags(t *testing.T) {
 		{[]string{"-trusted-proxies", "-3"}, 2, "site: -trusted-proxies -3: want 0 or more"},
 		{[]string{"-trusted-proxies", "many"}, 2, `invalid value "many" for flag -trusted-proxies`},
 		{[]string{"-nope"}, 2, "flag provided but not defined: -nope"},
-		{[]string{"-addr", "127.0.0.1:99999"}, 1, "site: listen tcp: address 99999: invalid port"},
+		{[]string{"-addr", "nonsense"}, 2, `invalid value "nonsense" for flag -addr: want host:port`},
+		{[]string{"-addr", "1.2.3.4:99999"}, 2, `invalid value "1.2.3.4:99999" for flag -addr: port "99999": want 0 to 65535`},
+		{[]string{"-addr", "127.0.0.1:99999"}, 2, `invalid value "127.0.0.1:99999" for flag -addr`},
+		{[]string{"-addr", "192.0.2.1:8081"}, 1, "site: listen tcp 192.0.2.1:8081: bind:"},
 	}
 	for _, tt := range tests {
 		var stdout, stderr bytes.Buffer

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -20,9 +21,45 @@ import (
 // DefaultAddr is where every example listens unless told otherwise.
 const DefaultAddr = "localhost:8081"
 
-// AddrFlag registers -addr on fs.
+// AddrFlag registers -addr on fs. A value that is not a host:port a
+// listener could take (see [CheckAddr]) is a bad flag, as a bad number is
+// for an int flag: fs reports it, and exits 2 under flag.ExitOnError.
 func AddrFlag(fs *flag.FlagSet) *string {
-	return fs.String("addr", DefaultAddr, "host:port to listen on")
+	addr := DefaultAddr
+	fs.Var(addrValue{&addr}, "addr", "host:port to listen on")
+	return &addr
+}
+
+// CheckAddr says why addr is not a host:port to listen on: no port, or a
+// port that is neither a number from 0 to 65535 nor a service name. The host
+// is not looked up; a host that cannot be listened on fails at start-up.
+func CheckAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("want host:port: %v", err)
+	}
+	if _, err := net.LookupPort("tcp", port); err != nil {
+		return fmt.Errorf("port %q: want 0 to 65535 or a service name", port)
+	}
+	return nil
+}
+
+// addrValue is the flag.Value of -addr.
+type addrValue struct{ addr *string }
+
+func (v addrValue) String() string {
+	if v.addr == nil {
+		return ""
+	}
+	return *v.addr
+}
+
+func (v addrValue) Set(s string) error {
+	if err := CheckAddr(s); err != nil {
+		return err
+	}
+	*v.addr = s
+	return nil
 }
 
 // ShutdownTimeout bounds how long a shutdown waits for requests in flight.

@@ -2,9 +2,11 @@ package serve
 
 import (
 	"context"
+	"flag"
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -63,5 +65,38 @@ func TestServeFinishesRequestsInFlight(t *testing.T) {
 func TestRunReportsABadAddress(t *testing.T) {
 	if err := Run(context.Background(), "127.0.0.1:99999", http.NotFoundHandler(), zap.NewNop()); err == nil {
 		t.Fatal("want an error for a bad port")
+	}
+}
+
+func TestAddrFlagRejectsABadAddress(t *testing.T) {
+	for addr, want := range map[string]string{
+		"nonsense":        `invalid value "nonsense" for flag -addr: want host:port: address nonsense: missing port in address`,
+		"1.2.3.4:99999":   `invalid value "1.2.3.4:99999" for flag -addr: port "99999": want 0 to 65535 or a service name`,
+		"localhost:-1":    `invalid value "localhost:-1" for flag -addr: port "-1": want 0 to 65535 or a service name`,
+		"127.0.0.1:0":     "",
+		"localhost:8081":  "",
+		"[::1]:8081":      "",
+		":8081":           "",
+		"example.org:443": "",
+	} {
+		fs := flag.NewFlagSet("example", flag.ContinueOnError)
+		var stderr strings.Builder
+		fs.SetOutput(&stderr)
+		got := AddrFlag(fs)
+		err := fs.Parse([]string{"-addr", addr})
+		switch {
+		case want == "" && (err != nil || *got != addr):
+			t.Errorf("-addr %s: %v, %q", addr, err, *got)
+		case want != "" && (err == nil || err.Error() != want || !strings.Contains(stderr.String(), want) || *got != DefaultAddr):
+			t.Errorf("-addr %s: %v, stderr %q, addr %q; want %q", addr, err, stderr.String(), *got, want)
+		}
+	}
+	fs := flag.NewFlagSet("example", flag.ContinueOnError)
+	var usage strings.Builder
+	fs.SetOutput(&usage)
+	AddrFlag(fs)
+	fs.PrintDefaults()
+	if !strings.Contains(usage.String(), "(default localhost:8081)") {
+		t.Errorf("usage: %q", usage.String())
 	}
 }
