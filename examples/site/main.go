@@ -18,12 +18,16 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"html"
 	"io"
 	"io/fs"
 	"net"
 	"net/http"
 	"net/http/fcgi"
 	"os"
+	"slices"
+	"strings"
+	"unicode/utf8"
 
 	"go.uber.org/zap"
 
@@ -52,6 +56,8 @@ type Logs struct {
 	Access io.Writer
 }
 
+// index is the index page; {{port}} is ":" and the port of the
+// doc.localhost link (see docPort), or nothing for port 80.
 const index = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>wsgo site</title><link rel="stylesheet" href="static/style.css"></head>
 <body><h1>wsgo: the WSGI tutorial, in Go</h1>
@@ -63,7 +69,7 @@ const index = `<!doctype html>
 <li><a href="stream">/stream</a>: chunks as they are yielded</li>
 <li><a href="panic?account=42">/panic</a>: a deliberate panic</li>
 <li><a href="static/README.txt">/static/</a>: files</li>
-<li><a href="http://doc.localhost:8081/">doc.localhost</a>: a virtual host</li>
+<li><a href="http://doc.localhost{{port}}/">doc.localhost</a>: a virtual host</li>
 </ul></body></html>
 `
 
@@ -83,22 +89,28 @@ func Site(cfg Config, logs Logs) (http.Handler, error) {
 			http.NotFound(w, r)
 			return
 		}
+		port := docPort(r, cfg.FastCGI)
+		if port == "80" || port == "" {
+			port = ""
+		} else {
+			port = ":" + port
+		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		io.WriteString(w, index)
+		io.WriteString(w, strings.Replace(index, "{{port}}", html.EscapeString(port), 1))
 	})
 	mounts := environ.MustMount(map[string]http.Handler{
-		"/":       root,
-		"/static": http.FileServerFS(files),
-		"/myapp":  http.HandlerFunc(apps.Hello),
-		"/myapp2": apps.Dispatch(),
-		"/rest":   http.HandlerFunc(apps.Rest),
-		"/env":    http.HandlerFunc(apps.Env),
-		"/stream": streaming(apps.Stream),
-		"/panic":  http.HandlerFunc(apps.Boom),
+		"/":          root,
+		staticPrefix: staticFiles(files),
+		"/myapp":     http.HandlerFunc(apps.Hello),
+		"/myapp2":    apps.Dispatch(),
+		"/rest":      http.HandlerFunc(apps.Rest),
+		"/env":       http.HandlerFunc(apps.Env),
+		"/stream":    streaming(apps.Stream),
+		"/panic":     http.HandlerFunc(apps.Boom),
 	}, nil)
 	hosts := environ.MustVirtualHosts([]environ.Site{
 		{Names: []string{"doc.localhost"}, Handler: http.HandlerFunc(apps.Doc)},
-	}, mounts)
+	}, guardStatic(mounts))
 
 	c := chain.Preset(cfg.Debug, logs.Error)
 	if cfg.LogFormat == "combined" {
@@ -115,6 +127,64 @@ func Site(cfg Config, logs Logs) (http.Handler, error) {
 		c = c.InsertAfter(chain.LayerRequestID, chain.Named("fastcgi", environ.FastCGI()))
 	}
 	return c.Then(hosts), nil
+}
+
+// docPort is the port of the index's doc.localhost link: the port the site
+// listens on, read from the connection, so that -addr localhost:0 links to
+// the port chosen; under FastCGI, where that port speaks FastCGI and not
+// HTTP, the port the request came to (Apache's).
+func docPort(r *http.Request, fastCGI bool) string {
+	if a, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok && !fastCGI {
+		if _, port, err := net.SplitHostPort(a.String()); err == nil {
+			return port
+		}
+	}
+	return environ.From(r).ServerPort()
+}
+
+// staticPrefix is where the static files are mounted.
+const staticPrefix = "/static"
+
+// staticFiles serves files at /static/; /static itself redirects there, as
+// Apache's mod_dir does for a directory, so that the relative links of the
+// listing resolve inside it.
+func staticFiles(files fs.FS) http.Handler {
+	fileServer := http.FileServerFS(files)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if e := environ.From(r); e.PathInfo() == "" {
+			loc := e.AppPath("/")
+			if r.URL.RawQuery != "" {
+				loc += "?" + r.URL.RawQuery
+			}
+			http.Redirect(w, r, loc, http.StatusMovedPermanently)
+			return
+		}
+		fileServer.ServeHTTP(w, r)
+	})
+}
+
+// guardStatic answers a path under /static that cannot name a file before
+// it reaches the mount: 404 Not Found for bytes that are not UTF-8 (the
+// file server answered those 500), a NUL, or an escaped slash (as Apache
+// does with AllowEncodedSlashes Off); 400 Bad Request for a ".." segment,
+// as http.FileServer does (the mount would redirect /static/..%2f out of
+// /static, to the index).
+func guardStatic(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Path
+		if p != staticPrefix && !strings.HasPrefix(p, staticPrefix+"/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		switch {
+		case !utf8.ValidString(p) || strings.ContainsRune(p, 0) || strings.Contains(strings.ToLower(r.URL.EscapedPath()), "%2f"):
+			http.NotFound(w, r)
+		case slices.Contains(strings.Split(p, "/"), ".."):
+			http.Error(w, "400 Bad Request: invalid URL path", http.StatusBadRequest)
+		default:
+			next.ServeHTTP(w, r)
+		}
+	})
 }
 
 // streaming gives app, the ten chunks of apps.Stream, the time it needs:

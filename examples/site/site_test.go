@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -88,6 +89,76 @@ func TestEveryRoute(t *testing.T) {
 	}
 	if access != len(tests) {
 		t.Fatalf("%d access entries for %d requests", access, len(tests))
+	}
+}
+
+// noRedirect is a client that shows a redirect instead of following it.
+var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+// TestStaticBadPaths asks /static for paths that cannot name a file: each
+// is answered 400 or 404, none 500, none redirected out of /static, and
+// nothing is logged at Error level.
+func TestStaticBadPaths(t *testing.T) {
+	ts, logs, _ := site(t, Config{LogFormat: "json"})
+	for _, path := range []string{
+		"/static/%ff", "/static/%FF", "/static/..%2f", "/static/..%2F", "/static/%00", "/static/README.txt%00",
+		"/static/%c0%ae%c0%ae/", "/static/%2e%2e/main.go", "/static/a%2fb", "/static/%ff/README.txt", "/static/..",
+		"/static/%2e%2e%2fmain.go", "/static/%e2%82", "/static/no-such-file",
+	} {
+		res, err := noRedirect.Get(ts.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 400 && res.StatusCode != 404 {
+			t.Errorf("%s: %d %q, Location %q; want 400 or 404", path, res.StatusCode, b, res.Header.Get("Location"))
+		}
+	}
+	for _, e := range logs.All() {
+		if e.Level >= zapcore.ErrorLevel {
+			t.Errorf("logged at %v: %s %v", e.Level, e.Message, e.ContextMap())
+		}
+	}
+	if res, body := get(t, ts, "/static/README.txt", nil); res.StatusCode != 200 || !strings.Contains(body, "Alias /static") {
+		t.Errorf("/static/README.txt: %d %q", res.StatusCode, body)
+	}
+}
+
+// TestStaticRedirectsToItsDirectory: /static is a directory, so it
+// redirects to /static/ (query kept) for the listing's links to resolve.
+func TestStaticRedirectsToItsDirectory(t *testing.T) {
+	ts, _, _ := site(t, Config{LogFormat: "json"})
+	for path, want := range map[string]string{"/static": "/static/", "/static?sort=name": "/static/?sort=name"} {
+		res, err := noRedirect.Get(ts.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusMovedPermanently || res.Header.Get("Location") != want {
+			t.Errorf("%s: %d Location %q; want 301 %q", path, res.StatusCode, res.Header.Get("Location"), want)
+		}
+	}
+	if res, body := get(t, ts, "/static", nil); res.StatusCode != 200 || res.Request.URL.Path != "/static/" || !strings.Contains(body, `<a href="README.txt">`) {
+		t.Errorf("/static followed: %d at %s %q", res.StatusCode, res.Request.URL.Path, body)
+	}
+}
+
+// TestIndexLinksToTheListenersPort: the doc.localhost link carries the port
+// the site listens on, whatever port the Host header names.
+func TestIndexLinksToTheListenersPort(t *testing.T) {
+	ts, _, _ := site(t, Config{LogFormat: "json"})
+	_, port, _ := net.SplitHostPort(ts.Listener.Addr().String())
+	want := `<a href="http://doc.localhost:` + port + `/">doc.localhost</a>`
+	for _, host := range []string{"", "localhost:9999", "127.0.0.1"} {
+		hdr := map[string]string{}
+		if host != "" {
+			hdr["Host"] = host
+		}
+		res, body := get(t, ts, "/", hdr)
+		if res.StatusCode != 200 || !strings.Contains(body, want) || strings.Contains(body, "8081") {
+			t.Errorf("Host %q: %d, want %s in\n%s", host, res.StatusCode, want, body)
+		}
 	}
 }
 
