@@ -17,6 +17,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/wsgo/wsgo/environ"
 	"github.com/wsgo/wsgo/examples/internal/apps"
 	"github.com/wsgo/wsgo/examples/internal/serve"
 )
@@ -182,7 +183,7 @@ func checkStream(t *testing.T, url string) {
 
 func TestThroughApacheHTTP(t *testing.T) {
 	apps.StreamInterval = 50 * time.Millisecond
-	site := startSite(t, Config{LogFormat: "json", TrustedProxies: 1})
+	site := startSite(t, Config{LogFormat: "json", Proxy: environ.ProxyConfig{For: 1, Proto: 1, Host: 1}})
 
 	ap := startApache(t, "rest.conf", site)
 	if code, body := fetch(t, "http://"+ap+"/rest/custompath", nil); code != 200 || body != "Hello World!\nPATH_INFO = /custompath\nSCRIPT_NAME = /rest" {

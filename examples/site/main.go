@@ -3,7 +3,15 @@
 // under Apache, with a virtual host, static files and the presets.
 //
 //	go run ./examples/site [-addr localhost:8081] [-debug] [-log-format json|console|combined]
-//	                       [-fcgi] [-trusted-proxies N]
+//	                       [-fcgi] [-proxy-headers x-forwarded|forwarded] [-proxy-for N]
+//	                       [-proxy-proto N] [-proxy-host N] [-proxy-port N] [-proxy-prefix N]
+//	                       [-trusted-proxies N]
+//
+// The -proxy-* flags are werkzeug's ProxyFix(x_for, x_proto, x_host,
+// x_port, x_prefix): how many proxies in front set each forwarding header,
+// 0 (the default) for a header not to be believed; -trusted-proxies N is
+// short for -proxy-for N -proxy-proto N -proxy-host N, what Apache's
+// mod_proxy_http sets with the configurations of examples/apache.
 //
 // Routes: / (an index), /static/ (files), /myapp (hello), /myapp2 (the
 // regex dispatcher: /myapp2/hello/Ann), /rest (/rest/custompath prints
@@ -43,10 +51,78 @@ var static embed.FS
 
 // Config is what the flags say.
 type Config struct {
-	Debug          bool
-	LogFormat      string // json, console or combined
-	TrustedProxies int    // X-Forwarded-* values believed from this many proxies
-	FastCGI        bool
+	Debug     bool
+	LogFormat string // json, console or combined
+	// Proxy is which forwarding headers to believe, and from how many
+	// proxies each (-proxy-headers, -proxy-for, -proxy-proto, -proxy-host,
+	// -proxy-port, -proxy-prefix); all counts zero believes none.
+	Proxy   environ.ProxyConfig
+	FastCGI bool
+}
+
+// proxyCount is one count of Config.Proxy and the flag that sets it.
+type proxyCount struct {
+	flag string
+	n    int
+}
+
+// proxyCounts are the proxy counts of cfg with the flags that set them.
+func (cfg Config) proxyCounts() []proxyCount {
+	return []proxyCount{
+		{"-proxy-for", cfg.Proxy.For}, {"-proxy-proto", cfg.Proxy.Proto}, {"-proxy-host", cfg.Proxy.Host},
+		{"-proxy-port", cfg.Proxy.Port}, {"-proxy-prefix", cfg.Proxy.Prefix},
+	}
+}
+
+// check says what is wrong with cfg, naming the flag.
+func (cfg Config) check() error {
+	switch cfg.LogFormat {
+	case "json", "console", "combined":
+	default:
+		return fmt.Errorf("site: -log-format %q: want json, console or combined", cfg.LogFormat)
+	}
+	if cfg.Proxy.Headers != environ.XForwarded && cfg.Proxy.Headers != environ.Forwarded {
+		return fmt.Errorf("site: -proxy-headers %d: want x-forwarded or forwarded", cfg.Proxy.Headers)
+	}
+	for _, c := range cfg.proxyCounts() {
+		if c.n < 0 {
+			return fmt.Errorf("site: %s %d: want 0 or more", c.flag, c.n)
+		}
+	}
+	if cfg.Proxy.Headers == environ.Forwarded {
+		if cfg.Proxy.Port != 0 {
+			return fmt.Errorf("site: -proxy-port %d: Forwarded has no port; want 0, or -proxy-headers x-forwarded", cfg.Proxy.Port)
+		}
+		if cfg.Proxy.Prefix != 0 {
+			return fmt.Errorf("site: -proxy-prefix %d: Forwarded has no prefix; want 0, or -proxy-headers x-forwarded", cfg.Proxy.Prefix)
+		}
+	}
+	return nil
+}
+
+// proxyHeadersFlag is the flag.Value of -proxy-headers.
+type proxyHeadersFlag struct{ h *environ.ProxyHeaders }
+
+func (f proxyHeadersFlag) String() string {
+	switch {
+	case f.h == nil:
+		return ""
+	case *f.h == environ.Forwarded:
+		return "forwarded"
+	}
+	return "x-forwarded"
+}
+
+func (f proxyHeadersFlag) Set(s string) error {
+	switch strings.ToLower(s) {
+	case "x-forwarded":
+		*f.h = environ.XForwarded
+	case "forwarded":
+		*f.h = environ.Forwarded
+	default:
+		return errors.New("want x-forwarded or forwarded")
+	}
+	return nil
 }
 
 // Logs are where the site writes: the error log (zap) and, for the
@@ -75,13 +151,8 @@ const index = `<!doctype html>
 
 // Site returns the site's handler under the preset cfg chooses.
 func Site(cfg Config, logs Logs) (http.Handler, error) {
-	switch cfg.LogFormat {
-	case "json", "console", "combined":
-	default:
-		return nil, fmt.Errorf("site: -log-format %q: want json, console or combined", cfg.LogFormat)
-	}
-	if cfg.TrustedProxies < 0 {
-		return nil, fmt.Errorf("site: -trusted-proxies %d: want 0 or more", cfg.TrustedProxies)
+	if err := cfg.check(); err != nil {
+		return nil, err
 	}
 	files, _ := fs.Sub(static, "static")
 	root := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -116,8 +187,8 @@ func Site(cfg Config, logs Logs) (http.Handler, error) {
 	if cfg.LogFormat == "combined" {
 		c = c.Replace(chain.LayerAccess, chain.Named("access", logging.Apache(logs.Access, logging.Combined)))
 	}
-	if cfg.TrustedProxies > 0 {
-		proxy, err := environ.Proxy(environ.Hops(environ.XForwarded, cfg.TrustedProxies))
+	if p := cfg.Proxy; p.For+p.Proto+p.Host+p.Port+p.Prefix > 0 {
+		proxy, err := environ.Proxy(cfg.Proxy)
 		if err != nil {
 			return nil, err
 		}
@@ -207,8 +278,10 @@ func errorLogger(format string, w io.Writer) *zap.Logger {
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
-// run is main with its exit status: 2 for a bad flag, 1 when serving fails.
-func run(args []string, stdout, stderr io.Writer) int {
+// parseFlags reads args into the address to listen on and the Config. On
+// an error, flag.ErrHelp for -h, the reason and the usage are already on
+// stderr.
+func parseFlags(args []string, stderr io.Writer) (string, Config, error) {
 	flags := flag.NewFlagSet("site", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	addr := serve.AddrFlag(flags)
@@ -216,8 +289,43 @@ func run(args []string, stdout, stderr io.Writer) int {
 	flags.BoolVar(&cfg.Debug, "debug", chain.DebugFromEnv(), "development preset: tracebacks, lint, Server-Timing (also WSGO_DEBUG=1)")
 	flags.StringVar(&cfg.LogFormat, "log-format", "json", "access log format: json, console or combined (Apache's, on standard output)")
 	flags.BoolVar(&cfg.FastCGI, "fcgi", false, "serve FastCGI (for Apache's mod_proxy_fcgi) instead of HTTP")
-	flags.IntVar(&cfg.TrustedProxies, "trusted-proxies", 0, "believe X-Forwarded-* from this many proxies in front")
+	flags.Var(proxyHeadersFlag{&cfg.Proxy.Headers}, "proxy-headers", "forwarding headers to believe: `x-forwarded` (X-Forwarded-*) or forwarded (RFC 7239's Forwarded)")
+	flags.IntVar(&cfg.Proxy.For, "proxy-for", 0, "believe the client address (X-Forwarded-For, Forwarded for=) from this many proxies in front")
+	flags.IntVar(&cfg.Proxy.Proto, "proxy-proto", 0, "believe the scheme (X-Forwarded-Proto, Forwarded proto=) from this many proxies")
+	flags.IntVar(&cfg.Proxy.Host, "proxy-host", 0, "believe the host (X-Forwarded-Host, Forwarded host=) from this many proxies")
+	flags.IntVar(&cfg.Proxy.Port, "proxy-port", 0, "believe X-Forwarded-Port from this many proxies")
+	flags.IntVar(&cfg.Proxy.Prefix, "proxy-prefix", 0, "believe X-Forwarded-Prefix (the mount point, before SCRIPT_NAME) from this many proxies")
+	trusted := flags.Int("trusted-proxies", 0, "short for -proxy-for N -proxy-proto N -proxy-host N; a -proxy-* flag given too wins")
 	if err := flags.Parse(args); err != nil {
+		return "", cfg, err
+	}
+	fail := func(err error) (string, Config, error) {
+		fmt.Fprintln(stderr, err)
+		flags.Usage()
+		return "", cfg, err
+	}
+	if *trusted < 0 {
+		return fail(fmt.Errorf("site: -trusted-proxies %d: want 0 or more", *trusted))
+	}
+	if *trusted > 0 {
+		given := map[string]bool{}
+		flags.Visit(func(f *flag.Flag) { given[f.Name] = true })
+		for name, n := range map[string]*int{"proxy-for": &cfg.Proxy.For, "proxy-proto": &cfg.Proxy.Proto, "proxy-host": &cfg.Proxy.Host} {
+			if !given[name] {
+				*n = *trusted
+			}
+		}
+	}
+	if err := cfg.check(); err != nil {
+		return fail(err)
+	}
+	return *addr, cfg, nil
+}
+
+// run is main with its exit status: 2 for a bad flag, 1 when serving fails.
+func run(args []string, stdout, stderr io.Writer) int {
+	addr, cfg, err := parseFlags(args, stderr)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
@@ -227,10 +335,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	h, err := Site(cfg, Logs{Error: log, Access: stdout})
 	if err != nil {
 		fmt.Fprintln(stderr, err)
-		flags.Usage()
 		return 2
 	}
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		fmt.Fprintln(stderr, "site:", err)
 		return 1
@@ -246,7 +353,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	log.Info("site", zap.Bool("debug", cfg.Debug), zap.String("log_format", cfg.LogFormat),
-		zap.Bool("fcgi", cfg.FastCGI), zap.Int("trusted_proxies", cfg.TrustedProxies))
+		zap.Bool("fcgi", cfg.FastCGI), zap.Stringer("proxy_headers", proxyHeadersFlag{&cfg.Proxy.Headers}),
+		zap.Int("proxy_for", cfg.Proxy.For), zap.Int("proxy_proto", cfg.Proxy.Proto), zap.Int("proxy_host", cfg.Proxy.Host),
+		zap.Int("proxy_port", cfg.Proxy.Port), zap.Int("proxy_prefix", cfg.Proxy.Prefix))
 	if err := serve.Serve(context.Background(), ln, serveFn, h, log); err != nil {
 		fmt.Fprintln(stderr, "site:", err)
 		return 1

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
 
+	"github.com/wsgo/wsgo/environ"
 	"github.com/wsgo/wsgo/examples/internal/apps"
 )
 
@@ -227,23 +229,81 @@ func TestCombinedLogFormat(t *testing.T) {
 	}
 }
 
-func TestTrustedProxies(t *testing.T) {
-	for n, want := range map[int]string{0: "REMOTE_ADDR = 127.0.0.1\nwsgi.url_scheme = http", 1: "REMOTE_ADDR = 203.0.113.9\nwsgi.url_scheme = https"} {
-		ts, _, _ := site(t, Config{LogFormat: "json", TrustedProxies: n})
-		_, body := get(t, ts, "/env", map[string]string{"X-Forwarded-For": "6.6.6.6, 203.0.113.9", "X-Forwarded-Proto": "https"})
-		if !strings.Contains(body, want) {
-			t.Errorf("-trusted-proxies %d: %q", n, body)
+// TestProxyCounts: each count believes its own header, from that many
+// proxies, and no other; with Forwarded, the X-Forwarded-* headers are
+// ignored and the other way round.
+func TestProxyCounts(t *testing.T) {
+	xf := map[string]string{
+		"X-Forwarded-For": "6.6.6.6, 203.0.113.9", "X-Forwarded-Proto": "https", "X-Forwarded-Host": "example.org",
+		"X-Forwarded-Port": "8443", "X-Forwarded-Prefix": "/app",
+		"Forwarded": `for=6.6.6.6;proto=http, for=198.51.100.7;proto=https;host=fwd.example`,
+	}
+	none := "REMOTE_ADDR = 127.0.0.1\nwsgi.url_scheme = http\nSERVER_NAME = 127.0.0.1\n"
+	tests := []struct {
+		proxy environ.ProxyConfig
+		want  string
+	}{
+		{environ.ProxyConfig{}, none},
+		{environ.ProxyConfig{For: 1}, "REMOTE_ADDR = 203.0.113.9\nwsgi.url_scheme = http\nSERVER_NAME = 127.0.0.1\n"},
+		{environ.ProxyConfig{For: 2}, "REMOTE_ADDR = 6.6.6.6\n"},
+		{environ.ProxyConfig{Proto: 1}, "REMOTE_ADDR = 127.0.0.1\nwsgi.url_scheme = https\nSERVER_NAME = 127.0.0.1\n"},
+		{environ.ProxyConfig{Host: 1}, "REMOTE_ADDR = 127.0.0.1\nwsgi.url_scheme = http\nSERVER_NAME = example.org\nSERVER_PORT = 80\nSCRIPT_NAME = /env\n"},
+		{environ.ProxyConfig{Host: 1, Port: 1}, "SERVER_NAME = example.org\nSERVER_PORT = 8443\nSCRIPT_NAME = /env\n"},
+		{environ.ProxyConfig{Prefix: 1}, "SERVER_NAME = 127.0.0.1\nSERVER_PORT = "},
+		{environ.ProxyConfig{Prefix: 1}, "SCRIPT_NAME = /app/env\n"},
+		{environ.ProxyConfig{For: 1, Proto: 1, Host: 1}, "REMOTE_ADDR = 203.0.113.9\nwsgi.url_scheme = https\nSERVER_NAME = example.org\nSERVER_PORT = 443\nSCRIPT_NAME = /env\n"},
+		{environ.ProxyConfig{Headers: environ.Forwarded, For: 1, Proto: 1, Host: 1}, "REMOTE_ADDR = 198.51.100.7\nwsgi.url_scheme = https\nSERVER_NAME = fwd.example\nSERVER_PORT = 443\nSCRIPT_NAME = /env\n"},
+		{environ.ProxyConfig{Headers: environ.Forwarded, For: 2, Proto: 2}, "REMOTE_ADDR = 6.6.6.6\nwsgi.url_scheme = http\nSERVER_NAME = 127.0.0.1\n"},
+	}
+	for _, tt := range tests {
+		ts, _, _ := site(t, Config{LogFormat: "json", Proxy: tt.proxy})
+		res, body := get(t, ts, "/env", xf)
+		if res.StatusCode != 200 || !strings.Contains(body, tt.want) {
+			t.Errorf("%+v: %d %q; want %q", tt.proxy, res.StatusCode, body, tt.want)
+		}
+	}
+}
+
+// TestParseFlags: the -proxy-* flags fill Config.Proxy one count each, and
+// -trusted-proxies N stands for -proxy-for, -proxy-proto and -proxy-host N.
+func TestParseFlags(t *testing.T) {
+	tests := []struct {
+		args []string
+		want environ.ProxyConfig
+	}{
+		{nil, environ.ProxyConfig{}},
+		{[]string{"-proxy-for", "2"}, environ.ProxyConfig{For: 2}},
+		{[]string{"-proxy-for", "1", "-proxy-proto", "2", "-proxy-host", "3", "-proxy-port", "4", "-proxy-prefix", "5"}, environ.ProxyConfig{For: 1, Proto: 2, Host: 3, Port: 4, Prefix: 5}},
+		{[]string{"-proxy-headers", "forwarded", "-proxy-for", "1", "-proxy-host", "1"}, environ.ProxyConfig{Headers: environ.Forwarded, For: 1, Host: 1}},
+		{[]string{"-proxy-headers", "X-Forwarded", "-proxy-proto", "1"}, environ.ProxyConfig{Proto: 1}},
+		{[]string{"-trusted-proxies", "1"}, environ.ProxyConfig{For: 1, Proto: 1, Host: 1}},
+		{[]string{"-trusted-proxies", "0"}, environ.ProxyConfig{}},
+		{[]string{"-trusted-proxies", "2", "-proxy-port", "1"}, environ.ProxyConfig{For: 2, Proto: 2, Host: 2, Port: 1}},
+		{[]string{"-proxy-proto", "0", "-trusted-proxies", "2"}, environ.ProxyConfig{For: 2, Host: 2}},
+	}
+	for _, tt := range tests {
+		var stderr bytes.Buffer
+		_, cfg, err := parseFlags(tt.args, &stderr)
+		if err != nil || !reflect.DeepEqual(cfg.Proxy, tt.want) {
+			t.Errorf("%v: %+v, %v %s; want %+v", tt.args, cfg.Proxy, err, stderr.String(), tt.want)
 		}
 	}
 }
 
 func TestBadConfig(t *testing.T) {
-	for cfg, want := range map[Config]string{
-		{LogFormat: "xml"}:                      `site: -log-format "xml": want json, console or combined`,
-		{LogFormat: "json", TrustedProxies: -1}: "site: -trusted-proxies -1: want 0 or more",
+	for _, tt := range []struct {
+		cfg  Config
+		want string
+	}{
+		{Config{LogFormat: "xml"}, `site: -log-format "xml": want json, console or combined`},
+		{Config{LogFormat: "json", Proxy: environ.ProxyConfig{For: -1}}, "site: -proxy-for -1: want 0 or more"},
+		{Config{LogFormat: "json", Proxy: environ.ProxyConfig{Prefix: -2}}, "site: -proxy-prefix -2: want 0 or more"},
+		{Config{LogFormat: "json", Proxy: environ.ProxyConfig{Headers: 7}}, "site: -proxy-headers 7: want x-forwarded or forwarded"},
+		{Config{LogFormat: "json", Proxy: environ.ProxyConfig{Headers: environ.Forwarded, Port: 1}}, "site: -proxy-port 1: Forwarded has no port; want 0, or -proxy-headers x-forwarded"},
+		{Config{LogFormat: "json", Proxy: environ.ProxyConfig{For: 1, TrustedPeers: []string{"10.0.0.0/33"}}}, `environ: proxy: trusted peer "10.0.0.0/33": not a CIDR`},
 	} {
-		if _, err := Site(cfg, Logs{Error: zap.NewNop(), Access: io.Discard}); err == nil || err.Error() != want {
-			t.Errorf("%+v: %v", cfg, err)
+		if _, err := Site(tt.cfg, Logs{Error: zap.NewNop(), Access: io.Discard}); err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("%+v: %v; want %q", tt.cfg, err, tt.want)
 		}
 	}
 }
@@ -255,9 +315,20 @@ func TestFlags(t *testing.T) {
 		stderr string
 	}{
 		{[]string{"-h"}, 0, "-trusted-proxies int"},
+		{[]string{"-h"}, 0, "-proxy-for int"},
+		{[]string{"-h"}, 0, "-proxy-headers x-forwarded\n    \tforwarding headers to believe: x-forwarded (X-Forwarded-*) or forwarded (RFC 7239's Forwarded) (default x-forwarded)"},
 		{[]string{"-log-format", "xml"}, 2, `site: -log-format "xml": want json, console or combined`},
 		{[]string{"-trusted-proxies", "-3"}, 2, "site: -trusted-proxies -3: want 0 or more"},
 		{[]string{"-trusted-proxies", "many"}, 2, `invalid value "many" for flag -trusted-proxies`},
+		{[]string{"-proxy-for", "-1"}, 2, "site: -proxy-for -1: want 0 or more"},
+		{[]string{"-proxy-proto", "-1"}, 2, "site: -proxy-proto -1: want 0 or more"},
+		{[]string{"-proxy-host", "-1"}, 2, "site: -proxy-host -1: want 0 or more"},
+		{[]string{"-proxy-port", "-1"}, 2, "site: -proxy-port -1: want 0 or more"},
+		{[]string{"-proxy-prefix", "-1"}, 2, "site: -proxy-prefix -1: want 0 or more"},
+		{[]string{"-trusted-proxies", "1", "-proxy-host", "-1"}, 2, "site: -proxy-host -1: want 0 or more"},
+		{[]string{"-proxy-for", "two"}, 2, `invalid value "two" for flag -proxy-for`},
+		{[]string{"-proxy-headers", "x-real-ip"}, 2, `invalid value "x-real-ip" for flag -proxy-headers: want x-forwarded or forwarded`},
+		{[]string{"-proxy-headers", "forwarded", "-proxy-prefix", "1"}, 2, "site: -proxy-prefix 1: Forwarded has no prefix"},
 		{[]string{"-nope"}, 2, "flag provided but not defined: -nope"},
 		{[]string{"-addr", "nonsense"}, 2, `invalid value "nonsense" for flag -addr: want host:port`},
 		{[]string{"-addr", "1.2.3.4:99999"}, 2, `invalid value "1.2.3.4:99999" for flag -addr: port "99999": want 0 to 65535`},
