@@ -244,4 +244,15 @@ func TestThroughApacheFastCGI(t *testing.T) {
 		t.Errorf("fastcgi vhost: %d %q", code, body)
 	}
 	checkStream(t, "http://"+ap+"/site/stream")
+	// /static redirects inside the mount point, and a bad path stays 404.
+	for path, want := range map[string]string{"/site/static": "301 /site/static/", "/site/static/%ff": "404 ", "/site/static/..%2f": "404 "} {
+		res, err := noRedirect.Get("http://" + ap + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if got := fmt.Sprintf("%d %s", res.StatusCode, res.Header.Get("Location")); got != want {
+			t.Errorf("fastcgi %s: %q; want %q", path, got, want)
+		}
+	}
 }

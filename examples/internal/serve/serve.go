@@ -1,6 +1,7 @@
 // Package serve runs the examples' servers the same way: a -addr flag, a log
-// line saying where it listens, and a graceful shutdown on SIGINT or SIGTERM
-// that lets requests in flight finish.
+// line saying where it listens, timeouts that disconnect a client that
+// stalls, and a graceful shutdown on SIGINT or SIGTERM that lets requests in
+// flight finish.
 package serve
 
 import (
