@@ -222,6 +222,41 @@ func TestThroughApacheHTTP(t *testing.T) {
 	}
 }
 
+// TestNoTracebackThroughApache is the development preset behind a real
+// Apache on this machine: a request that Apache forwarded carries
+// X-Forwarded-For, so without a proxy layer that believes it the client is
+// not taken for a local one, whatever Host it sends; with one, only a
+// client Apache saw on loopback, asking for a trusted host, gets it.
+func TestNoTracebackThroughApache(t *testing.T) {
+	isTraceback := func(body string) bool { return strings.Contains(body, "panic ·") }
+	for _, tc := range []struct {
+		name   string
+		proxy  environ.ProxyConfig
+		host   string
+		header map[string]string
+		trace  bool
+	}{
+		{"no proxy layer, Host localhost", environ.ProxyConfig{}, "localhost", nil, false},
+		{"no proxy layer, spoofed X-Forwarded-For", environ.ProxyConfig{}, "localhost", map[string]string{"X-Forwarded-For": "127.0.0.1"}, false},
+		{"proxy layer, loopback client, Host localhost", environ.ProxyConfig{For: 1}, "localhost", nil, true},
+		{"proxy layer, loopback client, Host evil", environ.ProxyConfig{For: 1}, "evil.example", nil, false},
+		{"proxy layer, client claims to be remote too", environ.ProxyConfig{For: 2}, "localhost", map[string]string{"X-Forwarded-For": "6.6.6.6"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			site := startSite(t, Config{Debug: true, LogFormat: "json", Proxy: tc.proxy})
+			ap := startApache(t, "side-by-side.conf", site)
+			h := map[string]string{"Host": tc.host, "Accept": "text/html"}
+			for k, v := range tc.header {
+				h[k] = v
+			}
+			code, body := fetch(t, "http://"+ap+"/panic", h)
+			if code != 500 || isTraceback(body) != tc.trace {
+				t.Fatalf("status %d, traceback shown = %v, want 500 and %v:\n%.300s", code, isTraceback(body), tc.trace, body)
+			}
+		})
+	}
+}
+
 func TestThroughApacheFastCGI(t *testing.T) {
 	apps.StreamInterval = 50 * time.Millisecond
 	site := startSite(t, Config{LogFormat: "json", FastCGI: true})

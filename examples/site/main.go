@@ -183,16 +183,18 @@ func Site(cfg Config, logs Logs) (http.Handler, error) {
 		{Names: []string{"doc.localhost"}, Handler: http.HandlerFunc(apps.Doc)},
 	}, guardStatic(mounts))
 
-	c := chain.Preset(cfg.Debug, logs.Error)
-	if cfg.LogFormat == "combined" {
-		c = c.Replace(chain.LayerAccess, chain.Named("access", logging.Apache(logs.Access, logging.Combined)))
-	}
+	var opts []chain.PresetOption
 	if p := cfg.Proxy; p.For+p.Proto+p.Host+p.Port+p.Prefix > 0 {
-		proxy, err := environ.Proxy(cfg.Proxy)
-		if err != nil {
+		if _, err := environ.Proxy(cfg.Proxy); err != nil {
 			return nil, err
 		}
-		c = c.InsertAfter(chain.LayerRequestID, chain.Named("proxy", proxy))
+		// Outermost, so the access log and the recover layer's traceback
+		// rule see the client the proxy forwarded.
+		opts = append(opts, chain.BehindProxy(cfg.Proxy))
+	}
+	c := chain.Preset(cfg.Debug, logs.Error, opts...)
+	if cfg.LogFormat == "combined" {
+		c = c.Replace(chain.LayerAccess, chain.Named("access", logging.Apache(logs.Access, logging.Combined)))
 	}
 	if cfg.FastCGI {
 		c = c.InsertAfter(chain.LayerRequestID, chain.Named("fastcgi", environ.FastCGI()))
