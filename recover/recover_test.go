@@ -403,3 +403,67 @@ func TestConcurrentPanics(t *testing.T) {
 		t.Fatalf("%d panic entries, %d answers of 200, %d of 500", logs.Len(), ok.Load(), failed.Load())
 	}
 }
+
+// TestHandlerHeadersAreNotKeptOnThe500 sets a cookie and other headers
+// before panicking: none of them may reach the client with the 500, which
+// is not the response they describe.
+func TestHandlerHeadersAreNotKeptOnThe500(t *testing.T) {
+	logger, _ := observed()
+	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.SetCookie(w, &http.Cookie{Name: "session", Value: "half-logged-in"})
+		w.Header().Set("Location", "/elsewhere")
+		w.Header().Set("Content-Type", "application/pdf")
+		w.Header().Set("Content-Length", "99999")
+		panic("after setting headers")
+	})
+	for _, h := range []http.Handler{Middleware(logger)(app), mw.RequestID()(Middleware(logger)(app))} {
+		wsgotest.Modes(t, h, func(t *testing.T, ts *httptest.Server) {
+			res, err := ts.Client().Get(ts.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != 500 || len(res.Cookies()) != 0 || res.Header.Get("Location") != "" ||
+				res.Header.Get("Content-Type") != "text/plain; charset=utf-8" || !strings.Contains(string(body), "request ID: ") {
+				t.Fatalf("status %d, header %v, body %q", res.StatusCode, res.Header, body)
+			}
+		})
+	}
+}
+
+// TestErrorPageThatPanicsAfterCommitAborts: a replacement page that sent its
+// header and then panicked cannot be followed by a second status; the
+// response is aborted, so the client sees it broken, not a truncated page
+// that looks complete.
+func TestErrorPageThatPanicsAfterCommitAborts(t *testing.T) {
+	logger, logs := observed()
+	h := Middleware(logger, Page(func(w http.ResponseWriter, r *http.Request, p *Panic) {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(500)
+		io.WriteString(w, "<h1>Oops")
+		panic("page broke half-way")
+	}))(http.HandlerFunc(boom))
+	var got any
+	func() {
+		defer func() { got = recover() }()
+		serve(h, httptest.NewRequest("GET", "/", nil))
+	}()
+	if got != http.ErrAbortHandler {
+		t.Fatalf("panic value %v, want http.ErrAbortHandler", got)
+	}
+	if logs.Len() != 2 || logs.All()[1].Message != "recover: rendering the error page panicked" {
+		t.Fatalf("entries: %v", logs.All())
+	}
+	// Over a real server, the client sees a broken response.
+	ts := httptest.NewServer(h)
+	defer ts.Close()
+	res, err := ts.Client().Get(ts.URL)
+	if err == nil {
+		_, err = io.ReadAll(res.Body)
+		res.Body.Close()
+	}
+	if err == nil {
+		t.Fatal("the client read a complete response from an aborted page")
+	}
+}
