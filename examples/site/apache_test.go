@@ -58,6 +58,36 @@ func startSite(t *testing.T, cfg Config) string {
 	return ln.Addr().String()
 }
 
+// readableCopy copies the directory dir into a new directory that Apache's
+// workers can read wherever the checkout is: run as root, they run as
+// www-data, who may not enter a checkout under a private directory (a
+// mktemp -d is 0700).
+func readableCopy(t *testing.T, dir string) string {
+	t.Helper()
+	dst, err := os.MkdirTemp("", "wsgo-static-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dst) })
+	if err := os.CopyFS(dst, os.DirFS(dir)); err != nil {
+		t.Fatal(err)
+	}
+	err = filepath.WalkDir(dst, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		mode := os.FileMode(0o644)
+		if d.IsDir() {
+			mode = 0o755
+		}
+		return os.Chmod(path, mode)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
 // startApache runs a real Apache httpd with the configuration file of
 // examples/apache, its addresses replaced by the test's, in a ServerRoot
 // of its own, on a loopback port chosen now; it returns Apache's address.
@@ -72,7 +102,7 @@ func startApache(t *testing.T, confFile string, siteAddr string) string {
 	root := t.TempDir()
 	os.Chmod(root, 0o755)
 	addr := freePort(t)
-	static, _ := filepath.Abs("static")
+	static := readableCopy(t, "static")
 	frag, err := os.ReadFile(filepath.Join("..", "apache", confFile))
 	if err != nil {
 		t.Fatal(err)
