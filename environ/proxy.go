@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/textproto"
 	"strings"
 
 	"github.com/wsgo/wsgo/internal/proxied"
@@ -48,12 +49,63 @@ func Hops(headers ProxyHeaders, n int) ProxyConfig {
 
 // Proxy returns a middleware in the spirit of werkzeug's ProxyFix and
 // Apache's mod_remoteip: it believes the forwarding headers only as far as
-// cfg says (see [ProxyConfig]) and then fixes the environ (REMOTE_ADDR,
-// REMOTE_PORT, wsgi.url_scheme and HTTPS, SERVER_NAME, SERVER_PORT,
-// SCRIPT_NAME) and a copy of the request (RemoteAddr, Host). A value that
-// does not parse (an address that is not an IP, a scheme other than http or
-// https, a bad host or port, a prefix that is not a clean absolute path) is
-// ignored. With every count zero it changes nothing.
+// cfg says (see [ProxyConfig]) and hands the next layer a copy of the
+// request, fixed as one consistent request, never modifying the one it got:
+//
+//   - believed X-Forwarded-For / for=: r.RemoteAddr ("ip:port", port 0 when
+//     the proxy gave none), REMOTE_ADDR and REMOTE_PORT; an IPv4-mapped IPv6
+//     address is folded to IPv4, a zoned IPv6 address is not believed (see
+//     the package doc);
+//   - believed X-Forwarded-Proto / proto=: wsgi.url_scheme and HTTPS (r.TLS
+//     is left alone: it describes the connection this server accepted);
+//   - believed X-Forwarded-Host / host=: r.Host and so HTTP_HOST, and
+//     SERVER_NAME and SERVER_PORT (the scheme's default port when the host
+//     has none);
+//   - believed X-Forwarded-Port: SERVER_PORT and the port of r.Host and
+//     HTTP_HOST ("spam" and "spam:9000" become "spam:8080"; "[::1]:9000"
+//     becomes "[::1]:8080"), as ProxyFix does; an empty Host stays empty;
+//   - believed X-Forwarded-Prefix: prepended to SCRIPT_NAME;
+//   - r.URL.Scheme and r.URL.Host, which net/http leaves empty for the usual
+//     origin-form request ("GET /x"), are rewritten to the believed scheme
+//     and host only when the client sent an absolute URL, so that they never
+//     disagree with r.Host and wsgi.url_scheme; an empty one stays empty.
+//
+// The request's Environ (attached when a value is believed and there is
+// none yet, or the one an outer layer attached) is made from the fixed copy,
+// whatever the order of the layers: HTTP_HOST, [Environ.Request]().Host and
+// r.Host always agree. A value that does not parse (an address that is not
+// an IP, a scheme other than http or https, a bad host or port, a prefix that
+// is not a clean absolute path) is ignored.
+//
+// Forwarding headers that are not believed are removed from the copy, and so
+// from the environ's HTTP_* keys, as mod_wsgi's WSGITrustedProxyHeaders does,
+// so that the application cannot read a value a client forged:
+//
+//   - with TrustedPeers set and a peer outside them: all of them
+//     (every X-Forwarded-*, Forwarded and X-Real-IP), and nothing is
+//     believed;
+//   - X-Real-IP always (Proxy never believes it; with X-Forwarded-For
+//     believed it would contradict REMOTE_ADDR);
+//   - with XForwarded: Forwarded, each of X-Forwarded-For, -Proto, -Host,
+//     -Port and -Prefix whose count is 0, and any other X-Forwarded-*
+//     (-Server, -Ssl, ...);
+//   - with Forwarded: every X-Forwarded-*, and Forwarded itself when For,
+//     Proto and Host are all 0. Forwarded is one header for every parameter:
+//     when any of its counts is not 0 it is kept whole, parameters that are
+//     not believed included; read the environ, not the header.
+//
+// A header of a kind whose count is not 0 is passed on as it came (all its
+// entries), even when its value was not believed; the environ says what was.
+// A removed header is left in the copy's map with a nil value, the
+// convention net/http itself uses (http.Header.Clone keeps it;
+// httputil.ReverseProxy reads a nil X-Forwarded-For as "do not add one"):
+// Get and Values find nothing and the environ lists nothing, but a layer
+// inside that asks only whether the request came through a proxy (the
+// recover layer's traceback rule) still sees that it did.
+//
+// So a Proxy with every count zero is not a no-op: it believes nothing and
+// removes every forwarding header, which is what an application that no
+// proxy stands in front of wants.
 //
 // A malformed CIDR or a negative count is a start-up error that names it.
 func Proxy(cfg ProxyConfig) (mw.Middleware, error) {
@@ -73,16 +125,10 @@ func Proxy(cfg ProxyConfig) (mw.Middleware, error) {
 		}
 		peers = append(peers, p.Masked())
 	}
-	if cfg.For+cfg.Proto+cfg.Host+cfg.Port+cfg.Prefix == 0 {
-		return mw.Identity, nil
-	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if len(peers) > 0 && !peerTrusted(r.RemoteAddr, peers) {
-				next.ServeHTTP(w, r)
-				return
-			}
-			next.ServeHTTP(w, cfg.apply(r))
+			trusted := len(peers) == 0 || peerTrusted(r.RemoteAddr, peers)
+			next.ServeHTTP(w, cfg.apply(r, trusted))
 		})
 	}, nil
 }
@@ -116,43 +162,96 @@ func peerTrusted(remoteAddr string, peers []netip.Prefix) bool {
 // forwarded is what the trusted proxies said.
 type forwarded struct{ addr, port, proto, host, hostPort, prefix string }
 
-func (cfg ProxyConfig) apply(r *http.Request) *http.Request {
+// apply returns r fixed as Proxy's doc says; r itself is never modified.
+// trusted is false for a peer outside TrustedPeers: nothing is believed and
+// every forwarding header is removed.
+func (cfg ProxyConfig) apply(r *http.Request, trusted bool) *http.Request {
 	var f forwarded
-	if cfg.Headers == Forwarded {
-		f = cfg.fromForwarded(r.Header.Values("Forwarded"))
-	} else {
-		f = cfg.fromXForwarded(r.Header)
+	if trusted {
+		if cfg.Headers == Forwarded {
+			f = cfg.fromForwarded(r.Header.Values("Forwarded"))
+		} else {
+			f = cfg.fromXForwarded(r.Header)
+		}
 	}
-	if f == (forwarded{}) {
+	strip := cfg.unbelieved(r.Header, trusted)
+	if f == (forwarded{}) && len(strip) == 0 {
 		return r
 	}
 	r2 := new(http.Request)
 	*r2 = *r
-	r, e := Attach(r2)
+	if len(strip) > 0 {
+		r2.Header = r.Header.Clone()
+		for _, k := range strip {
+			r2.Header[k] = nil
+		}
+	}
+	outer := Lookup(r.Context())
+	scheme := f.proto
+	if scheme == "" {
+		if outer != nil {
+			scheme = outer.URLScheme()
+		} else if r.TLS != nil {
+			scheme = "https"
+		} else {
+			scheme = "http"
+		}
+	}
+	if f.addr != "" {
+		port := f.port
+		if port == "" {
+			port = "0"
+		}
+		r2.RemoteAddr = net.JoinHostPort(f.addr, port)
+	}
+	serverName, serverPort := "", ""
+	if f.host != "" {
+		r2.Host = f.host
+		serverName, serverPort = splitHostPort(f.host)
+		if serverPort == "" {
+			serverPort = defaultPort(scheme)
+		}
+	}
+	if f.hostPort != "" {
+		serverPort = f.hostPort
+		if r2.Host != "" {
+			h, _ := splitHostPort(r2.Host)
+			r2.Host = h + ":" + f.hostPort
+		}
+	}
+	if (f.proto != "" && r.URL.Scheme != "") || (r2.Host != r.Host && r.URL.Host != "") {
+		u := *r.URL
+		if f.proto != "" && u.Scheme != "" {
+			u.Scheme = f.proto
+		}
+		if u.Host != "" {
+			u.Host = r2.Host
+		}
+		r2.URL = &u
+	}
+	if f == (forwarded{}) {
+		// Only headers removed: an Environ an outer layer attached must not
+		// list them; none is attached for nothing.
+		if outer != nil {
+			outer.req = r2
+		}
+		return r2
+	}
+	// The Environ is made from (or, when an outer layer attached one, moved
+	// to) the fixed copy, so that HTTP_HOST and the HTTP_* keys are what r2
+	// says whatever the order of the layers.
+	r3, e := Attach(r2)
+	e.req = r2
 	if f.addr != "" {
 		e.SetRemote(f.addr, f.port)
-		if f.port != "" {
-			r.RemoteAddr = net.JoinHostPort(f.addr, f.port)
-		} else {
-			r.RemoteAddr = net.JoinHostPort(f.addr, "0")
-		}
 	}
 	if f.proto != "" {
 		e.SetURLScheme(f.proto)
 	}
-	if f.host != "" || f.hostPort != "" {
-		name, port := e.ServerName(), e.ServerPort()
-		if f.host != "" {
-			name, port = splitHostPort(f.host)
-			if port == "" {
-				port = defaultPort(e.URLScheme())
-			}
-			r.Host = f.host
-		}
-		if f.hostPort != "" {
-			port = f.hostPort
-		}
-		e.SetServer(name, port)
+	if serverName != "" {
+		e.SetServer(serverName, serverPort)
+	} else if serverPort != "" {
+		e.SetServer(e.serverName, serverPort)
 	}
 	if f.prefix != "" {
 		e.SetPath(f.prefix+e.ScriptName(), e.PathInfo())
@@ -160,9 +259,56 @@ func (cfg ProxyConfig) apply(r *http.Request) *http.Request {
 	if f.addr != "" {
 		// Tell the layers inside (the recover layer's traceback rule) that
 		// this RemoteAddr is the client's, resolved from trusted headers.
-		r = proxied.Mark(r)
+		r3 = proxied.Mark(r3)
 	}
-	return r
+	return r3
+}
+
+// unbelieved returns the keys of h that name a forwarding header Proxy does
+// not believe under cfg (all of them when the peer is not trusted) and that
+// carry a value: see Proxy's doc.
+func (cfg ProxyConfig) unbelieved(h http.Header, trusted bool) []string {
+	var keys []string
+	for k, vs := range h {
+		if len(vs) == 0 {
+			continue
+		}
+		believed, forwarding := cfg.believes(textproto.CanonicalMIMEHeaderKey(k))
+		if forwarding && (!trusted || !believed) {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+// believes reports whether the header named by the canonical key is a
+// forwarding header, and whether cfg believes it from a trusted peer.
+func (cfg ProxyConfig) believes(key string) (believed, forwarding bool) {
+	switch {
+	case key == "X-Real-Ip":
+		return false, true
+	case key == "Forwarded":
+		return cfg.Headers == Forwarded && cfg.For+cfg.Proto+cfg.Host > 0, true
+	case strings.HasPrefix(key, "X-Forwarded-"):
+		if cfg.Headers != XForwarded {
+			return false, true
+		}
+		n := 0
+		switch key {
+		case "X-Forwarded-For":
+			n = cfg.For
+		case "X-Forwarded-Proto":
+			n = cfg.Proto
+		case "X-Forwarded-Host":
+			n = cfg.Host
+		case "X-Forwarded-Port":
+			n = cfg.Port
+		case "X-Forwarded-Prefix":
+			n = cfg.Prefix
+		}
+		return n > 0, true
+	}
+	return false, false
 }
 
 func defaultPort(scheme string) string {
@@ -234,7 +380,9 @@ func (cfg ProxyConfig) fromForwarded(vs []string) forwarded {
 }
 
 // parseNode reads "1.2.3.4", "1.2.3.4:5", "[2001:db8::1]:5" or
-// "2001:db8::1"; anything that is not an IP address gives "".
+// "2001:db8::1"; anything that is not an IP address gives "", and so does
+// an IPv6 address with a zone (see the package doc). An IPv4-mapped IPv6
+// address ("::ffff:1.2.3.4") is folded to its IPv4 form.
 func parseNode(v string) (addr, port string) {
 	host, p := splitHostPort(v)
 	host = strings.Trim(host, "[]")
@@ -242,7 +390,7 @@ func parseNode(v string) (addr, port string) {
 	if err != nil || a.Zone() != "" {
 		return "", ""
 	}
-	return a.String(), p
+	return a.Unmap().String(), p
 }
 
 func parseProto(v string) string {

@@ -70,7 +70,7 @@ func TestProxyCannotBeSpoofedPastTheTrust(t *testing.T) {
 			seenEnv{"203.0.113.7", "", "http", "off", "backend", "8081", "", "/x", "backend:8081", "203.0.113.7:0"}},
 		{"X-Forwarded-Port", ProxyConfig{Port: 1}, "10.0.0.2:5555",
 			map[string]string{"X-Forwarded-Port": "8443"},
-			seenEnv{"10.0.0.2", "5555", "http", "off", "backend", "8443", "", "/x", "backend:8081", "10.0.0.2:5555"}},
+			seenEnv{"10.0.0.2", "5555", "http", "off", "backend", "8443", "", "/x", "backend:8443", "10.0.0.2:5555"}},
 		{"IPv6 peer, trusted CIDR", ProxyConfig{For: 1, TrustedPeers: []string{"2001:db8::/32"}}, "[2001:db8::5]:5555",
 			map[string]string{"X-Forwarded-For": "203.0.113.7"},
 			seenEnv{"203.0.113.7", "", "http", "off", "backend", "8081", "", "/x", "backend:8081", "203.0.113.7:0"}},
