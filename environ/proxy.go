@@ -31,8 +31,10 @@ const (
 // the value is taken that many entries from the right of the header's
 // comma-separated list, which is the one the last trusted proxy added; a
 // client can prepend entries, never change that one. Zero means the value is
-// not believed at all. With XForwarded, Prefix counts X-Forwarded-Prefix;
-// Forwarded has no prefix.
+// not believed at all, and its header is removed from the request the
+// application sees (see [Proxy]). With XForwarded, Prefix counts
+// X-Forwarded-Prefix; Forwarded has no port and no prefix, and Port and
+// Prefix count nothing with it.
 type ProxyConfig struct {
 	Headers                        ProxyHeaders
 	For, Proto, Host, Port, Prefix int

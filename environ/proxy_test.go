@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -107,7 +109,11 @@ func TestProxyConfigErrors(t *testing.T) {
 }
 
 // FuzzProxyHeaders: whatever the headers say, no panic, and what the
-// application sees is the peer's address or a real IP, http or https.
+// application sees is the peer's address or a real IP, http or https; r.Host,
+// HTTP_HOST and Environ.Request().Host agree, as do r.RemoteAddr and
+// REMOTE_ADDR; no header of the kind not configured (Forwarded, X-Real-IP
+// with XForwarded; X-Forwarded-* with Forwarded) shows, in r.Header or the
+// environ; and the incoming request is never modified.
 func FuzzProxyHeaders(f *testing.F) {
 	f.Add("203.0.113.7", "https", "www.example.org", "/app", `for="[::1]:80";proto=https`)
 	f.Add("a, b, [::ffff:1.2.3.4]:8", "HTTP", "[::1]:8080", "//x", "for=unknown")
@@ -115,7 +121,7 @@ func FuzzProxyHeaders(f *testing.F) {
 	m := MustProxy(Hops(XForwarded, 1))
 	fw := MustProxy(Hops(Forwarded, 1))
 	f.Fuzz(func(t *testing.T, xff, proto, host, prefix, forwarded string) {
-		for _, h := range []func(http.Handler) http.Handler{m, fw} {
+		for i, h := range []func(http.Handler) http.Handler{m, fw} {
 			r := httptest.NewRequest("GET", "/x", nil)
 			r.RemoteAddr = "10.0.0.2:5555"
 			r.Header["X-Forwarded-For"] = []string{xff}
@@ -123,8 +129,26 @@ func FuzzProxyHeaders(f *testing.F) {
 			r.Header["X-Forwarded-Host"] = []string{host}
 			r.Header["X-Forwarded-Prefix"] = []string{prefix}
 			r.Header["Forwarded"] = []string{forwarded}
+			r.Header["X-Real-Ip"] = []string{xff}
+			before := r.Header.Clone()
+			xf := i == 0 // m believes X-Forwarded-*, fw Forwarded
 			h(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				e := From(r)
+				if v, _ := e.Get("HTTP_HOST"); r.Host != "" && (v != r.Host || e.Request().Host != r.Host) {
+					t.Fatalf("r.Host %q, HTTP_HOST %v, Environ.Request().Host %q", r.Host, v, e.Request().Host)
+				}
+				if a, _ := splitHostPort(r.RemoteAddr); strings.Trim(a, "[]") != e.RemoteAddr() {
+					t.Fatalf("r.RemoteAddr %q, REMOTE_ADDR %q", r.RemoteAddr, e.RemoteAddr())
+				}
+				hidden := []string{"X-Real-Ip", "Forwarded"}
+				if !xf {
+					hidden = []string{"X-Real-Ip", "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Prefix"}
+				}
+				for _, k := range hidden {
+					if r.Header.Get(k) != "" || e.GetString(cgiName(k)) != "" {
+						t.Fatalf("%s shows: %q", k, r.Header.Get(k))
+					}
+				}
 				if a := e.RemoteAddr(); a != "10.0.0.2" {
 					if _, err := netip.ParseAddr(a); err != nil {
 						t.Fatalf("REMOTE_ADDR %q", a)
@@ -138,6 +162,9 @@ func FuzzProxyHeaders(f *testing.F) {
 				}
 				_ = fmt.Sprint(e.ServerName(), e.ServerPort())
 			})).ServeHTTP(httptest.NewRecorder(), r)
+			if r.RemoteAddr != "10.0.0.2:5555" || !reflect.DeepEqual(r.Header, before) {
+				t.Fatalf("the incoming request was modified: %q %v", r.RemoteAddr, r.Header)
+			}
 		}
 	})
 }
