@@ -76,3 +76,29 @@ func ExampleMiddleware() {
 	fmt.Println(rec.Code, rec.Header().Get("X-Frame-Options"))
 	// Output: 404 DENY
 }
+
+// A handler that keeps its writer past its return (a goroutine, a timeout,
+// a bug) cannot reach anyone with it: once the layer that captured the
+// writer returned, every write fails with ErrHandlerDone.
+func ExampleErrHandlerDone() {
+	var kept http.ResponseWriter
+	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		kept = w
+		io.WriteString(w, "on time")
+	})
+	h := mw.RequestID()(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			resp, r := mw.Capture(w, r)
+			defer resp.Release()
+			next.ServeHTTP(resp.Writer(), r)
+		})
+	}(app))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	_, err := io.WriteString(kept, "too late")
+	fmt.Println(rec.Body.String())
+	fmt.Println(err)
+	// Output:
+	// on time
+	// mw: write after the handler returned
+}
