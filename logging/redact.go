@@ -53,16 +53,17 @@ const maxWord = 14
 // secretName reports whether name, a query parameter's name as sent, names
 // a secret: when, percent-decoded ('+' as a space, an invalid escape kept as
 // it is) and compared without regard to ASCII case, the whole name or a part
-// of it split at '_', '-' or '.' is one of the words of isSecretWord, or the
-// whole name is AWSAccessKeyId (OpenTelemetry's list: AWSAccessKeyId,
-// Signature, sig, X-Goog-Signature; the last three are caught by the words).
-// So api_key, access-token and X-Goog-Signature are secret; monkey and
-// tokenizer are not, nor are camel-case names such as apiKey. It decodes on
-// the fly into a buffer on the stack: it never allocates.
+// of it split at '_', '-', '.' or a camel-case hump (a capital after a
+// small letter) is one of the words of isSecretWord, or the whole name is
+// AWSAccessKeyId (OpenTelemetry's list: AWSAccessKeyId, Signature, sig,
+// X-Goog-Signature; the last three are caught by the words). So api_key,
+// access-token, apiKey, sessionId and X-Goog-Signature are secret; monkey,
+// tokenizer and keyboardLayout are not. It decodes on the fly into a buffer
+// on the stack: it never allocates.
 func secretName(name string) bool {
 	var part [maxWord]byte
 	n := 0 // length of the current part; more than maxWord: too long to match
-	split := false
+	split, prevLower := false, false
 	for i := 0; i < len(name); i++ {
 		c := name[i]
 		switch {
@@ -72,15 +73,22 @@ func secretName(name string) bool {
 			c = unhex(name[i+1])<<4 | unhex(name[i+2])
 			i += 2
 		}
-		if 'A' <= c && c <= 'Z' {
+		upper := 'A' <= c && c <= 'Z'
+		if upper {
 			c += 'a' - 'A'
 		}
-		if c == '_' || c == '-' || c == '.' {
+		// A camel-case hump starts a part too (apiKey, sessionId), but
+		// keeps its letter.
+		hump := upper && prevLower
+		prevLower = 'a' <= c && c <= 'z' && !upper
+		if c == '_' || c == '-' || c == '.' || hump {
 			if n <= maxWord && isSecretWord(part[:n]) {
 				return true
 			}
 			n, split = 0, true
-			continue
+			if !hump {
+				continue
+			}
 		}
 		if n < maxWord {
 			part[n] = c

@@ -36,6 +36,10 @@ var redactCases = []struct{ name, raw, want string }{
 		"credential=REDACTED&credentials=REDACTED&passphrase=REDACTED&jwt=REDACTED&key=REDACTED&signature=REDACTED&auth=REDACTED"},
 	{"a long name ending in a word", "a_parameter_name_longer_than_any_word_token=1", "a_parameter_name_longer_than_any_word_token=REDACTED"},
 	{"a long name that is no word", "averylongnamethatendsintoken=1", "averylongnamethatendsintoken=1"},
+	{"camel case", "apiKey=1&accessToken=2&sessionId=3&userPassword=4&xAuthY=5",
+		"apiKey=REDACTED&accessToken=REDACTED&sessionId=REDACTED&userPassword=REDACTED&xAuthY=REDACTED"},
+	{"camel case that is no word", "keyboardLayout=1&monkeyBusiness=2&tokenizerName=3&APIKEYS=4",
+		"keyboardLayout=1&monkeyBusiness=2&tokenizerName=3&APIKEYS=4"},
 	{"empty", "", ""},
 	{"separators only", "&;&", "&;&"},
 }
@@ -89,6 +93,7 @@ func BenchmarkRedactQuery(b *testing.B) {
 var (
 	escapeRE    = regexp.MustCompile(`%[0-9A-Fa-f]{2}`)
 	separatorRE = regexp.MustCompile(`[_.-]`)
+	humpRE      = regexp.MustCompile(`([a-z])([A-Z])`)
 )
 
 // secretNameSlowly is secretName written differently: the oracle of the
@@ -99,6 +104,7 @@ func secretNameSlowly(name string) bool {
 		n, _ := strconv.ParseUint(e[1:], 16, 8)
 		return string([]byte{byte(n)})
 	})
+	name = humpRE.ReplaceAllString(name, "${1}_$2") // apiKey is api_Key
 	lower := []byte(name)
 	for i, c := range lower {
 		if 'A' <= c && c <= 'Z' {
@@ -106,7 +112,7 @@ func secretNameSlowly(name string) bool {
 		}
 	}
 	name = string(lower)
-	if name == "awsaccesskeyid" {
+	if name == "awsaccesskeyid" { // with no hump: AWSAccessKeyId has one, and "key"
 		return true
 	}
 	for _, part := range separatorRE.Split(name, -1) {
