@@ -246,9 +246,11 @@ func (e *Environ) SetPath(scriptName, pathInfo string) {
 
 // httpHeader returns the request header whose CGI name is HTTP_+name, with
 // several values joined by ", " (by "; " for Cookie). The Proxy header never
-// shows (httpoxy, CVE-2016-5386), nor any header whose name has "_" (so
-// X-Auth_User cannot pose as X-Auth-User, as Apache and nginx decide), nor
-// Content-Type and Content-Length, which are CONTENT_TYPE and CONTENT_LENGTH.
+// shows (httpoxy, CVE-2016-5386), nor Content-Type and Content-Length, which
+// are CONTENT_TYPE and CONTENT_LENGTH, nor any header whose name has a
+// character other than a letter, a digit or "-": Apache's http2env drops
+// them, so that X-Auth_User, X.Auth-User or X~Auth-User cannot pose as
+// X-Auth-User once "-" becomes "_".
 func (e *Environ) httpHeader(name string) (string, bool) {
 	if name == "HOST" { // net/http moves Host out of the header map
 		return e.req.Host, e.req.Host != ""
@@ -274,7 +276,13 @@ func exported(header string) bool {
 	case "Proxy", "Content-Type", "Content-Length", "Host":
 		return false
 	}
-	return !strings.Contains(header, "_")
+	for i := 0; i < len(header); i++ {
+		c := header[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return header != ""
 }
 
 // cgiNameIs reports whether header, upper-cased with "-" as "_", is name.

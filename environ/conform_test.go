@@ -1,0 +1,71 @@
+package environ
+
+// Conformance with the peers a WSGI application was written against: PEP
+// 3333, CPython's wsgiref (Lib/wsgiref/util.py, tested in
+// Lib/test/test_wsgiref.py), Apache with mod_wsgi, and Go's net/http/cgi
+// host (net/http/cgi/host_test.go). Where a case is ported, its comment
+// names the peer's file and test.
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// dumpEnv answers with every string key of the Environ, one "KEY=value" a
+// line, in All's order.
+var dumpEnv = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	for k, v := range From(r).All() {
+		if s, ok := v.(string); ok {
+			fmt.Fprintf(w, "%s=%s\n", k, s)
+		}
+	}
+})
+
+// envLines serves one raw request through dumpEnv on a real listener and
+// returns what the application saw, key by key.
+func envLines(t *testing.T, request string) map[string]string {
+	t.Helper()
+	ts := httptest.NewServer(dumpEnv)
+	defer ts.Close()
+	code, body := raw(t, ts.Listener.Addr().String(), request)
+	if code != 200 {
+		t.Fatalf("%q: %d %s", request, code, body)
+	}
+	env := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSuffix(body, "\n"), "\n") {
+		k, v, _ := strings.Cut(line, "=")
+		env[k] = v
+	}
+	return env
+}
+
+// Apache's http2env (server/util_script.c) exports a header as HTTP_* only
+// when its name is letters, digits and "-"; net/http lets any token through
+// (X.Auth, X~Auth, X+Auth, X!Auth, ...), and those must not show either, or
+// X.Auth-User would pose as X-Auth-User.
+func TestHeaderNamesOutsideLettersDigitsDashAreDropped(t *testing.T) {
+	env := envLines(t, "GET / HTTP/1.1\r\nHost: x\r\n"+
+		"X.Auth-User: dot\r\nX~Auth-User: tilde\r\nX+Auth-User: plus\r\nX!Auth-User: bang\r\nX_Auth-User: underscore\r\n"+
+		"X'Y: q\r\nX*Y: star\r\nX#Y: hash\r\nX|Y: bar\r\nX`Y: tick\r\nX^Y: caret\r\nX%Y: pct\r\nX&Y: amp\r\nX$Y: dollar\r\n"+
+		"X-Ok-9: kept\r\n\r\n")
+	var http []string
+	for k := range env {
+		if strings.HasPrefix(k, "HTTP_") {
+			http = append(http, k+"="+env[k])
+		}
+	}
+	slices.Sort(http)
+	if want := []string{"HTTP_HOST=x", "HTTP_X_OK_9=kept"}; !slices.Equal(http, want) {
+		t.Fatalf("HTTP_* keys %q, want %q", http, want)
+	}
+	e := From(newReq("GET", "/", map[string][]string{"X.Auth-User": {"dot"}, "X~Auth-User": {"tilde"}}))
+	for _, k := range []string{"HTTP_X.AUTH_USER", "HTTP_X~AUTH_USER", "HTTP_X_AUTH_USER"} {
+		if v, ok := e.Get(k); ok {
+			t.Errorf("Get(%s) = %v", k, v)
+		}
+	}
+}
