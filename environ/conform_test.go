@@ -69,3 +69,47 @@ func TestHeaderNamesOutsideLettersDigitsDashAreDropped(t *testing.T) {
 		}
 	}
 }
+
+// CPython Lib/test/test_wsgiref.py, UtilityTests.testSimpleShifts and
+// testNormalizedShifts, checkShift(sn_in, pi_in, part, sn_out, pi_out):
+// part None is ("", false) here. Two rows differ on purpose: SCRIPT_NAME is
+// never "/" (PEP 3333 has it empty at the root), where wsgiref makes it "/"
+// for PATH_INFO "/" and keeps an input "/".
+func TestShiftPathInfoWsgirefTable(t *testing.T) {
+	tests := []struct {
+		snIn, piIn string
+		part       string
+		ok         bool
+		snOut      string
+		piOut      string
+	}{
+		// testSimpleShifts
+		{"", "/", "", true, "", ""}, // wsgiref: SCRIPT_NAME "/"
+		{"", "/x", "x", true, "/x", ""},
+		{"/", "", "", false, "", ""}, // wsgiref: SCRIPT_NAME stays "/"
+		{"/a", "/x/y", "x", true, "/a/x", "/y"},
+		{"/a", "/x/", "x", true, "/a/x", "/"},
+		// testNormalizedShifts
+		{"/a/b", "/../y", "..", true, "/a", "/y"},
+		{"", "/../y", "..", true, "", "/y"},
+		{"/a/b", "//y", "y", true, "/a/b/y", ""},
+		{"/a/b", "//y/", "y", true, "/a/b/y", "/"},
+		{"/a/b", "/./y", "y", true, "/a/b/y", ""},
+		{"/a/b", "/./y/", "y", true, "/a/b/y", "/"},
+		{"/a/b", "///./..//y/.//", "..", true, "/a", "/y/"},
+		{"/a/b", "///", "", true, "/a/b/", ""},
+		{"/a/b", "/.//", "", true, "/a/b/", ""},
+		{"/a/b", "/x//", "x", true, "/a/b/x", "/"},
+		{"/a/b", "/.", "", false, "/a/b", ""},
+	}
+	for _, tt := range tests {
+		e := From(newReq("GET", "/", nil))
+		e.SetPath(tt.snIn, tt.piIn)
+		part, ok := e.ShiftPathInfo()
+		sn, pi := e.GetString("SCRIPT_NAME"), e.GetString("PATH_INFO")
+		if part != tt.part || ok != tt.ok || sn != tt.snOut || pi != tt.piOut {
+			t.Errorf("shift(SCRIPT_NAME %q, PATH_INFO %q) = %q, %v, SCRIPT_NAME %q, PATH_INFO %q; want %q, %v, %q, %q",
+				tt.snIn, tt.piIn, part, ok, sn, pi, tt.part, tt.ok, tt.snOut, tt.piOut)
+		}
+	}
+}

@@ -10,7 +10,9 @@ import (
 // it, as wsgiref.util.shift_path_info does: empty and "." segments in the
 // middle of PATH_INFO are dropped, ".." is resolved in SCRIPT_NAME, and a
 // trailing slash shifts as the empty segment. When PATH_INFO is empty it
-// changes nothing and returns "", false.
+// changes nothing and returns "", false. When PATH_INFO is "/." it empties
+// PATH_INFO and returns "", false: there was no segment to shift, as
+// wsgiref's None says.
 //
 // It changes the Environ only, not the request's URL; a [Mount] does both.
 func (e *Environ) ShiftPathInfo() (string, bool) {
@@ -41,7 +43,7 @@ func (e *Environ) ShiftPathInfo() (string, bool) {
 	}
 	e.SetPath(script, rest)
 	if name == "." {
-		return "", true
+		return "", false
 	}
 	return name, true
 }
