@@ -77,10 +77,13 @@ func (e *Environ) cgiString(key string) (s string, ok, reserved bool) {
 	case "REQUEST_URI":
 		return e.RequestURI(), true, true
 	case "HTTPS":
+		// "on" over TLS, absent otherwise, as mod_wsgi and Go's CGI host
+		// give it: code ported from Python tests the key's truth, and
+		// "off" is true.
 		if e.URLScheme() == "https" {
 			return "on", true, true
 		}
-		return "off", true, true
+		return "", false, true
 	case "wsgi.url_scheme":
 		return e.URLScheme(), true, true
 	}
@@ -326,8 +329,9 @@ func cgiName(header string) string {
 func (e *Environ) cgiAll() []keyVal {
 	all := make([]keyVal, 0, len(cgiKeys)+len(e.req.Header)+len(wsgiKeys))
 	for _, k := range cgiKeys {
-		s, _, _ := e.cgiString(k)
-		all = append(all, keyVal{k, s})
+		if s, ok, _ := e.cgiString(k); ok {
+			all = append(all, keyVal{k, s})
+		}
 	}
 	for k := range e.req.Header {
 		if !exported(k) {

@@ -8,6 +8,7 @@ package environ
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -111,5 +112,43 @@ func TestShiftPathInfoWsgirefTable(t *testing.T) {
 			t.Errorf("shift(SCRIPT_NAME %q, PATH_INFO %q) = %q, %v, SCRIPT_NAME %q, PATH_INFO %q; want %q, %v, %q, %q",
 				tt.snIn, tt.piIn, part, ok, sn, pi, tt.part, tt.ok, tt.snOut, tt.piOut)
 		}
+	}
+}
+
+// HTTPS is "on" over TLS and absent on plain HTTP, as mod_wsgi (Apache's
+// mod_ssl sets it only under TLS) and Go's CGI host (net/http/cgi host.go:
+// "HTTPS=on" when req.TLS != nil) give it. It is never "off": Python code
+// tests environ.get("HTTPS"), and "off" is true.
+func TestHTTPSOnlyOverTLS(t *testing.T) {
+	for _, tls := range []bool{false, true} {
+		var ts *httptest.Server
+		if tls {
+			ts = httptest.NewTLSServer(dumpEnv)
+		} else {
+			ts = httptest.NewServer(dumpEnv)
+		}
+		res, err := ts.Client().Get(ts.URL + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		_, err = io.Copy(&b, res.Body)
+		res.Body.Close()
+		ts.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := b.String()
+		has := strings.Contains(got, "\nHTTPS=")
+		switch {
+		case tls && (!strings.Contains(got, "\nHTTPS=on\n") || !strings.Contains(got, "\nwsgi.url_scheme=https\n")):
+			t.Errorf("over TLS, want HTTPS=on and wsgi.url_scheme=https:\n%s", got)
+		case !tls && (has || !strings.Contains(got, "\nwsgi.url_scheme=http\n")):
+			t.Errorf("plain HTTP, want no HTTPS and wsgi.url_scheme=http:\n%s", got)
+		}
+	}
+	e := From(newReq("GET", "/", nil))
+	if v, ok := e.Get("HTTPS"); ok || e.GetString("HTTPS") != "" {
+		t.Errorf("plain HTTP: Get(HTTPS) = %v, %v", v, ok)
 	}
 }

@@ -47,7 +47,6 @@ func TestCGIKeys(t *testing.T) {
 		"REMOTE_ADDR":          "192.0.2.7",
 		"REMOTE_PORT":          "54321",
 		"REQUEST_URI":          "http://example.org:8080/a/b%20c?x=1&y=%20",
-		"HTTPS":                "off",
 		"HTTP_USER_AGENT":      "curl/8",
 		"HTTP_ACCEPT":          "text/html, */*",
 		"HTTP_COOKIE":          "a=1; b=2",
@@ -63,7 +62,7 @@ func TestCGIKeys(t *testing.T) {
 			t.Errorf("GetString(%s) = %q, want %q", k, s, v)
 		}
 	}
-	for _, k := range []string{"HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH", "HTTP_NOPE"} {
+	for _, k := range []string{"HTTPS", "HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH", "HTTP_NOPE"} {
 		if v, ok := e.Get(k); ok {
 			t.Errorf("%s = %v, want absent", k, v)
 		}

@@ -87,7 +87,6 @@ func ExampleEnviron_All() {
 	// Output:
 	// CONTENT_LENGTH=
 	// CONTENT_TYPE=
-	// HTTPS=off
 	// HTTP_HOST=localhost:8081
 	// PATH_INFO=/hello
 	// QUERY_STRING=subject=Ann
