@@ -36,7 +36,7 @@ func (e *Environ) cgi(key string) (v any, ok, reserved bool) {
 	case "wsgi.errors":
 		return e.Errors(), true, true
 	case "wsgi.version":
-		return "1.0", true, true
+		return [2]int{1, 0}, true, true // PEP 3333's tuple (1, 0)
 	case "wsgi.multithread":
 		return true, true, true
 	case "wsgi.multiprocess", "wsgi.run_once":

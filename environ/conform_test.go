@@ -152,3 +152,21 @@ func TestHTTPSOnlyOverTLS(t *testing.T) {
 		t.Errorf("plain HTTP: Get(HTTPS) = %v, %v", v, ok)
 	}
 }
+
+// wsgi.version is the tuple (1, 0): PEP 3333, and CPython
+// Lib/test/test_wsgiref.py testDefaults / HandlerTests.testEnviron
+// ('wsgi.version', (1,0)).
+func TestWSGIVersionIsOneZero(t *testing.T) {
+	e := From(newReq("GET", "/", nil))
+	if v, ok := e.Get("wsgi.version"); !ok || v != [2]int{1, 0} {
+		t.Fatalf("wsgi.version = %#v, %v; want [2]int{1, 0}", v, ok)
+	}
+	if v, ok := GetAs[[2]int](e, "wsgi.version"); !ok || v[0] != 1 || v[1] != 0 {
+		t.Fatalf("GetAs[[2]int] = %v, %v", v, ok)
+	}
+	for k, v := range e.All() {
+		if k == "wsgi.version" && v != [2]int{1, 0} {
+			t.Fatalf("All: wsgi.version = %#v", v)
+		}
+	}
+}

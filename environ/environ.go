@@ -148,7 +148,9 @@ func (e *Environ) Request() *http.Request { return e.req }
 
 // Get returns the value of key: a CGI or wsgi.* key derived from the request,
 // or a custom key. The CGI keys have string values; wsgi.input is an
-// io.ReadCloser and wsgi.errors an io.Writer.
+// io.ReadCloser, wsgi.errors an io.Writer, wsgi.version the [2]int{1, 0}
+// of PEP 3333's (1, 0), and wsgi.multithread, wsgi.multiprocess and
+// wsgi.run_once bools.
 func (e *Environ) Get(key string) (any, bool) {
 	if v, ok, reserved := e.cgi(key); reserved {
 		return v, ok

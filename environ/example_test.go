@@ -102,7 +102,7 @@ func ExampleEnviron_All() {
 	// wsgi.multithread=true
 	// wsgi.run_once=false
 	// wsgi.url_scheme=http
-	// wsgi.version=1.0
+	// wsgi.version=[1 0]
 	// myapp.url_args=[Ann]
 }
 
