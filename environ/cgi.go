@@ -5,18 +5,46 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
+	"runtime"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // The CGI keys an Environ derives, in sorted order.
 var cgiKeys = [...]string{
-	"CONTENT_LENGTH", "CONTENT_TYPE", "HTTPS", "PATH_INFO", "QUERY_STRING",
+	"CONTENT_LENGTH", "CONTENT_TYPE", "GATEWAY_INTERFACE", "HTTPS", "PATH_INFO", "QUERY_STRING",
 	"REMOTE_ADDR", "REMOTE_PORT", "REQUEST_METHOD", "REQUEST_URI", "SCRIPT_NAME",
-	"SERVER_NAME", "SERVER_PORT", "SERVER_PROTOCOL",
+	"SERVER_NAME", "SERVER_PORT", "SERVER_PROTOCOL", "SERVER_SOFTWARE",
 }
+
+// modulePath is wsgo's module, whose version SERVER_SOFTWARE names.
+const modulePath = "github.com/wsgo/wsgo"
+
+// serverSoftware is SERVER_SOFTWARE: "wsgo/<version> <Go version>" when the
+// build records which version of wsgo it holds, "wsgo <Go version>"
+// otherwise (a build inside wsgo's own tree says "(devel)").
+var serverSoftware = sync.OnceValue(func() string {
+	version := ""
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if bi.Main.Path == modulePath {
+			version = bi.Main.Version
+		}
+		for _, d := range bi.Deps {
+			if d.Path == modulePath {
+				version = d.Version
+			}
+		}
+	}
+	if version == "" || version == "(devel)" {
+		return "wsgo " + runtime.Version()
+	}
+	return "wsgo/" + version + " " + runtime.Version()
+})
 
 // The wsgi.* keys, in sorted order.
 var wsgiKeys = [...]string{
@@ -76,6 +104,10 @@ func (e *Environ) cgiString(key string) (s string, ok, reserved bool) {
 		return e.RemotePort(), true, true
 	case "REQUEST_URI":
 		return e.RequestURI(), true, true
+	case "GATEWAY_INTERFACE":
+		return "CGI/1.1", true, true
+	case "SERVER_SOFTWARE":
+		return serverSoftware(), true, true
 	case "HTTPS":
 		// "on" over TLS, absent otherwise, as mod_wsgi and Go's CGI host
 		// give it: code ported from Python tests the key's truth, and
@@ -129,35 +161,65 @@ func (e *Environ) ContentLength() string {
 }
 
 // ServerName returns SERVER_NAME: the host of the Host header (brackets kept
-// for an IPv6 address), or of the local address when there is no Host.
+// for an IPv6 address, a malformed port dropped), or of the address the
+// connection was accepted on when there is no Host.
 func (e *Environ) ServerName() string {
 	if e.serverName != "" {
 		return e.serverName
 	}
-	host, _ := splitHostPort(e.host())
-	return host
+	if name, _ := e.hostHeader(); name != "" {
+		return name
+	}
+	name, _ := splitHostPort(e.localAddr())
+	return name
 }
 
-// ServerPort returns SERVER_PORT: the port of the Host header, or the
-// scheme's default port.
+// ServerPort returns SERVER_PORT: the port of the Host header; when it has
+// none, or a malformed one, the port the connection was accepted on, as
+// Apache gives it to mod_wsgi. When a layer set the scheme (a trusted proxy,
+// FastCGI), the connection is not the client's, and the scheme's default
+// port stands in; so it does without a local address (a request built by
+// hand, FastCGI).
 func (e *Environ) ServerPort() string {
 	if e.serverPort != "" {
 		return e.serverPort
 	}
-	if _, port := splitHostPort(e.host()); port != "" {
+	if _, port := e.hostHeader(); port != "" {
 		return port
 	}
-	if e.URLScheme() == "https" {
+	if e.scheme == "" {
+		if _, port := splitHostPort(e.localAddr()); port != "" {
+			return port
+		}
+	}
+	return schemePort(e.URLScheme())
+}
+
+func schemePort(scheme string) string {
+	if scheme == "https" {
 		return "443"
 	}
 	return "80"
 }
 
-func (e *Environ) host() string {
-	if e.req.Host != "" {
-		return e.req.Host
+// hostHeader splits the Host header into SERVER_NAME and SERVER_PORT. A
+// port that is not one ("x:abc", "x:", "x:99999") is dropped, never left in
+// the name; a bare IPv6 address ("::1") is all name.
+func (e *Environ) hostHeader() (name, port string) {
+	name, port = splitHostPort(e.req.Host)
+	if port == "" && !strings.HasPrefix(name, "[") {
+		if i := strings.IndexByte(name, ':'); i >= 0 {
+			if _, err := netip.ParseAddr(name); err != nil {
+				name = name[:i]
+			}
+		}
 	}
-	if a, ok := e.req.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
+	return name, port
+}
+
+// localAddr is the address the connection was accepted on, or "".
+func (e *Environ) localAddr() string {
+	if a, ok := e.req.Context().Value(http.LocalAddrContextKey).(net.Addr); ok && a != nil {
 		return a.String()
 	}
 	return ""

@@ -7,10 +7,13 @@ package environ
 // names the peer's file and test.
 
 import (
+	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -168,5 +171,149 @@ func TestWSGIVersionIsOneZero(t *testing.T) {
 		if k == "wsgi.version" && v != [2]int{1, 0} {
 			t.Fatalf("All: wsgi.version = %#v", v)
 		}
+	}
+}
+
+// cgiRequest reads a raw request as Go's net/http/cgi host_test.go newRequest
+// does, from the client 1.2.3.4:1234.
+func cgiRequest(t *testing.T, raw string) *http.Request {
+	t.Helper()
+	r, err := http.ReadRequest(bufio.NewReader(strings.NewReader(raw)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.RemoteAddr = "1.2.3.4:1234"
+	return r
+}
+
+// Ported from Go's net/http/cgi host_test.go: TestCGIBasicGet,
+// TestHostingOurselves, TestCGIEnvIPv6, TestDupHeaders and
+// TestDropProxyHeader, with the application mounted at /test.cgi as
+// Handler.Root puts the CGI script there. Go's SERVER_SOFTWARE is "go",
+// wsgo's "wsgo go1.x" (the keys Go's host sets for the CGI process itself,
+// SCRIPT_FILENAME and REMOTE_HOST, have no WSGI meaning and are not here).
+func TestGoCGIHostEnv(t *testing.T) {
+	site := MustMount(map[string]http.Handler{"/test.cgi": dumpEnv}, nil)
+	tests := []struct {
+		name, request, remote string
+		want                  map[string]string
+		absent                []string
+	}{
+		{"TestCGIBasicGet", "GET /test.cgi?foo=bar&a=b HTTP/1.0\nHost: example.com:80\n\n", "", map[string]string{
+			"GATEWAY_INTERFACE": "CGI/1.1",
+			"HTTP_HOST":         "example.com:80",
+			"PATH_INFO":         "",
+			"QUERY_STRING":      "foo=bar&a=b",
+			"REMOTE_ADDR":       "1.2.3.4",
+			"REMOTE_PORT":       "1234",
+			"REQUEST_METHOD":    "GET",
+			"REQUEST_URI":       "/test.cgi?foo=bar&a=b",
+			"SCRIPT_NAME":       "/test.cgi",
+			"SERVER_NAME":       "example.com",
+			"SERVER_PORT":       "80",
+			"SERVER_PROTOCOL":   "HTTP/1.0",
+			"SERVER_SOFTWARE":   serverSoftware(),
+		}, []string{"HTTPS"}},
+		{"TestHostingOurselves", "GET /test.cgi?foo=bar&a=b HTTP/1.0\nHost: example.com\n\n", "", map[string]string{
+			"GATEWAY_INTERFACE": "CGI/1.1",
+			"HTTP_HOST":         "example.com",
+			"SERVER_NAME":       "example.com",
+			"SERVER_PORT":       "80", // no connection here: the scheme's port
+		}, nil},
+		{"TestCGIEnvIPv6", "GET /test.cgi?foo=bar&a=b HTTP/1.0\nHost: example.com\n\n", "[2000::3000]:12345", map[string]string{
+			"REMOTE_ADDR": "2000::3000",
+			"REMOTE_PORT": "12345",
+			"SERVER_NAME": "example.com",
+		}, nil},
+		{"TestDupHeaders", "GET /test.cgi/bar?a=b HTTP/1.0\nCookie: nom=NOM\nCookie: yum=YUM\nX-Foo: val1\nX-Foo: val2\nHost: example.com\n\n", "", map[string]string{
+			"REQUEST_URI": "/test.cgi/bar?a=b",
+			"PATH_INFO":   "/bar",
+			"HTTP_COOKIE": "nom=NOM; yum=YUM",
+			"HTTP_X_FOO":  "val1, val2",
+		}, nil},
+		{"TestDropProxyHeader", "GET /test.cgi/bar?a=b HTTP/1.0\nX-Foo: a\nProxy: should_be_stripped\nHost: example.com\n\n", "", map[string]string{
+			"HTTP_X_FOO": "a",
+		}, []string{"HTTP_PROXY"}},
+	}
+	for _, tt := range tests {
+		r := cgiRequest(t, tt.request)
+		if tt.remote != "" {
+			r.RemoteAddr = tt.remote
+		}
+		rec := httptest.NewRecorder()
+		site.ServeHTTP(rec, r)
+		got := map[string]string{}
+		for _, line := range strings.Split(strings.TrimSuffix(rec.Body.String(), "\n"), "\n") {
+			k, v, _ := strings.Cut(line, "=")
+			got[k] = v
+		}
+		for k, v := range tt.want {
+			if g, ok := got[k]; !ok || g != v {
+				t.Errorf("%s: %s = %q (present %v), want %q", tt.name, k, g, ok, v)
+			}
+		}
+		for _, k := range tt.absent {
+			if g, ok := got[k]; ok {
+				t.Errorf("%s: %s = %q, want absent", tt.name, k, g)
+			}
+		}
+	}
+}
+
+// SERVER_SOFTWARE and GATEWAY_INTERFACE are there, as RFC 3875 4.1.4 and
+// 4.1.17 require.
+func TestGatewayInterfaceAndServerSoftware(t *testing.T) {
+	e := From(newReq("GET", "/", nil))
+	if v := e.GetString("GATEWAY_INTERFACE"); v != "CGI/1.1" {
+		t.Errorf("GATEWAY_INTERFACE %q", v)
+	}
+	sw := e.GetString("SERVER_SOFTWARE")
+	if !strings.HasPrefix(sw, "wsgo") || !strings.HasSuffix(sw, " "+runtime.Version()) {
+		t.Errorf("SERVER_SOFTWARE %q, want wsgo[/version] %s", sw, runtime.Version())
+	}
+	for _, k := range []string{"GATEWAY_INTERFACE", "SERVER_SOFTWARE"} {
+		if err := e.Set(k, "x"); !errors.Is(err, ErrReservedKey) {
+			t.Errorf("Set(%s) = %v", k, err)
+		}
+	}
+}
+
+// SERVER_PORT is the Host header's port; without one, or with a malformed
+// one, the port the connection was accepted on (Apache's
+// ap_get_server_port, which mod_wsgi hands on), and a malformed port never
+// shows in SERVER_NAME. When a layer set the scheme (a trusted proxy,
+// FastCGI), the scheme's port stands in for the connection's.
+func TestServerPortIsTheConnectionsWithoutAHostPort(t *testing.T) {
+	ts := httptest.NewServer(dumpEnv)
+	defer ts.Close()
+	addr := ts.Listener.Addr().String()
+	local := addr[strings.LastIndexByte(addr, ':')+1:]
+	tests := []struct{ host, name, port string }{
+		{"example.org", "example.org", local},
+		{"example.org:8080", "example.org", "8080"},
+		{"example.org:80", "example.org", "80"},
+		{"example.org:abc", "example.org", local},
+		{"example.org:", "example.org", local},
+		{"example.org:99999", "example.org", local},
+		{"[::1]", "[::1]", local},
+		{"[::1]:8443", "[::1]", "8443"},
+		{"[::1]:x", "[::1]", local},
+	}
+	for _, tt := range tests {
+		code, body := raw(t, addr, "GET / HTTP/1.1\r\nHost: "+tt.host+"\r\n\r\n")
+		want := "\nSERVER_NAME=" + tt.name + "\nSERVER_PORT=" + tt.port + "\n"
+		if code != 200 || !strings.Contains(body, want) {
+			t.Errorf("Host %q: %d, want %q in\n%s", tt.host, code, want, body)
+		}
+	}
+	layered := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r, e := Attach(r)
+		e.SetURLScheme("https")
+		dumpEnv.ServeHTTP(w, r)
+	}))
+	defer layered.Close()
+	code, body := raw(t, layered.Listener.Addr().String(), "GET / HTTP/1.1\r\nHost: example.org\r\n\r\n")
+	if want := "\nSERVER_NAME=example.org\nSERVER_PORT=443\n"; code != 200 || !strings.Contains(body, want) {
+		t.Errorf("scheme set by a layer: %d, want %q in\n%s", code, want, body)
 	}
 }

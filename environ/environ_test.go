@@ -331,9 +331,11 @@ func TestHostForms(t *testing.T) {
 		{"[::1]:8080", "[::1]", "8080", "[::1]:5555", "::1", "5555"},
 		{"[::1]", "[::1]", "80", "[::ffff:10.0.0.1]:1", "::ffff:10.0.0.1", "1"},
 		{"::1", "::1", "80", "garbage", "garbage", ""},
-		{"a:b:c", "a:b:c", "80", "", "", ""},
-		{"host:notaport", "host:notaport", "80", "1.2.3.4", "1.2.3.4", ""},
-		{"host:", "host:", "80", "x:", "x:", ""},
+		{"a:b:c", "a", "80", "", "", ""}, // not an IPv6 address: a malformed port
+		{"host:notaport", "host", "80", "1.2.3.4", "1.2.3.4", ""},
+		{"host:", "host", "80", "x:", "x:", ""},
+		{"host:99999", "host", "80", "", "", ""},
+		{"[::1]:abc", "[::1]", "80", "", "", ""},
 	}
 	for _, tt := range tests {
 		r := newReq("GET", "/", nil)

@@ -80,13 +80,18 @@ func ExampleEnviron_All() {
 	r, e := environ.Attach(r)
 	e.Set("myapp.url_args", []string{"Ann"})
 	for k, v := range e.All() {
-		if k != "wsgi.errors" && k != "wsgi.input" {
+		switch k {
+		case "wsgi.errors", "wsgi.input":
+		case "SERVER_SOFTWARE": // names the Go version: "wsgo go1.26.0"
+			fmt.Printf("%s=wsgo ...\n", k)
+		default:
 			fmt.Printf("%s=%v\n", k, v)
 		}
 	}
 	// Output:
 	// CONTENT_LENGTH=
 	// CONTENT_TYPE=
+	// GATEWAY_INTERFACE=CGI/1.1
 	// HTTP_HOST=localhost:8081
 	// PATH_INFO=/hello
 	// QUERY_STRING=subject=Ann
@@ -98,6 +103,7 @@ func ExampleEnviron_All() {
 	// SERVER_NAME=localhost
 	// SERVER_PORT=8081
 	// SERVER_PROTOCOL=HTTP/1.1
+	// SERVER_SOFTWARE=wsgo ...
 	// wsgi.multiprocess=false
 	// wsgi.multithread=true
 	// wsgi.run_once=false
