@@ -8,11 +8,15 @@ package environ
 
 import (
 	"bufio"
+	"context"
+	cryptotls "crypto/tls"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"runtime"
 	"slices"
 	"strings"
@@ -315,5 +319,112 @@ func TestServerPortIsTheConnectionsWithoutAHostPort(t *testing.T) {
 	code, body := raw(t, layered.Listener.Addr().String(), "GET / HTTP/1.1\r\nHost: example.org\r\n\r\n")
 	if want := "\nSERVER_NAME=example.org\nSERVER_PORT=443\n"; code != 200 || !strings.Contains(body, want) {
 		t.Errorf("scheme set by a layer: %d, want %q in\n%s", code, want, body)
+	}
+}
+
+// wsgirefEnv is the Environ of setup_testing_defaults with the given
+// overrides: host is HTTP_HOST ("" for None), local the address the
+// connection was accepted on (SERVER_NAME:SERVER_PORT), tls HTTPS=on.
+func wsgirefEnv(host, local string, tls bool, script, pathInfo, query string) *Environ {
+	r := httptest.NewRequest("GET", "/", nil)
+	r.Host = host
+	r.URL.RawQuery = query
+	if local != "" {
+		r = r.WithContext(context.WithValue(r.Context(), http.LocalAddrContextKey, net.TCPAddrFromAddrPort(netip.MustParseAddrPort(local))))
+	}
+	if tls {
+		r.TLS = &cryptotls.ConnectionState{}
+	}
+	e := From(r)
+	e.SetPath(script, pathInfo)
+	return e
+}
+
+// CPython Lib/test/test_wsgiref.py, UtilityTests.testAppURIs: wsgiref's
+// application_uri is AppURL(""). SERVER_NAME and SERVER_PORT are the
+// connection's here, and a name cannot be one: spam.example.com as
+// SERVER_NAME with HTTP_HOST 127.0.0.1 is 10.0.0.1.
+func TestAppURLWsgirefAppURIs(t *testing.T) {
+	tests := []struct {
+		want, host, local string
+		tls               bool
+		script, pathInfo  string
+	}{
+		{"http://127.0.0.1/", "127.0.0.1", "127.0.0.1:80", false, "", "/"},
+		{"http://127.0.0.1/spam", "127.0.0.1", "127.0.0.1:80", false, "/spam", ""},
+		{"http://127.0.0.1/sp%E4m", "127.0.0.1", "127.0.0.1:80", false, "/sp\xe4m", ""},
+		{"http://spam.example.com:2071/", "spam.example.com:2071", "127.0.0.1:2071", false, "", "/"},
+		{"http://spam.example.com/", "spam.example.com", "127.0.0.1:80", false, "", "/"},
+		{"http://127.0.0.1/", "127.0.0.1", "10.0.0.1:80", false, "", "/"},
+		{"https://127.0.0.1/", "127.0.0.1", "127.0.0.1:443", true, "", "/"},
+		{"http://127.0.0.1:8000/", "", "127.0.0.1:8000", false, "", "/"},
+		// Not in wsgiref's table: the Host header's port wins over the
+		// connection's, as HTTP_HOST does; none is the scheme's default.
+		{"http://127.0.0.1/spam", "127.0.0.1", "127.0.0.1:8000", false, "/spam", ""},
+		// Deliberately unlike wsgiref, which copies HTTP_HOST as it is: the
+		// scheme's default port is left out, and a malformed one dropped.
+		{"http://127.0.0.1/", "127.0.0.1:80", "127.0.0.1:80", false, "", "/"},
+		{"http://127.0.0.1/", "127.0.0.1:abc", "127.0.0.1:80", false, "", "/"},
+	}
+	for _, tt := range tests {
+		e := wsgirefEnv(tt.host, tt.local, tt.tls, tt.script, tt.pathInfo, "")
+		if got := e.AppURL(""); got != tt.want {
+			t.Errorf("HTTP_HOST %q, connection %s, SCRIPT_NAME %q: AppURL(\"\") = %q, want %q", tt.host, tt.local, tt.script, got, tt.want)
+		}
+	}
+}
+
+// CPython Lib/test/test_wsgiref.py, UtilityTests.testReqURIs: wsgiref's
+// request_uri(environ, include_query) is AppURL(PATH_INFO), then "?" and
+// QUERY_STRING when there is one and it is wanted. PATH_INFO is escaped but
+// for "/;=,", as request_uri's quote(safe='/;=,').
+func TestAppURLWsgirefReqURIs(t *testing.T) {
+	tests := []struct {
+		want                 string
+		query                bool
+		script, pathInfo, qs string
+	}{
+		{"http://127.0.0.1/", true, "", "/", ""},
+		{"http://127.0.0.1/spam", true, "/spam", "", ""},
+		{"http://127.0.0.1/sp%E4m", true, "/sp\xe4m", "", ""},
+		{"http://127.0.0.1/spammity/spam", true, "/spammity", "/spam", ""},
+		{"http://127.0.0.1/spammity/sp%E4m", true, "/spammity", "/sp\xe4m", ""},
+		{"http://127.0.0.1/spammity/spam;ham", true, "/spammity", "/spam;ham", ""},
+		{"http://127.0.0.1/spammity/spam;cookie=1234,5678", true, "/spammity", "/spam;cookie=1234,5678", ""},
+		{"http://127.0.0.1/spammity/spam?say=ni", true, "/spammity", "/spam", "say=ni"},
+		{"http://127.0.0.1/spammity/spam?s%E4y=ni", true, "/spammity", "/spam", "s%E4y=ni"},
+		{"http://127.0.0.1/spammity/spam", false, "/spammity", "/spam", "say=ni"},
+	}
+	for _, tt := range tests {
+		e := wsgirefEnv("127.0.0.1", "127.0.0.1:80", false, tt.script, tt.pathInfo, tt.qs)
+		got := e.AppURL(e.GetString("PATH_INFO"))
+		if qs := e.GetString("QUERY_STRING"); tt.query && qs != "" {
+			got += "?" + qs
+		}
+		if got != tt.want {
+			t.Errorf("SCRIPT_NAME %q PATH_INFO %q QUERY_STRING %q: %q, want %q", tt.script, tt.pathInfo, tt.qs, got, tt.want)
+		}
+	}
+}
+
+// An application mounted at /spam is http://host/spam, without the
+// trailing slash, as application_uri gives it; the request for /spam
+// itself (PATH_INFO empty) has that URL too, as request_uri gives it.
+func TestAppURLOfAMountHasNoTrailingSlash(t *testing.T) {
+	var appURL, appPath, reqURL string
+	site := MustMount(map[string]http.Handler{"/spam": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		e := From(r)
+		appURL, appPath, reqURL = e.AppURL(""), e.AppPath(""), e.AppURL(e.PathInfo())
+	})}, nil)
+	ts := httptest.NewServer(site)
+	defer ts.Close()
+	addr := ts.Listener.Addr().String()
+	for _, host := range []string{"www.example.org", addr} {
+		if code, _ := raw(t, addr, "GET /spam HTTP/1.1\r\nHost: "+host+"\r\n\r\n"); code != 200 {
+			t.Fatalf("GET /spam: %d", code)
+		}
+		if want := "http://" + host + "/spam"; appURL != want || reqURL != want || appPath != "/spam" {
+			t.Errorf("Host %s: AppURL(\"\") %q, AppURL(PATH_INFO) %q, AppPath(\"\") %q; want %q, %q, /spam", host, appURL, reqURL, appPath, want, want)
+		}
 	}
 }

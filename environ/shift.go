@@ -54,18 +54,34 @@ func (e *Environ) ShiftPathInfo() (string, bool) {
 // without its leading slash:
 //
 //	env.AppPath("hello/Ann")   // "/myapp2/hello/Ann" when mounted at /myapp2
+//	env.AppPath("")            // "/myapp2": the application itself, as wsgiref's application_uri
+//	env.AppPath("/")           // "/myapp2/"
+//
+// At the root, AppPath("") is "/".
 func (e *Environ) AppPath(p string) string {
-	full := e.ScriptName() + "/" + strings.TrimPrefix(p, "/")
+	full := e.ScriptName()
+	if p != "" {
+		full += "/" + strings.TrimPrefix(p, "/")
+	} else if full == "" {
+		full = "/"
+	}
 	return (&url.URL{Path: full}).EscapedPath()
 }
 
-// AppURL returns the absolute URL of p inside the application, with the
-// scheme, host and port the request came to (wsgiref's application_uri with
-// p added). The default port of the scheme is left out.
+// AppURL returns the absolute URL of p inside the application: the scheme,
+// the host the request came to, and AppPath(p). AppURL("") is wsgiref's
+// application_uri, and AppURL(env.PathInfo()) plus "?" and QUERY_STRING is
+// its request_uri. As application_uri takes HTTP_HOST, the host and port
+// are the Host header's (a port only when it has one), or what a trusted
+// layer set ([Environ.SetServer]), or SERVER_NAME and SERVER_PORT without a
+// Host; the scheme's default port is left out.
 func (e *Environ) AppURL(p string) string {
-	scheme, port := e.URLScheme(), e.ServerPort()
-	host := e.ServerName()
-	if !(scheme == "http" && port == "80") && !(scheme == "https" && port == "443") {
+	scheme := e.URLScheme()
+	host, port := e.ServerName(), e.ServerPort()
+	if e.serverName == "" && e.req.Host != "" {
+		_, port = e.hostHeader()
+	}
+	if port != "" && port != schemePort(scheme) {
 		host += ":" + port
 	}
 	return scheme + "://" + host + e.AppPath(p)
