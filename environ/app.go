@@ -6,7 +6,6 @@ import (
 	"iter"
 	"net/http"
 	"strconv"
-	"strings"
 )
 
 // StartResponse is WSGI's start_response: the application calls it with a
@@ -17,7 +16,11 @@ import (
 //
 // It returns an error, and changes nothing, for a malformed status or header
 // ([ErrBadStatus], [ErrBadHeader]) and once the response has started
-// ([ErrStarted]). Until the first chunk goes out it may be called again,
+// ([ErrStarted]). A header is malformed when its name is not a token, when
+// it is hop-by-hop (PEP 3333) or Status (the status line of CGI and
+// FastCGI, which would fight the status given to start), or when its value
+// has a control character other than tab (RFC 9110 5.5, as wsgiref's
+// Headers refuses them). Until the first chunk goes out it may be called again,
 // and the last call wins: an application that hits an error before its first
 // chunk can still start an error response.
 type StartResponse func(status string, headers [][2]string) error
@@ -204,11 +207,17 @@ func checkHeader(name, value string) error {
 	if !validToken(name) {
 		return fmt.Errorf("%w: name %q is not a token", ErrBadHeader, name)
 	}
-	if hopByHop[http.CanonicalHeaderKey(name)] {
+	canon := http.CanonicalHeaderKey(name)
+	if hopByHop[canon] {
 		return fmt.Errorf("%w: %s is a hop-by-hop header, the server's to send", ErrBadHeader, name)
 	}
-	if strings.ContainsAny(value, "\r\n\x00") {
-		return fmt.Errorf("%w: value of %s has CR, LF or NUL", ErrBadHeader, name)
+	if canon == "Status" {
+		return fmt.Errorf("%w: %s is CGI's and FastCGI's status line, not a header: give the status to start", ErrBadHeader, name)
+	}
+	for i := 0; i < len(value); i++ {
+		if c := value[i]; c < ' ' && c != '\t' || c == 0x7f {
+			return fmt.Errorf("%w: value of %s has control character 0x%02x; only tab is allowed (RFC 9110 5.5)", ErrBadHeader, name, c)
+		}
 	}
 	return nil
 }

@@ -224,3 +224,78 @@ func BenchmarkAppChunks(b *testing.B) {
 		})
 	}
 }
+
+// start refuses a Status header, which CGI and FastCGI take for the status
+// line: behind net/http/fcgi it would go out next to the Status line of the
+// status given to start. The response carries neither it nor the other
+// headers of the refused call.
+func TestStartRefusesStatusHeader(t *testing.T) {
+	for _, name := range []string{"Status", "status", "STATUS"} {
+		var err error
+		app := App(func(e *Environ, start StartResponse) iter.Seq[[]byte] {
+			err = start("200 OK", [][2]string{{"X-A", "a"}, {name, "302 Found"}})
+			start("200 OK", [][2]string{{"Content-Type", "text/plain"}})
+			return Chunks([]byte("ok"))
+		})
+		rec := serveRecorder(app, "/")
+		if !errors.Is(err, ErrBadHeader) || !strings.Contains(err.Error(), "status line") {
+			t.Errorf("%s: %v, want ErrBadHeader saying why", name, err)
+		}
+		if rec.Code != 200 || rec.Header().Get("Status") != "" || rec.Header().Get("X-A") != "" || rec.Body.String() != "ok" {
+			t.Errorf("%s: %d %v %q", name, rec.Code, rec.Header(), rec.Body.String())
+		}
+	}
+}
+
+// start refuses a header value with any C0 control character but tab, or
+// DEL (RFC 9110 5.5); ported from CPython Lib/test/test_wsgiref.py,
+// HeaderTests.testRaisesControlCharacters, which takes every
+// control_characters_c0() (0x00-0x1F and 0x7F) for a name and a value:
+// wsgiref's Headers allows tab in a value (_value_disallowed_re), and a name
+// here must be a token, which has none.
+func TestStartRefusesControlCharactersInValues(t *testing.T) {
+	var ctl []byte
+	for c := byte(0); c < 0x20; c++ {
+		ctl = append(ctl, c)
+	}
+	ctl = append(ctl, 0x7f)
+	for _, c := range ctl {
+		var valueErr, nameErr error
+		app := App(func(e *Environ, start StartResponse) iter.Seq[[]byte] {
+			valueErr = start("200 OK", [][2]string{{"X-Key", "val" + string(c) + "ue"}})
+			nameErr = start("200 OK", [][2]string{{"X-Key" + string(c), "val"}})
+			start("204 No Content", nil)
+			return Chunks()
+		})
+		rec := serveRecorder(app, "/")
+		if c == '\t' {
+			if valueErr != nil {
+				t.Errorf("tab in a value: %v", valueErr)
+			}
+		} else if !errors.Is(valueErr, ErrBadHeader) {
+			t.Errorf("%#04x in a value: %v, want ErrBadHeader", c, valueErr)
+		} else if c == 0x1b && valueErr.Error() != "environ: start: malformed header: value of X-Key has control character 0x1b; only tab is allowed (RFC 9110 5.5)" {
+			t.Errorf("message: %v", valueErr)
+		}
+		if !errors.Is(nameErr, ErrBadHeader) {
+			t.Errorf("%#04x in a name: %v, want ErrBadHeader", c, nameErr)
+		}
+		if rec.Code != 204 || len(rec.Header()) != 0 {
+			t.Errorf("%#04x: %d %v", c, rec.Code, rec.Header())
+		}
+	}
+	// What the client sees: a tab inside a value goes out as it is.
+	ts := httptest.NewServer(App(func(e *Environ, start StartResponse) iter.Seq[[]byte] {
+		start("200 OK", [][2]string{{"X-Tab", "a\tb"}})
+		return Chunks([]byte("ok"))
+	}))
+	defer ts.Close()
+	res, err := http.Get(ts.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if got := res.Header.Get("X-Tab"); got != "a\tb" {
+		t.Errorf("X-Tab %q", got)
+	}
+}
