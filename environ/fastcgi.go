@@ -25,12 +25,24 @@ import (
 //
 // A SCRIPT_NAME that is not a prefix of the path at a segment boundary is
 // ignored. Without FastCGI parameters (plain HTTP) the layer does nothing.
-// REMOTE_ADDR and HTTPS need no help: net/http/fcgi takes them from the
-// parameters already.
+// REMOTE_ADDR needs no help: net/http/fcgi takes it from the parameters.
+//
+// HTTPS says https when it is on, yes or 1, in any case, as wsgiref's
+// guess_scheme and mod_wsgi read it (then HTTPS is "on" and
+// wsgi.url_scheme "https"). net/http/fcgi reads the parameter itself and
+// keeps it: it sees on, ON and 1, and hides any other value from this
+// layer. Apache and nginx say on; a front end configured to say yes, On or
+// Yes must pass that value as WSGO_HTTPS too (as the mount point is passed
+// as WSGO_SCRIPT_NAME), which this layer reads the same way.
 func FastCGI() mw.Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			params := fcgi.ProcessEnv(r)
+			if r.TLS == nil && (httpsOn(params["HTTPS"]) || httpsOn(params["WSGO_HTTPS"])) { // HTTPS: should net/http/fcgi ever pass it on
+				var e *Environ
+				r, e = Attach(r)
+				e.SetURLScheme("https")
+			}
 			script := params["SCRIPT_NAME"] // should net/http/fcgi ever pass it on
 			if script == "" {
 				script = params["WSGO_SCRIPT_NAME"]
@@ -55,4 +67,11 @@ func FastCGI() mw.Middleware {
 			next.ServeHTTP(w, r2)
 		})
 	}
+}
+
+// httpsOn reports whether a CGI HTTPS value means https: on, yes or 1 in
+// any case (wsgiref's guess_scheme takes on, yes and 1; Apache's mod_ssl
+// says on, Go's CGI host reads on, ON and 1).
+func httpsOn(v string) bool {
+	return strings.EqualFold(v, "on") || strings.EqualFold(v, "yes") || v == "1"
 }

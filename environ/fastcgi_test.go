@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -131,6 +132,59 @@ func TestFastCGIScriptNameAtASegmentBoundary(t *testing.T) {
 		want := "app\nSCRIPT_NAME=\nPATH_INFO=/site/x\nPath=/site/x\nRawPath=\nREQUEST_URI=/site/x"
 		if code, body := fcgiGet(t, addr, "/site/x", extra); code != 200 || body != want {
 			t.Errorf("%v: %d %q\nwant 200 %q", extra, code, body, want)
+		}
+	}
+}
+
+// Over FastCGI, HTTPS on, yes and 1, in any case, mean https (HTTPS "on",
+// wsgi.url_scheme "https"), as wsgiref's guess_scheme reads them (CPython
+// Lib/test/test_wsgiref.py testGuessScheme and testCrossDefaults:
+// HTTPS on, yes, 1 are https, foo is http, and SERVER_PORT follows); any
+// other value, or none, is plain http with no HTTPS key. net/http/fcgi
+// reads HTTPS itself (on, ON, 1) and hides it; the other spellings come
+// through WSGO_HTTPS.
+func TestFastCGIHTTPS(t *testing.T) {
+	addr := serveFastCGI(t, FastCGI()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		e := From(r)
+		https, ok := e.Get("HTTPS")
+		fmt.Fprintf(w, "HTTPS=%v,%v wsgi.url_scheme=%s SERVER_PORT=%s", https, ok, e.GetString("wsgi.url_scheme"), e.GetString("SERVER_PORT"))
+	})))
+	const on, off = "HTTPS=on,true wsgi.url_scheme=https SERVER_PORT=443", "HTTPS=<nil>,false wsgi.url_scheme=http SERVER_PORT=80"
+	tests := []struct {
+		params map[string]string
+		want   string
+	}{
+		{nil, off},
+		{map[string]string{"HTTPS": "on"}, on},
+		{map[string]string{"HTTPS": "ON"}, on},
+		{map[string]string{"HTTPS": "1"}, on},
+		{map[string]string{"HTTPS": "off"}, off},
+		{map[string]string{"HTTPS": "foo"}, off},
+		{map[string]string{"HTTPS": "0"}, off},
+		{map[string]string{"HTTPS": ""}, off},
+		{map[string]string{"WSGO_HTTPS": "on"}, on},
+		{map[string]string{"WSGO_HTTPS": "On"}, on},
+		{map[string]string{"WSGO_HTTPS": "yes"}, on},
+		{map[string]string{"WSGO_HTTPS": "Yes"}, on},
+		{map[string]string{"WSGO_HTTPS": "YES"}, on},
+		{map[string]string{"WSGO_HTTPS": "1"}, on},
+		{map[string]string{"WSGO_HTTPS": "off"}, off},
+		{map[string]string{"WSGO_HTTPS": "foo"}, off},
+		{map[string]string{"WSGO_HTTPS": "yes", "WSGO_SCRIPT_NAME": "/site"}, on},
+	}
+	for _, tt := range tests {
+		if code, body := fcgiGet(t, addr, "/site/x", tt.params); code != 200 || body != tt.want {
+			t.Errorf("%v: %d %q, want %q", tt.params, code, body, tt.want)
+		}
+	}
+	for _, v := range []string{"on", "On", "oN", "ON", "yes", "Yes", "YES", "1"} {
+		if !httpsOn(v) {
+			t.Errorf("httpsOn(%q) false", v)
+		}
+	}
+	for _, v := range []string{"", "off", "no", "0", "foo", "true", " on", "yes "} {
+		if httpsOn(v) {
+			t.Errorf("httpsOn(%q) true", v)
 		}
 	}
 }
