@@ -14,6 +14,65 @@
 // The Environ is derived from the request only when a key is read: a request
 // that reads no key pays for the Environ and nothing else.
 //
+// # The peers, and where wsgo differs from them
+//
+// The keys follow PEP 3333 and RFC 3875 as CPython's wsgiref, Apache with
+// mod_wsgi, and Go's net/http/cgi host give them: GATEWAY_INTERFACE is
+// CGI/1.1; HTTPS is "on" over TLS and absent otherwise, never "off";
+// wsgi.version is [2]int{1, 0}; [Environ.ShiftPathInfo] is wsgiref's
+// shift_path_info and AppURL("") its application_uri. wsgo differs on
+// purpose in these places:
+//
+//   - Values are Go values: a CGI key is a string holding the request's
+//     bytes as they came (PEP 3333 decodes them as Latin-1 into a "native
+//     string"; percent-escaping either gives the same URL), wsgi.input an
+//     io.ReadCloser, wsgi.errors an io.Writer (os.Stderr, as wsgiref's
+//     server, unless a logging layer gives one). There is no
+//     wsgi.file_wrapper, which PEP 3333 makes optional. wsgi.multithread is
+//     true, wsgi.multiprocess and wsgi.run_once false: a Go server is one
+//     process serving requests concurrently.
+//   - SCRIPT_NAME is never "/", so that SCRIPT_NAME + PATH_INFO is the path.
+//     wsgiref's shift_path_info makes it "/" when it shifts PATH_INFO "/" at
+//     the root; ShiftPathInfo leaves it empty.
+//   - A header becomes HTTP_* only when its name is letters, digits and "-",
+//     as Apache's http2env decides (wsgiref's server and Go's CGI host
+//     export every name), so that X_Auth-User, X.Auth-User or
+//     X~Auth-User cannot pose as X-Auth-User. The Proxy header never shows
+//     (httpoxy, CVE-2016-5386), as in Go's CGI host; wsgiref passes it on.
+//     Repeated headers are joined with ", " ("; " for Cookie), as Go's CGI
+//     host joins them (wsgiref's server joins with ",").
+//   - SERVER_NAME and SERVER_PORT come from the Host header, as Apache's
+//     UseCanonicalName Off gives them (wsgiref's server names the machine).
+//     Without a port in Host, or with a malformed one, SERVER_PORT is the
+//     port the connection was accepted on, as in Apache (Go's CGI host says
+//     80 or 443), and a malformed port never shows in SERVER_NAME. When a
+//     layer set the scheme (a trusted [Proxy], [FastCGI]) the connection is
+//     not the client's, and the scheme's default port stands in.
+//   - SERVER_SOFTWARE is "wsgo go1.x" (with wsgo's module version,
+//     "wsgo/v1.2.3 go1.x", when the build records it); Go's CGI host says
+//     "go". REQUEST_URI and REMOTE_PORT are there, as Apache gives them,
+//     though RFC 3875 has neither; CONTENT_TYPE and CONTENT_LENGTH are there
+//     and empty when the request has none (PEP 3333 allows either).
+//   - [Environ.AppURL] leaves out the scheme's default port even when the
+//     Host header names it, and drops a malformed one, where wsgiref's
+//     application_uri copies HTTP_HOST as it is; the host a trusted layer
+//     set ([Environ.SetServer]) goes before the Host header. wsgiref's
+//     request_uri is AppURL(env.PathInfo()) with "?" and QUERY_STRING.
+//   - Over [FastCGI], HTTPS on, yes and 1 mean https in any case; wsgiref's
+//     guess_scheme takes them lower-case only. net/http/fcgi reads HTTPS
+//     itself and keeps it from the handler, knowing only on, ON and 1: the
+//     other spellings must come as WSGO_HTTPS, as SCRIPT_NAME comes as
+//     WSGO_SCRIPT_NAME.
+//   - [StartResponse] has no exc_info and returns no write callable: it may
+//     be called again until the first chunk goes out (the last call wins),
+//     and refuses with [ErrStarted] after. It refuses what would corrupt
+//     or confuse the response, where wsgiref asserts or lets it through: a
+//     1xx status, a header name that is not a token, a hop-by-hop header
+//     (PEP 3333 forbids them), a Status header (CGI's and FastCGI's status
+//     line, which would go out beside the status given), and a value with a
+//     control character other than tab (RFC 9110 5.5, as wsgiref's
+//     Headers).
+//
 // # Behind a reverse proxy
 //
 // [Proxy] is werkzeug's ProxyFix with mod_wsgi's header hygiene: it believes
