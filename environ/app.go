@@ -20,9 +20,9 @@ import (
 // it is hop-by-hop (PEP 3333) or Status (the status line of CGI and
 // FastCGI, which would fight the status given to start), or when its value
 // has a control character other than tab (RFC 9110 5.5, as wsgiref's
-// Headers refuses them). Until the first chunk goes out it may be called again,
-// and the last call wins: an application that hits an error before its first
-// chunk can still start an error response.
+// Headers refuses them). Until the first chunk goes out it may be called
+// again, and the last call wins: an application that hits an error before
+// its first chunk can still start an error response.
 type StartResponse func(status string, headers [][2]string) error
 
 // App is a WSGI-style application: it receives the request's Environ and

@@ -59,7 +59,8 @@
 //     set ([Environ.SetServer]) goes before the Host header. wsgiref's
 //     request_uri is AppURL(env.PathInfo()) with "?" and QUERY_STRING.
 //   - Over [FastCGI], HTTPS on, yes and 1 mean https in any case; wsgiref's
-//     guess_scheme takes them lower-case only. net/http/fcgi reads HTTPS
+//     guess_scheme takes them lower-case only, mod_wsgi on in any case and 1
+//     but not yes. net/http/fcgi reads HTTPS
 //     itself and keeps it from the handler, knowing only on, ON and 1: the
 //     other spellings must come as WSGO_HTTPS, as SCRIPT_NAME comes as
 //     WSGO_SCRIPT_NAME.

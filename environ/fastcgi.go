@@ -27,9 +27,9 @@ import (
 // ignored. Without FastCGI parameters (plain HTTP) the layer does nothing.
 // REMOTE_ADDR needs no help: net/http/fcgi takes it from the parameters.
 //
-// HTTPS says https when it is on, yes or 1, in any case, as wsgiref's
-// guess_scheme and mod_wsgi read it (then HTTPS is "on" and
-// wsgi.url_scheme "https"). net/http/fcgi reads the parameter itself and
+// HTTPS says https when it is on, yes or 1, in any case (then HTTPS is
+// "on" and wsgi.url_scheme "https"): wsgiref's guess_scheme takes on, yes
+// and 1, mod_wsgi on in any case and 1, and this layer all of them. net/http/fcgi reads the parameter itself and
 // keeps it: it sees on, ON and 1, and hides any other value from this
 // layer. Apache and nginx say on; a front end configured to say yes, On or
 // Yes must pass that value as WSGO_HTTPS too (as the mount point is passed
@@ -38,7 +38,8 @@ func FastCGI() mw.Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			params := fcgi.ProcessEnv(r)
-			if r.TLS == nil && (httpsOn(params["HTTPS"]) || httpsOn(params["WSGO_HTTPS"])) { // HTTPS: should net/http/fcgi ever pass it on
+			// HTTPS itself, should net/http/fcgi ever pass it on.
+			if r.TLS == nil && (httpsOn(params["HTTPS"]) || httpsOn(params["WSGO_HTTPS"])) {
 				var e *Environ
 				r, e = Attach(r)
 				e.SetURLScheme("https")
@@ -70,8 +71,8 @@ func FastCGI() mw.Middleware {
 }
 
 // httpsOn reports whether a CGI HTTPS value means https: on, yes or 1 in
-// any case (wsgiref's guess_scheme takes on, yes and 1; Apache's mod_ssl
-// says on, Go's CGI host reads on, ON and 1).
+// any case (wsgiref's guess_scheme takes on, yes and 1, mod_wsgi on in any
+// case and 1, Go's net/http/cgi on, ON and 1; Apache's mod_ssl says on).
 func httpsOn(v string) bool {
 	return strings.EqualFold(v, "on") || strings.EqualFold(v, "yes") || v == "1"
 }
