@@ -194,8 +194,8 @@ func cgiRequest(t *testing.T, raw string) *http.Request {
 // TestHostingOurselves, TestCGIEnvIPv6, TestDupHeaders and
 // TestDropProxyHeader, with the application mounted at /test.cgi as
 // Handler.Root puts the CGI script there. Go's SERVER_SOFTWARE is "go",
-// wsgo's "wsgo go1.x" (the keys Go's host sets for the CGI process itself,
-// SCRIPT_FILENAME and REMOTE_HOST, have no WSGI meaning and are not here).
+// wsgo's "wsgo go1.x"; SCRIPT_FILENAME names the CGI program, which a WSGI
+// application has not, and REMOTE_HOST is not there (see the package doc).
 func TestGoCGIHostEnv(t *testing.T) {
 	site := MustMount(map[string]http.Handler{"/test.cgi": dumpEnv}, nil)
 	tests := []struct {
