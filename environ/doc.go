@@ -53,10 +53,9 @@
 //     "go". REQUEST_URI and REMOTE_PORT are there, as Apache gives them,
 //     though RFC 3875 has neither; CONTENT_TYPE and CONTENT_LENGTH are there
 //     and empty when the request has none (PEP 3333 allows either).
-//     REMOTE_HOST is not there: RFC 3875 lets REMOTE_ADDR stand in for it,
-//     which Go's CGI host copies and mod_wsgi gives unless Apache looks
-//     names up (HostnameLookups, off by default); REMOTE_ADDR is the key to
-//     read.
+//     REMOTE_HOST is not there, as under Apache with HostnameLookups Off,
+//     its default; Go's CGI host copies REMOTE_ADDR into it, as RFC 3875
+//     allows. REMOTE_ADDR is the key to read.
 //   - [Environ.AppURL] leaves out the scheme's default port even when the
 //     Host header names it, and drops a malformed one, where wsgiref's
 //     application_uri copies HTTP_HOST as it is; the host a trusted layer
