@@ -34,7 +34,7 @@ func throughProxy(t *testing.T, cfg ProxyConfig, peer string, hdr map[string]str
 }
 
 func TestProxyCannotBeSpoofedPastTheTrust(t *testing.T) {
-	unchanged := seenEnv{"10.0.0.2", "5555", "http", "off", "backend", "8081", "", "/x", "backend:8081", "10.0.0.2:5555"}
+	unchanged := seenEnv{"10.0.0.2", "5555", "http", "", "backend", "8081", "", "/x", "backend:8081", "10.0.0.2:5555"}
 	tests := []struct {
 		name string
 		cfg  ProxyConfig
@@ -49,7 +49,7 @@ func TestProxyCannotBeSpoofedPastTheTrust(t *testing.T) {
 			seenEnv{"203.0.113.7", "", "https", "on", "www.example.org", "443", "/app", "/x", "www.example.org", "203.0.113.7:0"}},
 		{"two hops", Hops(XForwarded, 2), "10.0.0.2:5555",
 			map[string]string{"X-Forwarded-For": "6.6.6.6, 198.51.100.1, 10.0.0.1"},
-			seenEnv{"198.51.100.1", "", "http", "off", "backend", "8081", "", "/x", "backend:8081", "198.51.100.1:0"}},
+			seenEnv{"198.51.100.1", "", "http", "", "backend", "8081", "", "/x", "backend:8081", "198.51.100.1:0"}},
 		{"fewer entries than hops: not believed", Hops(XForwarded, 2), "10.0.0.2:5555",
 			map[string]string{"X-Forwarded-For": "203.0.113.7"}, unchanged},
 		{"Forwarded is ignored when X-Forwarded is configured", Hops(XForwarded, 1), "10.0.0.2:5555",
@@ -69,16 +69,16 @@ func TestProxyCannotBeSpoofedPastTheTrust(t *testing.T) {
 			map[string]string{"Forwarded": `for="[fe80::1%eth0]:80"`}, unchanged},
 		{"only the counted headers", ProxyConfig{For: 1}, "10.0.0.2:5555",
 			map[string]string{"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"},
-			seenEnv{"203.0.113.7", "", "http", "off", "backend", "8081", "", "/x", "backend:8081", "203.0.113.7:0"}},
+			seenEnv{"203.0.113.7", "", "http", "", "backend", "8081", "", "/x", "backend:8081", "203.0.113.7:0"}},
 		{"X-Forwarded-Port", ProxyConfig{Port: 1}, "10.0.0.2:5555",
 			map[string]string{"X-Forwarded-Port": "8443"},
-			seenEnv{"10.0.0.2", "5555", "http", "off", "backend", "8443", "", "/x", "backend:8443", "10.0.0.2:5555"}},
+			seenEnv{"10.0.0.2", "5555", "http", "", "backend", "8443", "", "/x", "backend:8443", "10.0.0.2:5555"}},
 		{"IPv6 peer, trusted CIDR", ProxyConfig{For: 1, TrustedPeers: []string{"2001:db8::/32"}}, "[2001:db8::5]:5555",
 			map[string]string{"X-Forwarded-For": "203.0.113.7"},
-			seenEnv{"203.0.113.7", "", "http", "off", "backend", "8081", "", "/x", "backend:8081", "203.0.113.7:0"}},
+			seenEnv{"203.0.113.7", "", "http", "", "backend", "8081", "", "/x", "backend:8081", "203.0.113.7:0"}},
 		{"IPv4-mapped IPv6 peer in an IPv4 CIDR", ProxyConfig{For: 1, TrustedPeers: []string{"10.0.0.0/8"}}, "[::ffff:10.0.0.2]:5555",
 			map[string]string{"X-Forwarded-For": "203.0.113.7"},
-			seenEnv{"203.0.113.7", "", "http", "off", "backend", "8081", "", "/x", "backend:8081", "203.0.113.7:0"}},
+			seenEnv{"203.0.113.7", "", "http", "", "backend", "8081", "", "/x", "backend:8081", "203.0.113.7:0"}},
 		{"peer outside the trusted CIDRs", ProxyConfig{For: 1, Proto: 1, TrustedPeers: []string{"192.168.0.0/16"}}, "10.0.0.2:5555",
 			map[string]string{"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}, unchanged},
 	}

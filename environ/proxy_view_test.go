@@ -62,20 +62,20 @@ func TestProxyHostWhateverTheLayerOrder(t *testing.T) {
 	}{
 		{"X-Forwarded-Host", ProxyConfig{Host: 1}, "spam", map[string]string{"X-Forwarded-Host": "eggs"},
 			appView{RemoteAddr: "192.168.0.1:5555", Host: "eggs", EnvReqHost: "eggs", REMOTE_ADDR: "192.168.0.1", REMOTE_PORT: "5555",
-				HTTP_HOST: "eggs", SERVER_NAME: "eggs", SERVER_PORT: "80", Scheme: "http", HTTPS: "off",
+				HTTP_HOST: "eggs", SERVER_NAME: "eggs", SERVER_PORT: "80", Scheme: "http", HTTPS: "",
 				Headers: "X-Forwarded-Host: eggs", EnvHeaders: "HTTP_X_FORWARDED_HOST=eggs; get HTTP_X_FORWARDED_HOST=eggs"}},
 		{"X-Forwarded-Port", ProxyConfig{Port: 1}, "spam:9000", map[string]string{"X-Forwarded-Port": "8080"},
 			appView{RemoteAddr: "192.168.0.1:5555", Host: "spam:8080", EnvReqHost: "spam:8080", REMOTE_ADDR: "192.168.0.1", REMOTE_PORT: "5555",
-				HTTP_HOST: "spam:8080", SERVER_NAME: "spam", SERVER_PORT: "8080", Scheme: "http", HTTPS: "off",
+				HTTP_HOST: "spam:8080", SERVER_NAME: "spam", SERVER_PORT: "8080", Scheme: "http", HTTPS: "",
 				Headers: "X-Forwarded-Port: 8080", EnvHeaders: "HTTP_X_FORWARDED_PORT=8080; get HTTP_X_FORWARDED_PORT=8080"}},
 		{"IPv6 Host and X-Forwarded-Port", ProxyConfig{Port: 1}, "[::1]:9000", map[string]string{"X-Forwarded-Port": "8080"},
 			appView{RemoteAddr: "192.168.0.1:5555", Host: "[::1]:8080", EnvReqHost: "[::1]:8080", REMOTE_ADDR: "192.168.0.1", REMOTE_PORT: "5555",
-				HTTP_HOST: "[::1]:8080", SERVER_NAME: "[::1]", SERVER_PORT: "8080", Scheme: "http", HTTPS: "off",
+				HTTP_HOST: "[::1]:8080", SERVER_NAME: "[::1]", SERVER_PORT: "8080", Scheme: "http", HTTPS: "",
 				Headers: "X-Forwarded-Port: 8080", EnvHeaders: "HTTP_X_FORWARDED_PORT=8080; get HTTP_X_FORWARDED_PORT=8080"}},
 		{"X-Forwarded-Host with a port, then X-Forwarded-Port", ProxyConfig{Host: 1, Port: 1}, "spam",
 			map[string]string{"X-Forwarded-Host": "eggs:9000", "X-Forwarded-Port": "8080", "X-Real-Ip": "6.6.6.6"},
 			appView{RemoteAddr: "192.168.0.1:5555", Host: "eggs:8080", EnvReqHost: "eggs:8080", REMOTE_ADDR: "192.168.0.1", REMOTE_PORT: "5555",
-				HTTP_HOST: "eggs:8080", SERVER_NAME: "eggs", SERVER_PORT: "8080", Scheme: "http", HTTPS: "off",
+				HTTP_HOST: "eggs:8080", SERVER_NAME: "eggs", SERVER_PORT: "8080", Scheme: "http", HTTPS: "",
 				Headers:    "X-Forwarded-Host: eggs:9000; X-Forwarded-Port: 8080",
 				EnvHeaders: "HTTP_X_FORWARDED_HOST=eggs:9000; HTTP_X_FORWARDED_PORT=8080; get HTTP_X_FORWARDED_HOST=eggs:9000; get HTTP_X_FORWARDED_PORT=8080"}},
 		{"everything, from Forwarded", Hops(Forwarded, 1), "spam:9000",
@@ -145,7 +145,7 @@ func TestProxyRemovesForwardingHeadersItDoesNotBelieve(t *testing.T) {
 	allRemoved := []string{"Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Port", "X-Forwarded-Prefix",
 		"X-Forwarded-Proto", "X-Forwarded-Server", "X-Real-Ip"}
 	peerView := appView{RemoteAddr: "10.0.0.2:5555", Host: "spam", EnvReqHost: "spam", REMOTE_ADDR: "10.0.0.2", REMOTE_PORT: "5555",
-		HTTP_HOST: "spam", SERVER_NAME: "spam", SERVER_PORT: "80", Scheme: "http", HTTPS: "off"}
+		HTTP_HOST: "spam", SERVER_NAME: "spam", SERVER_PORT: "80", Scheme: "http", HTTPS: ""}
 	with := func(v appView, f func(*appView)) appView { f(&v); return v }
 	tests := []struct {
 		name    string
