@@ -24,16 +24,17 @@ func LintStrict(fail func(breach string)) LintOption {
 
 // The rules Lint checks, as they appear in the "rule" field of its entries.
 const (
-	LintWriteHeaderTwice = "WriteHeader called twice"
-	LintInvalidStatus    = "status outside 100-999"
-	LintInformational    = "informational status used wrongly"
-	LintHeaderAfterSent  = "header changed after it was sent"
-	LintBodyNotAllowed   = "body on a response that has none"
-	LintContentLength    = "Content-Length does not match the body"
-	LintNoContentType    = "body without Content-Type"
-	LintWriteAfterReturn = "write after the handler returned"
-	maxLintReports       = 10000
-	lintMessage          = "lint: handler breaks the HTTP contract"
+	LintWriteHeaderTwice  = "WriteHeader called twice"
+	LintInvalidStatus     = "status outside 100-999"
+	LintInformational     = "informational status used wrongly"
+	LintHeaderAfterSent   = "header changed after it was sent"
+	LintBodyNotAllowed    = "body on a response that has none"
+	LintContentLength     = "Content-Length does not match the body"
+	LintNoContentType     = "body without Content-Type"
+	LintContentTypeNoBody = "Content-Type on a response that has no body"
+	LintWriteAfterReturn  = "write after the handler returned"
+	maxLintReports        = 10000
+	lintMessage           = "lint: handler breaks the HTTP contract"
 )
 
 type linter struct {
@@ -51,8 +52,9 @@ type linter struct {
 // to an HTTP/1.0 client); the header changed after it was sent (net/http
 // drops the change silently); a body on HEAD, 204 or 304; a Content-Length
 // that does not match what was written; a body without Content-Type (net/http
-// will sniff one); and a write after the handler returned, from a goroutine
-// it leaked.
+// will sniff one); a Content-Type on a 204 or 304 response, which has no body
+// to describe (wsgiref.validate's check_content_type; net/http drops it); and
+// a write after the handler returned, from a goroutine it leaked.
 //
 // A late call is seen whether it comes before or after the writer is
 // fenced ([ErrHandlerDone]). Lint panics when logger is nil.
@@ -97,6 +99,9 @@ func Lint(logger *zap.Logger, opts ...LintOption) Middleware {
 					}
 					if code >= 200 || code == http.StatusSwitchingProtocols {
 						sent = ww.Header().Clone()
+					}
+					if (code == http.StatusNoContent || code == http.StatusNotModified) && len(sent["Content-Type"]) > 0 {
+						l.report(LintContentTypeNoBody, route, "status", strconv.Itoa(code))
 					}
 				},
 				LateWriteHeader: func(code int) {

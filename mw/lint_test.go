@@ -48,6 +48,16 @@ func TestLintRules(t *testing.T) {
 			io.WriteString(w, "short")
 		}},
 		{LintNoContentType, "GET", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "<html>") }},
+		// wsgiref.validate's check_content_type: "Content-Type header found
+		// in a 204 response, which must not return content" (and 304).
+		{LintContentTypeNoBody, "GET", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusNoContent)
+		}},
+		{LintContentTypeNoBody, "POST", func(w http.ResponseWriter, r *http.Request) {
+			w.Header()["Content-Type"] = []string{""} // present, even empty
+			w.WriteHeader(http.StatusNotModified)
+		}},
 		{LintWriteAfterReturn, "GET", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/plain")
 			late.Add(1)
@@ -170,5 +180,22 @@ func TestServerTiming(t *testing.T) {
 	}
 	if got := timingName(`a b"c`); got != "a-b-c" {
 		t.Fatalf("timingName %q", got)
+	}
+}
+
+// A 204 or 304 without Content-Type, and a 200 with one, are no breach of
+// LintContentTypeNoBody.
+func TestLintContentTypeNoBodyQuiet(t *testing.T) {
+	for _, code := range []int{http.StatusNoContent, http.StatusNotModified} {
+		core, logs := observer.New(zapcore.WarnLevel)
+		h := Lint(zap.New(core), LintStrict(func(b string) { t.Errorf("%d: breach: %s", code, b) }))(http.HandlerFunc(
+			func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("ETag", `"x"`)
+				w.WriteHeader(code)
+			}))
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+		if logs.Len() != 0 {
+			t.Fatalf("%d: %v", code, logs.All())
+		}
 	}
 }
