@@ -1,6 +1,7 @@
 package logging
 
 import (
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -263,13 +264,19 @@ func protocolVersion(r *http.Request) string {
 
 // clientAddress is REMOTE_ADDR: that of e, r's Environ, when one is attached
 // (a trusted proxy layer may have set it), else the host of r.RemoteAddr.
+// A RemoteAddr without a port, as gorilla's ProxyHeaders and chi's RealIP
+// leave it (192.0.2.1, ::1, 2001:db8::1, [::1]), is the address whole, less
+// the brackets of an IPv6 literal.
 func clientAddress(r *http.Request, e *environ.Environ) string {
 	if e != nil {
 		return e.RemoteAddr()
 	}
 	addr := r.RemoteAddr
-	if i := strings.LastIndexByte(addr, ':'); i >= 0 && !strings.HasSuffix(addr, "]") {
-		addr = addr[:i]
+	if host, _, err := net.SplitHostPort(addr); err == nil {
+		return host
 	}
-	return strings.TrimSuffix(strings.TrimPrefix(addr, "["), "]")
+	if len(addr) > 1 && addr[0] == '[' && addr[len(addr)-1] == ']' {
+		return addr[1 : len(addr)-1]
+	}
+	return addr
 }

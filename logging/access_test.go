@@ -307,3 +307,42 @@ func TestAccessDurationWithTheUsersClock(t *testing.T) {
 		t.Fatalf("entry time %v, want the clock's", e.Time)
 	}
 }
+
+// The client address as Access (client.address) and Apache (%h) log it
+// when no Environ is attached. A RemoteAddr without a port is what gorilla's
+// ProxyHeaders and chi's RealIP leave behind (gorilla/handlers
+// logging_test.go, TestLogFormatterCombinedLog_Scenario5, logs "::1" whole).
+func TestClientAddressWithoutEnviron(t *testing.T) {
+	for _, tt := range []struct{ remoteAddr, want string }{
+		{"192.0.2.1:1234", "192.0.2.1"},
+		{"192.0.2.1", "192.0.2.1"},
+		{"[::1]:1234", "::1"},
+		{"::1", "::1"},
+		{"2001:db8::1", "2001:db8::1"},
+		{"[2001:db8::1]", "2001:db8::1"},
+		{"[2001:db8::1]:443", "2001:db8::1"},
+		{"fe80::1%eth0", "fe80::1%eth0"},
+		{"[fe80::1%eth0]:80", "fe80::1%eth0"},
+		{"localhost:80", "localhost"},
+		{"", ""},
+	} {
+		t.Run(tt.remoteAddr, func(t *testing.T) {
+			log, logs := observed()
+			var line strings.Builder
+			h := Access(log)(Apache(&line, Common)(http.NotFoundHandler()))
+			r := httptest.NewRequest("GET", "/", nil)
+			r.RemoteAddr = tt.remoteAddr
+			serveRec(h, r)
+			if got := logs.All()[0].ContextMap()[FieldClient]; got != tt.want {
+				t.Errorf("client.address %q, want %q", got, tt.want)
+			}
+			want := tt.want
+			if want == "" {
+				want = "-"
+			}
+			if got, _, _ := strings.Cut(line.String(), " "); got != want {
+				t.Errorf("%%h %q, want %q in %q", got, want, line.String())
+			}
+		})
+	}
+}
