@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -141,8 +142,9 @@ func appendEscaped(b []byte, s string) []byte {
 // one Write, under a lock, so concurrent requests never interleave. Buffers
 // are reused: a line costs no allocation of its own.
 //
-// The request line (%r) is logged raw, byte-exact as Apache does: secret
-// query parameters are not redacted, unlike url.query in [Access].
+// The request line (%r) is logged as it came in, as Apache does: secret
+// query parameters are not redacted, unlike url.query in [Access]; only the
+// password of an absolute-form target is hidden, as Apache hides it.
 //
 // A line that out fails to take is reported (see [WriteErrors]), never
 // dropped in silence. [Skip] and WriteErrors apply; the other options do
@@ -171,6 +173,9 @@ func Apache(out io.Writer, f Format, opts ...Option) mw.Middleware {
 				return
 			}
 			start := time.Now()
+			// %r is the request as it came in (r->the_request): read before
+			// the handler, which may rewrite r.URL in place.
+			rl := requestLine{r.Method, requestTarget(r), r.Proto}
 			resp, r := mw.Capture(w, r)
 			defer func() {
 				if v := recover(); v != nil {
@@ -178,7 +183,7 @@ func Apache(out io.Writer, f Format, opts ...Option) mw.Middleware {
 					if !resp.Committed() && !resp.Hijacked() && v != http.ErrAbortHandler {
 						status = http.StatusInternalServerError
 					}
-					lw.write(f, r, resp, start, status)
+					lw.write(f, r, resp, start, status, rl)
 					resp.Release()
 					panic(v)
 				}
@@ -188,7 +193,7 @@ func Apache(out io.Writer, f Format, opts ...Option) mw.Middleware {
 			if status == 0 && !resp.Hijacked() {
 				status = http.StatusOK
 			}
-			lw.write(f, r, resp, start, status)
+			lw.write(f, r, resp, start, status, rl)
 			resp.Release()
 		})
 	}
@@ -215,7 +220,7 @@ func (lw *lineWriter) toStderr(err error, _ []byte) {
 
 var linePool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
-func (lw *lineWriter) write(f Format, r *http.Request, resp *mw.Response, start time.Time, status int) {
+func (lw *lineWriter) write(f Format, r *http.Request, resp *mw.Response, start time.Time, status int, rl requestLine) {
 	rec := Record{
 		RemoteHost: clientAddress(r, environ.Lookup(r.Context())),
 		Time:       start,
@@ -227,12 +232,9 @@ func (lw *lineWriter) write(f Format, r *http.Request, resp *mw.Response, start 
 	if user, _, ok := r.BasicAuth(); ok {
 		rec.RemoteUser = user
 	}
-	uri := r.RequestURI
-	if uri == "" {
-		uri = r.URL.RequestURI()
-	}
+	rl.uri = hidePassword(rl.method, rl.uri)
 	bp := linePool.Get().(*[]byte)
-	b := appendLine((*bp)[:0], f, &rec, requestLine{r.Method, uri, r.Proto})
+	b := appendLine((*bp)[:0], f, &rec, rl)
 	lw.mu.Lock()
 	if n, err := lw.out.Write(b); err != nil || n < len(b) {
 		if err == nil {
@@ -245,6 +247,24 @@ func (lw *lineWriter) write(f Format, r *http.Request, resp *mw.Response, start 
 		*bp = b[:0]
 		linePool.Put(bp)
 	}
+}
+
+// requestTarget is the target of %r: r.RequestURI, as the client sent it.
+// A request that was built rather than read (http.NewRequest, a test) has
+// none; then it is the authority for a CONNECT (RFC 9113 8.5: an HTTP/2
+// CONNECT has no :path, its target is :authority, which is r.Host), and
+// r.URL's path and query otherwise.
+func requestTarget(r *http.Request) string {
+	if r.RequestURI != "" {
+		return r.RequestURI
+	}
+	if r.Method == http.MethodConnect && r.URL.Path == "" && r.URL.Opaque == "" {
+		if r.Host != "" {
+			return r.Host
+		}
+		return r.URL.Host
+	}
+	return r.URL.RequestURI()
 }
 
 // appendTime writes t as %t does, [10/Oct/2000:13:55:36 -0700]: by hand,
@@ -277,3 +297,128 @@ func appendTime(b []byte, t time.Time) []byte {
 }
 
 func append2(b []byte, n int) []byte { return append(b, byte('0'+n/10%10), byte('0'+n%10)) }
+
+// hidePassword is the target of %r with the password of an absolute-form
+// target's user information replaced by XXXXXXXX, as log_request_line does:
+// when apr_uri_parse found a password (a ':' in the user information, even
+// with nothing after it), it logs apr_uri_unparse(r->parsed_uri, 0), which
+// writes the password as XXXXXXXX and drops a port that is empty, 0 or the
+// scheme's default; the rest comes out as it went in. A target without a
+// password, the common case, is returned as it is, at no cost.
+func hidePassword(method, target string) string {
+	if target == "" || target[0] == '/' || method == http.MethodConnect {
+		return target // origin-form, or authority-form (apr_uri_parse_hostinfo)
+	}
+	// scheme: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), then "://"
+	i := 0
+	for ; i < len(target); i++ {
+		c := target[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || i > 0 && ('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.')) {
+			break
+		}
+	}
+	if i == 0 || !strings.HasPrefix(target[i:], "://") {
+		return target
+	}
+	scheme := target[:i]
+	hostinfo := target[i+3:]
+	tail := ""
+	if end := strings.IndexAny(hostinfo, "/?#"); end >= 0 {
+		hostinfo, tail = hostinfo[:end], hostinfo[end:]
+	}
+	at := strings.LastIndexByte(hostinfo, '@') // the last '@', as apr_uri_parse
+	if at < 0 {
+		return target
+	}
+	user, _, hasPassword := strings.Cut(hostinfo[:at], ":") // the first ':'
+	if !hasPassword {
+		return target
+	}
+	host, port, hasPort := hostinfo[at+1:], "", false
+	if strings.HasPrefix(host, "[") {
+		if end := strings.IndexByte(host, ']'); end >= 0 {
+			if rest := host[end+1:]; rest == "" || rest[0] == ':' {
+				if rest != "" {
+					port, hasPort = rest[1:], true
+				}
+				host = unparseIPv6(host[1:end])
+			}
+		}
+	} else if c := strings.IndexByte(host, ':'); c >= 0 {
+		host, port, hasPort = host[:c], host[c+1:], true
+	}
+	if hasPort {
+		if n, ok := aprPort(port); port == "" || ok && (n == 0 || n == defaultPort(scheme)) {
+			hasPort = false
+		}
+	}
+	var b strings.Builder
+	b.Grow(len(target) + 8)
+	b.WriteString(scheme)
+	b.WriteString("://")
+	b.WriteString(user)
+	b.WriteString(":XXXXXXXX@")
+	b.WriteString(host)
+	if hasPort {
+		b.WriteByte(':')
+		b.WriteString(port)
+	}
+	b.WriteString(tail)
+	return b.String()
+}
+
+// unparseIPv6 is the host inside brackets as apr_uri_unparse writes it: in
+// brackets when it has a ':' (bare otherwise), and, for a link-local address
+// (fe80::/10), with its zone delimiter written "%25" (RFC 6874) whether it
+// came as "%25" or as a bare '%'.
+func unparseIPv6(h string) string {
+	if strings.IndexByte(h, ':') < 0 {
+		return h
+	}
+	linkLocal := len(h) >= 5 && h[4] == ':' && strings.EqualFold(h[:2], "fe") &&
+		strings.IndexByte("89aAbB", h[2]) >= 0 && strings.IndexByte("0123456789aAbBcCdDeEfF", h[3]) >= 0
+	if pct := strings.IndexByte(h, '%'); linkLocal && pct >= 0 && !strings.HasPrefix(h[pct+1:], "25") {
+		h = h[:pct+1] + "25" + h[pct+1:]
+	}
+	return "[" + h + "]"
+}
+
+// aprPort is the port number apr_uri_parse stores for port: strtol's value
+// (saturated at LONG_MAX), cut to 16 bits as apr_port_t is; ok is false for
+// a port that is not all digits.
+func aprPort(port string) (n uint16, ok bool) {
+	var v uint64
+	for i := 0; i < len(port); i++ {
+		c := port[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		const longMax = 1<<63 - 1
+		if d := uint64(c - '0'); v <= (longMax-d)/10 {
+			v = v*10 + d
+		} else {
+			v = longMax
+		}
+	}
+	return uint16(v), true
+}
+
+// defaultPort is apr_uri_port_of_scheme: the default port of the schemes
+// APR knows, matched in any case, and 0 for the others.
+func defaultPort(scheme string) uint16 {
+	for _, s := range [...]struct {
+		name string
+		port uint16
+	}{
+		{"http", 80}, {"ftp", 21}, {"https", 443}, {"gopher", 70}, {"ldap", 389},
+		{"nntp", 119}, {"snews", 563}, {"imap", 143}, {"pop", 110}, {"sip", 5060},
+		{"rtsp", 554}, {"wais", 210}, {"z39.50r", 210}, {"z39.50s", 210},
+		{"prospero", 191}, {"nfs", 2049}, {"tip", 3372}, {"acap", 674},
+		{"telnet", 23}, {"ssh", 22},
+	} {
+		if strings.EqualFold(scheme, s.name) {
+			return s.port
+		}
+	}
+	return 0
+}

@@ -1,0 +1,183 @@
+package logging
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"testing"
+)
+
+// apacheTimeRE is %t; the middleware stamps the real time, which the tests
+// below replace with [T].
+var apacheTimeRE = regexp.MustCompile(`\[\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}\]`)
+
+// gorillaRequest is gorilla/handlers' constructTypicalRequestOk
+// (logging_test.go): http.NewRequest, so RequestURI is empty.
+func gorillaRequest(method, target string) *http.Request {
+	r, err := http.NewRequest(method, target, nil)
+	if err != nil {
+		panic(err)
+	}
+	r.RemoteAddr = "192.168.100.5"
+	r.Header.Set("Referer", "http://example.com")
+	r.Header.Set("User-Agent", gorillaUA)
+	return r
+}
+
+const gorillaUA = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_8_2) AppleWebKit/537.33 (KHTML, like Gecko) Chrome/27.0.1430.0 Safari/537.33"
+
+// gorillaConnect is gorilla/handlers' constructConnectRequest: an HTTP/2
+// CONNECT built by hand, whose target is only in Host and URL.Host.
+func gorillaConnect() *http.Request {
+	r := &http.Request{
+		Method: "CONNECT", Host: "www.example.com:443", Proto: "HTTP/2.0", ProtoMajor: 2,
+		RemoteAddr: "192.168.100.5", Header: http.Header{}, URL: &url.URL{Host: "www.example.com:443"},
+	}
+	r.Header.Set("Referer", "http://example.com")
+	r.Header.Set("User-Agent", gorillaUA)
+	return r
+}
+
+// answer returns a handler that sends status and n body bytes.
+func answer(status, n int) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(status)
+		w.Write(bytes.Repeat([]byte("x"), n))
+	}
+}
+
+// readRequest is a request read off the wire, as a server has it: RequestURI
+// is the target as sent.
+func readRequest(method, target string) *http.Request {
+	r := httptest.NewRequest(method, target, nil)
+	r.RemoteAddr = "192.0.2.1:1234"
+	return r
+}
+
+// TestApacheLines: the exact line the Apache middleware writes, as
+// mod_log_config writes it, for the cases of gorilla/handlers'
+// logging_test.go and for what mod_log_config.c does with %r. The time field is replaced: the middleware stamps the real one.
+func TestApacheLines(t *testing.T) {
+	const (
+		ref = `"http://example.com" "` + gorillaUA + `"`
+	)
+	tests := []struct {
+		name    string
+		format  Format
+		req     func() *http.Request
+		handler http.Handler
+		want    string
+	}{
+		// Apache's own documentation (mod_log_config, "Common Log Format",
+		// "Combined Log Format"), through the middleware.
+		{"apache docs combined", Combined, func() *http.Request {
+			r := readRequest("GET", "/apache_pb.gif")
+			r.RemoteAddr, r.Proto, r.ProtoMinor = "127.0.0.1:5000", "HTTP/1.0", 0
+			r.SetBasicAuth("frank", "pw")
+			r.Header.Set("Referer", "http://www.example.com/start.html")
+			r.Header.Set("User-Agent", "Mozilla/4.08 [en] (Win98; I ;Nav)")
+			return r
+		}, answer(200, 2326),
+			`127.0.0.1 - frank [T] "GET /apache_pb.gif HTTP/1.0" 200 2326 "http://www.example.com/start.html" "Mozilla/4.08 [en] (Win98; I ;Nav)"`},
+
+		// gorilla/handlers logging_test.go, TestLogFormatterWriteLog_Scenario1
+		// and TestLogFormatterCombinedLog_Scenario1.
+		{"gorilla scenario1 common", Common, func() *http.Request { return gorillaRequest("GET", "http://example.com") }, answer(200, 100),
+			`192.168.100.5 - - [T] "GET / HTTP/1.1" 200 100`},
+		{"gorilla scenario1 combined", Combined, func() *http.Request { return gorillaRequest("GET", "http://example.com") }, answer(200, 100),
+			`192.168.100.5 - - [T] "GET / HTTP/1.1" 200 100 ` + ref},
+		// ..._Scenario2: a CONNECT over HTTP/2 logs its authority.
+		{"gorilla scenario2 common", Common, gorillaConnect, answer(200, 100),
+			`192.168.100.5 - - [T] "CONNECT www.example.com:443 HTTP/2.0" 200 100`},
+		{"gorilla scenario2 combined", Combined, gorillaConnect, answer(200, 100),
+			`192.168.100.5 - - [T] "CONNECT www.example.com:443 HTTP/2.0" 200 100 ` + ref},
+		// ..._Scenario3: gorilla takes "kamil" from req.URL.User; %u is
+		// the authenticated user (r->user), so here kamil comes in Basic
+		// credentials, and a user in the URL alone is not logged.
+		{"gorilla scenario3 basic", Combined, func() *http.Request {
+			r := gorillaRequest("GET", "http://example.com")
+			r.SetBasicAuth("kamil", "pw")
+			return r
+		}, answer(401, 500), `192.168.100.5 - kamil [T] "GET / HTTP/1.1" 401 500 ` + ref},
+		{"gorilla scenario3 url user is not %u", Common, func() *http.Request {
+			r := gorillaRequest("GET", "http://example.com")
+			r.URL.User = url.User("kamil")
+			return r
+		}, answer(401, 500), `192.168.100.5 - - [T] "GET / HTTP/1.1" 401 500`},
+		// ..._Scenario4: the target's escapes stay as they are.
+		{"gorilla scenario4", Common, func() *http.Request {
+			return gorillaRequest("GET", "http://example.com/test?abc=hello%20world&a=b%3F")
+		}, answer(200, 100), `192.168.100.5 - - [T] "GET /test?abc=hello%20world&a=b%3F HTTP/1.1" 200 100`},
+		// ..._Scenario5: a bare IPv6 RemoteAddr is logged whole.
+		{"gorilla scenario5", Combined, func() *http.Request {
+			r := gorillaRequest("GET", "http://example.com")
+			r.RemoteAddr = "::1"
+			r.SetBasicAuth("kamil", "pw")
+			return r
+		}, answer(200, 100), `::1 - kamil [T] "GET / HTTP/1.1" 200 100 ` + ref},
+		// handlers_test.go, TestWriteCombinedLog: "remote ipv6 addr, with port".
+		{"gorilla ipv6 with port", Common, func() *http.Request {
+			r := gorillaRequest("GET", "http://example.com")
+			r.RemoteAddr = "[::1]:65000"
+			return r
+		}, answer(200, 100), `::1 - - [T] "GET / HTTP/1.1" 200 100`},
+		// logging_test.go, TestLogPathRewrites: a handler that rewrites
+		// r.URL.Path in place does not change the logged target.
+		{"gorilla path rewrite (built)", Common, func() *http.Request { return gorillaRequest("GET", "/subdir/asdf") },
+			http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { r.URL.Path = "/"; w.WriteHeader(200) }),
+			`192.168.100.5 - - [T] "GET /subdir/asdf HTTP/1.1" 200 -`},
+		{"gorilla path rewrite (read)", Common, func() *http.Request { return readRequest("GET", "/subdir/asdf?q=1") },
+			http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				r.URL.Path, r.URL.RawQuery, r.RequestURI = "/", "", "/"
+				w.WriteHeader(200)
+			}),
+			`192.0.2.1 - - [T] "GET /subdir/asdf?q=1 HTTP/1.1" 200 -`},
+		{"path rewritten by StripPrefix", Common, func() *http.Request { return gorillaRequest("GET", "/subdir/asdf") },
+			http.StripPrefix("/subdir", answer(200, 1)), `192.168.100.5 - - [T] "GET /subdir/asdf HTTP/1.1" 200 1`},
+
+		// %r: CONNECT's target is its authority (built, or read in
+		// authority-form), never "/".
+		{"connect built over HTTP/1.1", Common, func() *http.Request {
+			r := gorillaRequest("CONNECT", "http://www.example.com:443")
+			r.URL.Scheme = ""
+			return r
+		}, answer(200, 0), `192.168.100.5 - - [T] "CONNECT www.example.com:443 HTTP/1.1" 200 -`},
+		{"connect read", Common, func() *http.Request { return readRequest("CONNECT", "www.example.com:443") }, answer(200, 0),
+			`192.0.2.1 - - [T] "CONNECT www.example.com:443 HTTP/1.1" 200 -`},
+
+		// %r never logs a password (log_request_line: apr_uri_unparse with
+		// the password as XXXXXXXX, a default port dropped).
+		{"password", Common, func() *http.Request { return readRequest("GET", "http://user:secret@example.com/") }, answer(200, 2),
+			`192.0.2.1 - - [T] "GET http://user:XXXXXXXX@example.com/ HTTP/1.1" 200 2`},
+		{"password, default port, query", Common, func() *http.Request {
+			return readRequest("GET", "http://user:secret@example.com:80/a/b?c=d&e=f")
+		}, answer(200, 2), `192.0.2.1 - - [T] "GET http://user:XXXXXXXX@example.com/a/b?c=d&e=f HTTP/1.1" 200 2`},
+		{"password, other port", Common, func() *http.Request { return readRequest("GET", "https://user:secret@example.com:8443") }, answer(200, 2),
+			`192.0.2.1 - - [T] "GET https://user:XXXXXXXX@example.com:8443 HTTP/1.1" 200 2`},
+		{"password, https default port in capitals", Common, func() *http.Request {
+			return readRequest("GET", "HTTPS://user:secret@Example.COM:443/")
+		}, answer(200, 2), `192.0.2.1 - - [T] "GET HTTPS://user:XXXXXXXX@Example.COM/ HTTP/1.1" 200 2`},
+		{"password, empty", Common, func() *http.Request { return readRequest("GET", "http://user:@example.com/") }, answer(200, 2),
+			`192.0.2.1 - - [T] "GET http://user:XXXXXXXX@example.com/ HTTP/1.1" 200 2`},
+		{"password, last @", Common, func() *http.Request { return readRequest("GET", "http://a@b:c:d@example.com/") }, answer(200, 2),
+			`192.0.2.1 - - [T] "GET http://a@b:XXXXXXXX@example.com/ HTTP/1.1" 200 2`},
+		{"password, IPv6 host", Common, func() *http.Request { return readRequest("GET", "http://u:p@[2001:db8::1]:80/x") }, answer(200, 2),
+			`192.0.2.1 - - [T] "GET http://u:XXXXXXXX@[2001:db8::1]/x HTTP/1.1" 200 2`},
+		{"user without password", Common, func() *http.Request { return readRequest("GET", "http://user@example.com:80/") }, answer(200, 2),
+			`192.0.2.1 - - [T] "GET http://user@example.com:80/ HTTP/1.1" 200 2`},
+		{"no password in origin-form", Common, func() *http.Request { return readRequest("GET", "/go?to=http://u:p@x/") }, answer(200, 2),
+			`192.0.2.1 - - [T] "GET /go?to=http://u:p@x/ HTTP/1.1" 200 2`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			serveRec(Apache(&buf, tt.format)(tt.handler), tt.req())
+			got := apacheTimeRE.ReplaceAllLiteralString(buf.String(), "[T]")
+			if want := tt.want + "\n"; got != want {
+				t.Errorf("\n got %s\nwant %s", got, want)
+			}
+		})
+	}
+}
