@@ -40,78 +40,133 @@ func (f Format) String() string {
 // Record is what one line of an Apache log says.
 type Record struct {
 	RemoteHost  string    // %h: the client address
-	RemoteUser  string    // %u: the user name of HTTP basic authentication, "" for none
+	RemoteUser  string    // %u: the authenticated user, "" for none (see EmptyUser)
 	Time        time.Time // %t: when the request arrived
-	RequestLine string    // %r: method, request URI and protocol
+	RequestLine string    // %r: method, request target and protocol
 	Status      int       // %>s
 	Bytes       int64     // %b: body bytes, "-" for 0
-	Referer     string    // %{Referer}i
-	UserAgent   string    // %{User-agent}i
+	Referer     string    // %{Referer}i: the header's values joined by ", "
+	UserAgent   string    // %{User-agent}i: the header's values joined by ", "
+
+	// EmptyUser, EmptyReferer and EmptyUserAgent say that the user (an
+	// authenticated user with an empty name), the Referer or the User-Agent
+	// is there but empty: it is logged as "" where an absent one is logged
+	// as -, as Apache does. They change nothing for a value that is not
+	// empty.
+	EmptyUser, EmptyReferer, EmptyUserAgent bool
 }
 
 // AppendLine appends the line of rec in format f to b, with its newline,
 // escaped as mod_log_config escapes (ap_escape_logitem): '"' and '\' get a
 // backslash, \b \n \r \t \v are written as such, and every other byte that
 // is not printable ASCII as \xhh, so that a request can never split a line
-// or forge a field. It allocates nothing beyond growing b.
+// or forge a field. In the user (%u) a space is written as \x20 as well (see
+// the package documentation). It allocates nothing beyond growing b.
 func AppendLine(b []byte, f Format, rec *Record) []byte {
-	return appendLine(b, f, rec, requestLine{})
+	return appendLine(b, f, rec, nil)
 }
 
-// requestLine is %r in parts, so a line is built without joining them into
-// a string first.
-type requestLine struct{ method, uri, proto string }
+// lineParts is what the middleware knows of %r, %{Referer}i and
+// %{User-agent}i, in parts, so that a line is built without joining them
+// into strings first.
+type lineParts struct {
+	method, target, proto string
+	referer, userAgent    []string // the header's values, nil when absent
+}
 
-func appendLine(b []byte, f Format, rec *Record, rl requestLine) []byte {
+func appendLine(b []byte, f Format, rec *Record, lp *lineParts) []byte {
 	b = appendItem(b, rec.RemoteHost)
 	b = append(b, " - "...)
-	b = appendItem(b, rec.RemoteUser)
+	switch {
+	case rec.RemoteUser != "":
+		b = appendEscaped(b, rec.RemoteUser, true)
+	case rec.EmptyUser:
+		b = append(b, `""`...) // log_remote_user: an empty r->user
+	default:
+		b = append(b, '-')
+	}
 	b = append(b, ' ')
 	b = appendTime(b, rec.Time)
 	b = append(b, ` "`...)
-	if rl.method != "" {
-		b = appendEscaped(b, rl.method)
+	if lp != nil {
+		b = appendEscaped(b, lp.method, false)
 		b = append(b, ' ')
-		b = appendEscaped(b, rl.uri)
+		b = appendEscaped(b, lp.target, false)
 		b = append(b, ' ')
-		b = appendEscaped(b, rl.proto)
+		b = appendEscaped(b, lp.proto, false)
 	} else {
-		b = appendEscaped(b, rec.RequestLine)
+		b = appendEscaped(b, rec.RequestLine, false)
 	}
 	b = append(b, `" `...)
 	b = strconv.AppendInt(b, int64(rec.Status), 10)
 	b = append(b, ' ')
-	if rec.Bytes == 0 {
+	if rec.Bytes <= 0 {
 		b = append(b, '-')
 	} else {
 		b = strconv.AppendInt(b, rec.Bytes, 10)
 	}
 	if f == Combined {
 		b = append(b, ` "`...)
-		b = appendItem(b, rec.Referer)
+		if lp != nil {
+			b = appendHeader(b, lp.referer)
+		} else {
+			b = appendValue(b, rec.Referer, rec.EmptyReferer)
+		}
 		b = append(b, `" "`...)
-		b = appendItem(b, rec.UserAgent)
+		if lp != nil {
+			b = appendHeader(b, lp.userAgent)
+		} else {
+			b = appendValue(b, rec.UserAgent, rec.EmptyUserAgent)
+		}
 		b = append(b, '"')
 	}
 	return append(b, '\n')
 }
 
 // appendItem is an escaped value, or "-" when empty, as Apache writes an
-// absent header or user.
+// absent item.
 func appendItem(b []byte, s string) []byte {
 	if s == "" {
 		return append(b, '-')
 	}
-	return appendEscaped(b, s)
+	return appendEscaped(b, s, false)
+}
+
+// appendValue is a header's value: "-" when absent, nothing when present
+// but empty.
+func appendValue(b []byte, s string, empty bool) []byte {
+	if s == "" && !empty {
+		return append(b, '-')
+	}
+	return appendEscaped(b, s, false)
+}
+
+// appendHeader is a request header as %{Name}i logs it: its values joined
+// by ", ", as httpd merges a repeated header into one (apr_table_compress
+// with APR_OVERLAP_TABLES_MERGE), "-" when the header is absent and nothing
+// when it is present but empty.
+func appendHeader(b []byte, vs []string) []byte {
+	if len(vs) == 0 {
+		return append(b, '-')
+	}
+	for i, v := range vs {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = appendEscaped(b, v, false)
+	}
+	return b
 }
 
 const hexDigits = "0123456789abcdef" // Apache's c2x writes lower-case hex
 
-func appendEscaped(b []byte, s string) []byte {
+// appendEscaped is s escaped as ap_escape_logitem escapes, and with space
+// written as \x20 as well when space is true.
+func appendEscaped(b []byte, s string, space bool) []byte {
 	safe := 0 // s[safe:i] needs no escape and is copied in one go
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c >= 0x20 && c < 0x7f && c != '"' && c != '\\' {
+		if c > 0x20 && c < 0x7f && c != '"' && c != '\\' || c == ' ' && !space {
 			continue
 		}
 		b = append(b, s[safe:i]...)
@@ -144,7 +199,10 @@ func appendEscaped(b []byte, s string) []byte {
 //
 // The request line (%r) is logged as it came in, as Apache does: secret
 // query parameters are not redacted, unlike url.query in [Access]; only the
-// password of an absolute-form target is hidden, as Apache hides it.
+// password of an absolute-form target is hidden, as Apache hides it. The
+// user (%u) is REMOTE_USER of the request's Environ when an authentication
+// layer set it, else the user name of a Basic Authorization header; a space
+// in it is written \x20, so that it cannot split the field.
 //
 // A line that out fails to take is reported (see [WriteErrors]), never
 // dropped in silence. [Skip] and WriteErrors apply; the other options do
@@ -175,7 +233,7 @@ func Apache(out io.Writer, f Format, opts ...Option) mw.Middleware {
 			start := time.Now()
 			// %r is the request as it came in (r->the_request): read before
 			// the handler, which may rewrite r.URL in place.
-			rl := requestLine{r.Method, requestTarget(r), r.Proto}
+			lp := lineParts{method: r.Method, target: requestTarget(r), proto: r.Proto}
 			resp, r := mw.Capture(w, r)
 			defer func() {
 				if v := recover(); v != nil {
@@ -183,7 +241,7 @@ func Apache(out io.Writer, f Format, opts ...Option) mw.Middleware {
 					if !resp.Committed() && !resp.Hijacked() && v != http.ErrAbortHandler {
 						status = http.StatusInternalServerError
 					}
-					lw.write(f, r, resp, start, status, rl)
+					lw.write(f, r, resp, start, status, &lp)
 					resp.Release()
 					panic(v)
 				}
@@ -193,7 +251,7 @@ func Apache(out io.Writer, f Format, opts ...Option) mw.Middleware {
 			if status == 0 && !resp.Hijacked() {
 				status = http.StatusOK
 			}
-			lw.write(f, r, resp, start, status, rl)
+			lw.write(f, r, resp, start, status, &lp)
 			resp.Release()
 		})
 	}
@@ -220,21 +278,22 @@ func (lw *lineWriter) toStderr(err error, _ []byte) {
 
 var linePool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
-func (lw *lineWriter) write(f Format, r *http.Request, resp *mw.Response, start time.Time, status int, rl requestLine) {
+func (lw *lineWriter) write(f Format, r *http.Request, resp *mw.Response, start time.Time, status int, lp *lineParts) {
+	e := environ.Lookup(r.Context())
 	rec := Record{
-		RemoteHost: clientAddress(r, environ.Lookup(r.Context())),
+		RemoteHost: clientAddress(r, e),
 		Time:       start,
 		Status:     status,
 		Bytes:      resp.Written(),
-		Referer:    r.Referer(),
-		UserAgent:  r.UserAgent(),
 	}
-	if user, _, ok := r.BasicAuth(); ok {
-		rec.RemoteUser = user
+	if r.Method == http.MethodHead {
+		rec.Bytes = 0 // no body went out, whatever the handler wrote
 	}
-	rl.uri = hidePassword(rl.method, rl.uri)
+	rec.RemoteUser, rec.EmptyUser = remoteUser(r, e)
+	lp.target = hidePassword(lp.method, lp.target)
+	lp.referer, lp.userAgent = r.Header["Referer"], r.Header["User-Agent"]
 	bp := linePool.Get().(*[]byte)
-	b := appendLine((*bp)[:0], f, &rec, rl)
+	b := appendLine((*bp)[:0], f, &rec, lp)
 	lw.mu.Lock()
 	if n, err := lw.out.Write(b); err != nil || n < len(b) {
 		if err == nil {
@@ -247,6 +306,22 @@ func (lw *lineWriter) write(f Format, r *http.Request, resp *mw.Response, start 
 		*bp = b[:0]
 		linePool.Put(bp)
 	}
+}
+
+// remoteUser is %u: REMOTE_USER of the request's Environ when a layer set it
+// (an authentication layer does, as Apache's auth modules set r->user),
+// else the user name of a Basic Authorization header; present is false when
+// there is neither, and the user is then logged as -.
+func remoteUser(r *http.Request, e *environ.Environ) (user string, present bool) {
+	if e != nil {
+		if v, ok := e.Get("REMOTE_USER"); ok {
+			if s, ok := v.(string); ok {
+				return s, true
+			}
+		}
+	}
+	user, _, present = r.BasicAuth()
+	return user, present
 }
 
 // requestTarget is the target of %r: r.RequestURI, as the client sent it.

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"regexp"
 	"testing"
+
+	"github.com/wsgo/wsgo/environ"
 )
 
 // apacheTimeRE is %t; the middleware stamps the real time, which the tests
@@ -56,9 +58,21 @@ func readRequest(method, target string) *http.Request {
 	return r
 }
 
+// asUser is an authentication layer that sets REMOTE_USER in the request's
+// environ, as Apache's auth modules set r->user.
+func asUser(user string, next http.Handler) http.Handler {
+	return environ.Middleware()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := environ.From(r).Set("REMOTE_USER", user); err != nil {
+			panic(err)
+		}
+		next.ServeHTTP(w, r)
+	}))
+}
+
 // TestApacheLines: the exact line the Apache middleware writes, as
 // mod_log_config writes it, for the cases of gorilla/handlers'
-// logging_test.go and for what mod_log_config.c does with %r. The time field is replaced: the middleware stamps the real one.
+// logging_test.go and for what mod_log_config.c does with %u, %r, %b and
+// %{...}i. The time field is replaced: the middleware stamps the real one.
 func TestApacheLines(t *testing.T) {
 	const (
 		ref = `"http://example.com" "` + gorillaUA + `"`
@@ -169,6 +183,63 @@ func TestApacheLines(t *testing.T) {
 			`192.0.2.1 - - [T] "GET http://user@example.com:80/ HTTP/1.1" 200 2`},
 		{"no password in origin-form", Common, func() *http.Request { return readRequest("GET", "/go?to=http://u:p@x/") }, answer(200, 2),
 			`192.0.2.1 - - [T] "GET /go?to=http://u:p@x/ HTTP/1.1" 200 2`},
+
+		// %u: an empty user is "" (log_remote_user); REMOTE_USER, set by an
+		// auth layer, is the user; no raw space or quote.
+		{"empty basic user", Common, func() *http.Request {
+			r := readRequest("GET", "/")
+			r.SetBasicAuth("", "pw")
+			return r
+		}, answer(401, 0), `192.0.2.1 - "" [T] "GET / HTTP/1.1" 401 -`},
+		{"REMOTE_USER", Common, func() *http.Request {
+			r := readRequest("GET", "/")
+			r.SetBasicAuth("claimed", "pw")
+			return r
+		}, asUser("alice", answer(200, 1)), `192.0.2.1 - alice [T] "GET / HTTP/1.1" 200 1`},
+		{"REMOTE_USER empty", Common, func() *http.Request { return readRequest("GET", "/") }, asUser("", answer(200, 1)),
+			`192.0.2.1 - "" [T] "GET / HTTP/1.1" 200 1`},
+		{"no user", Common, func() *http.Request { return readRequest("GET", "/") }, environ.Middleware()(answer(200, 1)),
+			`192.0.2.1 - - [T] "GET / HTTP/1.1" 200 1`},
+		{"user with space and quote", Common, func() *http.Request {
+			r := readRequest("GET", "/")
+			r.SetBasicAuth(`J. "Bob" O\x`, "pw")
+			return r
+		}, answer(200, 1), `192.0.2.1 - J.\x20\"Bob\"\x20O\\x [T] "GET / HTTP/1.1" 200 1`},
+		{"REMOTE_USER with newline", Common, func() *http.Request { return readRequest("GET", "/") }, asUser("a\nb c", answer(200, 1)),
+			`192.0.2.1 - a\nb\x20c [T] "GET / HTTP/1.1" 200 1`},
+
+		// %{Referer}i and %{User-agent}i: present but empty is "", absent
+		// is -, repeated ones are joined by ", " as httpd merges them.
+		{"empty headers", Combined, func() *http.Request {
+			r := readRequest("GET", "/")
+			r.Header["Referer"], r.Header["User-Agent"] = []string{""}, []string{""}
+			return r
+		}, answer(200, 1), `192.0.2.1 - - [T] "GET / HTTP/1.1" 200 1 "" ""`},
+		{"absent headers", Combined, func() *http.Request { return readRequest("GET", "/") }, answer(200, 1),
+			`192.0.2.1 - - [T] "GET / HTTP/1.1" 200 1 "-" "-"`},
+		{"repeated headers", Combined, func() *http.Request {
+			r := readRequest("GET", "/")
+			r.Header["Referer"] = []string{"http://a/", "http://b/"}
+			r.Header["User-Agent"] = []string{"x/1", "", `y "2"`}
+			return r
+		}, answer(200, 1), `192.0.2.1 - - [T] "GET / HTTP/1.1" 200 1 "http://a/, http://b/" "x/1, , y \"2\""`},
+		{"header value -", Combined, func() *http.Request {
+			r := readRequest("GET", "/")
+			r.Header.Set("Referer", "-")
+			return r
+		}, answer(200, 1), `192.0.2.1 - - [T] "GET / HTTP/1.1" 200 1 "-" "-"`},
+
+		// %b: - when no body bytes went out (clf_log_bytes_sent).
+		{"HEAD", Common, func() *http.Request { return readRequest("HEAD", "/") }, answer(200, 13),
+			`192.0.2.1 - - [T] "HEAD / HTTP/1.1" 200 -`},
+		{"no body", Common, func() *http.Request { return readRequest("GET", "/") }, answer(200, 0),
+			`192.0.2.1 - - [T] "GET / HTTP/1.1" 200 -`},
+		{"204", Common, func() *http.Request { return readRequest("DELETE", "/x") }, answer(204, 0),
+			`192.0.2.1 - - [T] "DELETE /x HTTP/1.1" 204 -`},
+		{"304", Common, func() *http.Request { return readRequest("GET", "/x") }, answer(304, 0),
+			`192.0.2.1 - - [T] "GET /x HTTP/1.1" 304 -`},
+		{"nothing written", Common, func() *http.Request { return readRequest("GET", "/") },
+			http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}), `192.0.2.1 - - [T] "GET / HTTP/1.1" 200 -`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -54,9 +54,41 @@ func TestAppendLineEscapesAsApacheDoes(t *testing.T) {
 	}
 }
 
-var lineRE = regexp.MustCompile(`^(\S+) - (\S+) \[([^\]]+)\] "((?:[^"\\]|\\.)*)" (\d{3}) (\d+|-)(?: "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)")?\n$`)
+// Record fields as mod_log_config.c writes them: log_remote_user ("" for an
+// empty user), clf_log_bytes_sent (- for no bytes),
+// log_header_in (- for an absent header, nothing for an empty one); and a
+// space in the user as \x20, wsgo's one change to ap_escape_logitem.
+func TestAppendLineItems(t *testing.T) {
+	base := Record{RemoteHost: "192.0.2.1", Time: apacheTime, RequestLine: "GET / HTTP/1.1", Status: 200, Bytes: 5}
+	for _, tt := range []struct {
+		name string
+		edit func(*Record)
+		want string
+	}{
+		{"absent", func(*Record) {}, `192.0.2.1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.1" 200 5 "-" "-"`},
+		{"empty", func(r *Record) { r.EmptyUser, r.EmptyReferer, r.EmptyUserAgent = true, true, true },
+			`192.0.2.1 - "" [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.1" 200 5 "" ""`},
+		{"flags do nothing to a value", func(r *Record) {
+			r.RemoteUser, r.Referer, r.UserAgent = "u", "r", "a"
+			r.EmptyUser, r.EmptyReferer, r.EmptyUserAgent = true, true, true
+		}, `192.0.2.1 - u [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.1" 200 5 "r" "a"`},
+		{"user escaped, spaces too", func(r *Record) { r.RemoteUser = "a b\t\"c\"\\" },
+			`192.0.2.1 - a\x20b\t\"c\"\\ [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.1" 200 5 "-" "-"`},
+		{"spaces raw elsewhere", func(r *Record) { r.Referer, r.UserAgent = "a b", "c d" },
+			`192.0.2.1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.1" 200 5 "a b" "c d"`},
+	} {
+		rec := base
+		tt.edit(&rec)
+		if got := string(AppendLine(nil, Combined, &rec)); got != tt.want+"\n" {
+			t.Errorf("%s:\n got %s\nwant %s", tt.name, got, tt.want)
+		}
+	}
+}
 
-// parseLine reads a line back into a Record, undoing the escapes.
+var lineRE = regexp.MustCompile(`^(\S+) - (\S+) \[([^\]]+)\] "((?:[^"\\]|\\.)*)" (\d{3}|-) (\d+|-)(?: "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)")?\n$`)
+
+// parseLine reads a line back into a Record, undoing the escapes: - is an
+// absent item, "" (the user) and an empty quoted header an empty one.
 func parseLine(line string) (Record, bool) {
 	m := lineRE.FindStringSubmatch(line)
 	if m == nil {
@@ -66,7 +98,7 @@ func parseLine(line string) (Record, bool) {
 	if err != nil {
 		return Record{}, false
 	}
-	status, _ := strconv.Atoi(m[5])
+	status, _ := strconv.Atoi(m[5]) // - is 0
 	var n int64
 	if m[6] != "-" {
 		n, _ = strconv.ParseInt(m[6], 10, 64)
@@ -77,10 +109,17 @@ func parseLine(line string) (Record, bool) {
 		}
 		return unescape(s)
 	}
-	return Record{
+	rec := Record{
 		RemoteHost: dash(m[1]), RemoteUser: dash(m[2]), Time: tm, RequestLine: unescape(m[4]),
 		Status: status, Bytes: n, Referer: dash(m[7]), UserAgent: dash(m[8]),
-	}, true
+	}
+	if m[2] == `""` {
+		rec.RemoteUser, rec.EmptyUser = "", true
+	}
+	if strings.HasSuffix(line, "\"\n") { // Combined: "" between the quotes is an empty header
+		rec.EmptyReferer, rec.EmptyUserAgent = m[7] == "", m[8] == ""
+	}
+	return rec, true
 }
 
 func unescape(s string) string {
@@ -113,17 +152,22 @@ func unescape(s string) string {
 	return b.String()
 }
 
-// FuzzAppendLine: whatever the request line, referer and user agent, the
-// output is exactly one line, and it parses back to the same fields.
+// FuzzAppendLine: whatever the request line, referer, user agent and user
+// (the user agent again), present or empty, the output is exactly one line,
+// and it parses back to the same fields.
 func FuzzAppendLine(f *testing.F) {
 	f.Add("GET / HTTP/1.1", "http://x/", "curl/8", 200, int64(13))
 	f.Add("GET /\n\" 200 1 \"x HTTP/1.1", "\x00\xff", `\"`, 500, int64(0))
 	f.Add("", "", "", 999, int64(-1))
+	f.Add("GET / HTTP/1.1", "", "a b\t\"c\"", 204, int64(0))
 	f.Fuzz(func(t *testing.T, requestLine, referer, ua string, status int, n int64) {
 		if status < 100 || status > 999 || n < 0 {
 			return // not what a server sends
 		}
-		rec := Record{RemoteHost: "192.0.2.1", Time: apacheTime, RequestLine: requestLine, Status: status, Bytes: n, Referer: referer, UserAgent: ua}
+		rec := Record{
+			RemoteHost: "192.0.2.1", RemoteUser: ua, Time: apacheTime, RequestLine: requestLine, Status: status, Bytes: n, Referer: referer, UserAgent: ua,
+			EmptyUser: status%2 == 0, EmptyReferer: status%3 == 0, EmptyUserAgent: n%2 == 1,
+		}
 		for _, format := range []Format{Common, Combined} {
 			line := string(AppendLine(nil, format, &rec))
 			if strings.Count(line, "\n") != 1 || !strings.HasSuffix(line, "\n") {
@@ -134,19 +178,22 @@ func FuzzAppendLine(f *testing.F) {
 				t.Fatalf("%v: does not parse: %q", format, line)
 			}
 			want := rec
+			want.EmptyUser = want.RemoteUser == "" && want.EmptyUser
+			want.EmptyReferer = want.Referer == "" && want.EmptyReferer
+			want.EmptyUserAgent = want.UserAgent == "" && want.EmptyUserAgent
 			if format == Common {
-				want.Referer, want.UserAgent = "", ""
+				want.Referer, want.UserAgent, want.EmptyReferer, want.EmptyUserAgent = "", "", false, false
 			}
-			// Apache writes an absent header as -, so a header whose value
+			// Apache writes an absent item as -, so an item whose value
 			// is - reads back as absent: the format cannot tell them apart.
-			if want.Referer == "-" {
-				want.Referer = ""
-			}
-			if want.UserAgent == "-" {
-				want.UserAgent = ""
+			for _, s := range []*string{&want.RemoteUser, &want.Referer, &want.UserAgent} {
+				if *s == "-" {
+					*s = ""
+				}
 			}
 			if !got.Time.Equal(want.Time) || got.RequestLine != want.RequestLine || got.Status != want.Status ||
-				got.Bytes != want.Bytes || got.Referer != want.Referer || got.UserAgent != want.UserAgent || got.RemoteHost != want.RemoteHost {
+				got.Bytes != want.Bytes || got.Referer != want.Referer || got.UserAgent != want.UserAgent || got.RemoteHost != want.RemoteHost ||
+				got.RemoteUser != want.RemoteUser || got.EmptyUser != want.EmptyUser || got.EmptyReferer != want.EmptyReferer || got.EmptyUserAgent != want.EmptyUserAgent {
 				t.Fatalf("%v: %q parsed to %+v, want %+v", format, line, got, want)
 			}
 		}
