@@ -43,7 +43,7 @@ type Record struct {
 	RemoteUser  string    // %u: the authenticated user, "" for none (see EmptyUser)
 	Time        time.Time // %t: when the request arrived
 	RequestLine string    // %r: method, request target and protocol
-	Status      int       // %>s
+	Status      int       // %>s: "-" when 0 or less
 	Bytes       int64     // %b: body bytes, "-" for 0
 	Referer     string    // %{Referer}i: the header's values joined by ", "
 	UserAgent   string    // %{User-agent}i: the header's values joined by ", "
@@ -98,7 +98,11 @@ func appendLine(b []byte, f Format, rec *Record, lp *lineParts) []byte {
 		b = appendEscaped(b, rec.RequestLine, false)
 	}
 	b = append(b, `" `...)
-	b = strconv.AppendInt(b, int64(rec.Status), 10)
+	if rec.Status <= 0 {
+		b = append(b, '-') // pfmt
+	} else {
+		b = strconv.AppendInt(b, int64(rec.Status), 10)
+	}
 	b = append(b, ' ')
 	if rec.Bytes <= 0 {
 		b = append(b, '-')
@@ -197,12 +201,13 @@ func appendEscaped(b []byte, s string, space bool) []byte {
 // one Write, under a lock, so concurrent requests never interleave. Buffers
 // are reused: a line costs no allocation of its own.
 //
-// The request line (%r) is logged as it came in, as Apache does: secret
-// query parameters are not redacted, unlike url.query in [Access]; only the
-// password of an absolute-form target is hidden, as Apache hides it. The
-// user (%u) is REMOTE_USER of the request's Environ when an authentication
-// layer set it, else the user name of a Basic Authorization header; a space
-// in it is written \x20, so that it cannot split the field.
+// Each field is what mod_log_config writes, with the few deliberate
+// differences the package documentation lists. The request line (%r) is
+// logged as it came in, as Apache does: secret query parameters are not
+// redacted, unlike url.query in [Access]; only the password of an
+// absolute-form target is hidden, as Apache hides it. The user (%u) is
+// REMOTE_USER of the request's Environ when an authentication layer set it,
+// else the user name of a Basic Authorization header.
 //
 // A line that out fails to take is reported (see [WriteErrors]), never
 // dropped in silence. [Skip] and WriteErrors apply; the other options do
@@ -237,21 +242,13 @@ func Apache(out io.Writer, f Format, opts ...Option) mw.Middleware {
 			resp, r := mw.Capture(w, r)
 			defer func() {
 				if v := recover(); v != nil {
-					status := resp.Status()
-					if !resp.Committed() && !resp.Hijacked() && v != http.ErrAbortHandler {
-						status = http.StatusInternalServerError
-					}
-					lw.write(f, r, resp, start, status, &lp)
+					lw.write(f, r, resp, start, apacheStatus(r, resp, v), &lp)
 					resp.Release()
 					panic(v)
 				}
 			}()
 			next.ServeHTTP(resp.Writer(), r)
-			status := resp.Status()
-			if status == 0 && !resp.Hijacked() {
-				status = http.StatusOK
-			}
-			lw.write(f, r, resp, start, status, &lp)
+			lw.write(f, r, resp, start, apacheStatus(r, resp, nil), &lp)
 			resp.Release()
 		})
 	}
@@ -306,6 +303,28 @@ func (lw *lineWriter) write(f Format, r *http.Request, resp *mw.Response, start 
 		*bp = b[:0]
 		linePool.Put(bp)
 	}
+}
+
+// apacheStatus is %>s: the status sent; 500 for a handler that panicked
+// before it sent one, and 200 for one that returned without; 101 for a
+// hijacked connection that asked for an upgrade (a WebSocket library writes
+// its own 101, as Access logs it), and 0, logged as -, for another hijacked
+// one or an http.ErrAbortHandler before anything was sent.
+func apacheStatus(r *http.Request, resp *mw.Response, panicked any) int {
+	status := resp.Status()
+	switch {
+	case status != 0:
+	case resp.Hijacked():
+		if upgradeRequested(r) {
+			status = http.StatusSwitchingProtocols
+		}
+	case panicked == http.ErrAbortHandler:
+	case panicked != nil:
+		status = http.StatusInternalServerError
+	default:
+		status = http.StatusOK
+	}
+	return status
 }
 
 // remoteUser is %u: REMOTE_USER of the request's Environ when a layer set it

@@ -6,9 +6,12 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/wsgo/wsgo/environ"
+	"github.com/wsgo/wsgo/internal/wsgotest"
 )
 
 // apacheTimeRE is %t; the middleware stamps the real time, which the tests
@@ -250,5 +253,40 @@ func TestApacheLines(t *testing.T) {
 				t.Errorf("\n got %s\nwant %s", got, want)
 			}
 		})
+	}
+}
+
+// syncBuffer is a bytes.Buffer for a server's goroutines and a test's.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// A hijacked connection that asked for an upgrade is logged 101, as Access
+// logs it; one that did not is - (pfmt: no status).
+func TestApacheHijack(t *testing.T) {
+	var buf syncBuffer
+	ts := httptest.NewServer(Apache(&buf, Common)(http.HandlerFunc(upgrade)))
+	defer ts.Close()
+	for i, req := range []string{upgradeRequest, "GET /plain HTTP/1.1\r\nHost: x\r\n\r\n"} {
+		rawRequest(t, ts.Listener.Addr().String(), req)
+		wsgotest.WaitFor(func() bool { return strings.Count(buf.String(), "\n") > i })
+	}
+	got := apacheTimeRE.ReplaceAllLiteralString(buf.String(), "[T]")
+	want := `127.0.0.1 - - [T] "GET /ws HTTP/1.1" 101 -` + "\n" + `127.0.0.1 - - [T] "GET /plain HTTP/1.1" - -` + "\n"
+	if got != want {
+		t.Fatalf("\n got %s\nwant %s", got, want)
 	}
 }

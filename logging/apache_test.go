@@ -55,7 +55,7 @@ func TestAppendLineEscapesAsApacheDoes(t *testing.T) {
 }
 
 // Record fields as mod_log_config.c writes them: log_remote_user ("" for an
-// empty user), clf_log_bytes_sent (- for no bytes),
+// empty user), pfmt (- for no status), clf_log_bytes_sent (- for no bytes),
 // log_header_in (- for an absent header, nothing for an empty one); and a
 // space in the user as \x20, wsgo's one change to ap_escape_logitem.
 func TestAppendLineItems(t *testing.T) {
@@ -76,6 +76,8 @@ func TestAppendLineItems(t *testing.T) {
 			`192.0.2.1 - a\x20b\t\"c\"\\ [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.1" 200 5 "-" "-"`},
 		{"spaces raw elsewhere", func(r *Record) { r.Referer, r.UserAgent = "a b", "c d" },
 			`192.0.2.1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.1" 200 5 "a b" "c d"`},
+		{"no status, no bytes", func(r *Record) { r.Status, r.Bytes = 0, 0 },
+			`192.0.2.1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.1" - - "-" "-"`},
 	} {
 		rec := base
 		tt.edit(&rec)
@@ -159,9 +161,9 @@ func FuzzAppendLine(f *testing.F) {
 	f.Add("GET / HTTP/1.1", "http://x/", "curl/8", 200, int64(13))
 	f.Add("GET /\n\" 200 1 \"x HTTP/1.1", "\x00\xff", `\"`, 500, int64(0))
 	f.Add("", "", "", 999, int64(-1))
-	f.Add("GET / HTTP/1.1", "", "a b\t\"c\"", 204, int64(0))
+	f.Add("GET / HTTP/1.1", "", "a b\t\"c\"", 0, int64(0))
 	f.Fuzz(func(t *testing.T, requestLine, referer, ua string, status int, n int64) {
-		if status < 100 || status > 999 || n < 0 {
+		if status != 0 && (status < 100 || status > 999) || n < 0 {
 			return // not what a server sends
 		}
 		rec := Record{
