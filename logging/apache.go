@@ -283,7 +283,7 @@ func (lw *lineWriter) write(f Format, r *http.Request, resp *mw.Response, start 
 		Status:     status,
 		Bytes:      resp.Written(),
 	}
-	if r.Method == http.MethodHead {
+	if lp.method == http.MethodHead {
 		rec.Bytes = 0 // no body went out, whatever the handler wrote
 	}
 	rec.RemoteUser, rec.EmptyUser = remoteUser(r, e)

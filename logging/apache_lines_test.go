@@ -290,3 +290,32 @@ func TestApacheHijack(t *testing.T) {
 		t.Fatalf("\n got %s\nwant %s", got, want)
 	}
 }
+
+// hidePassword on targets net/http accepts, for the parts of apr_uri_parse
+// and apr_uri_unparse the exact lines above do not reach: the port cut to
+// apr_port_t's 16 bits, port 0, the default ports of other schemes, an IPv6
+// zone, and the targets that have no user information.
+func TestHidePassword(t *testing.T) {
+	for _, tt := range []struct{ method, target, want string }{
+		{"GET", "http://u:p@example.com:65616/", "http://u:XXXXXXXX@example.com/"}, // 65616 & 0xffff == 80
+		{"GET", "http://u:p@example.com:0/", "http://u:XXXXXXXX@example.com/"},
+		{"GET", "http://u:p@example.com:/", "http://u:XXXXXXXX@example.com/"},
+		{"GET", "http://u:p@example.com:0080/", "http://u:XXXXXXXX@example.com/"},
+		{"GET", "ftp://u:p@example.com:21/f", "ftp://u:XXXXXXXX@example.com/f"},
+		{"GET", "ws://u:p@example.com:80/", "ws://u:XXXXXXXX@example.com:80/"}, // APR knows no ws
+		{"GET", "http://u:p@[fe80::1%25eth0]:8080/", "http://u:XXXXXXXX@[fe80::1%25eth0]:8080/"},
+		{"GET", "http://u:p@example.com?q#f", "http://u:XXXXXXXX@example.com?q#f"},
+		{"GET", "http://:p@example.com/", "http://:XXXXXXXX@example.com/"},
+		{"GET", "http://example.com/a:b@c", "http://example.com/a:b@c"},
+		{"OPTIONS", "*", "*"},
+		{"CONNECT", "u:p@example.com:443", "u:p@example.com:443"}, // apr_uri_parse_hostinfo: no user
+		{"GET", "", ""},
+	} {
+		if got := hidePassword(tt.method, tt.target); got != tt.want {
+			t.Errorf("%s %s: got %q, want %q", tt.method, tt.target, got, tt.want)
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { hidePassword("GET", "http://user@example.com/") }); n != 0 {
+		t.Errorf("a target without a password costs %v allocations", n)
+	}
+}

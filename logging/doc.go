@@ -5,8 +5,8 @@
 // [Access] logs one entry per request on a *zap.Logger you pass in, with
 // fields named after OpenTelemetry's HTTP semantic conventions (see
 // [FieldMethod] and the other Field constants). [Apache] writes the Common
-// and Combined Log Formats exactly as Apache's mod_log_config does, for
-// GoAccess, fail2ban and awstats. [From] returns the per-request error log:
+// and Combined Log Formats as Apache's mod_log_config does (with the few
+// deliberate differences listed below), for GoAccess, fail2ban and awstats. [From] returns the per-request error log:
 // what WSGI calls wsgi.errors.
 //
 // Status and byte counts come from the shared writer of package mw, so the
