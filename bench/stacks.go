@@ -98,7 +98,7 @@ func Stacks() []Stack {
 			n.UseHandler(h)
 			return n
 		}},
-		{Name: "wsgo-recover", Wrap: wsgorecover.Middleware(Discard())},
+		{Name: "wsgo-recover", Wrap: wsgorecover.New(Discard())},
 		{Name: "wsgo-environ", Wrap: environ.Middleware()},
 		{Name: "wsgo-lint", Wrap: mw.Lint(Discard())},
 		{Name: "wsgo-flush", Wrap: mw.FlushEachWrite()},

@@ -45,7 +45,7 @@ func BenchmarkPanic(b *testing.B) {
 		name string
 		h    http.Handler
 	}{
-		{"wsgo-recover", wsgorecover.Middleware(Discard())(boom)},
+		{"wsgo-recover", wsgorecover.New(Discard())(boom)},
 		{"wsgo-production", chain.Production(Discard()).Then(boom)},
 		{"chi", chimw.Recoverer(boom)},
 		{"gorilla", handlers.RecoveryHandler(handlers.RecoveryLogger(discardLog))(boom)},

@@ -74,7 +74,7 @@ func Production(log *zap.Logger, opts ...PresetOption) Chain {
 	return presetOptions(opts).wrap(New().Use(
 		Named(LayerRequestID, mw.RequestID()),
 		Named(LayerAccess, logging.Access(log)),
-		Named(LayerRecover, wsgorecover.Middleware(log)),
+		Named(LayerRecover, wsgorecover.New(log)),
 		Named(LayerEnviron, environ.Middleware()),
 	))
 }
@@ -94,7 +94,7 @@ func Development(log *zap.Logger, opts ...PresetOption) Chain {
 	return presetOptions(opts).wrap(New().Use(
 		Named(LayerRequestID, mw.RequestID()),
 		Named(LayerAccess, logging.Access(log)),
-		Named(LayerRecover, wsgorecover.Middleware(log, wsgorecover.Development())),
+		Named(LayerRecover, wsgorecover.New(log, wsgorecover.Tracebacks())),
 		Named(LayerLint, mw.Lint(log)),
 		Named(LayerEnviron, environ.Middleware()),
 	)).Timed()

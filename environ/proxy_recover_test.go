@@ -20,7 +20,7 @@ import (
 // Proxy layer resolved (and that is loopback) opens the traceback.
 func TestProxyRemovalKeepsTheTracebackRule(t *testing.T) {
 	boom := http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("secret panic text") })
-	dev := wsgorecover.Middleware(zap.NewNop(), wsgorecover.Development())
+	dev := wsgorecover.New(zap.NewNop(), wsgorecover.Tracebacks())
 	tests := []struct {
 		name  string
 		cfg   environ.ProxyConfig

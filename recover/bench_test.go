@@ -38,8 +38,8 @@ func BenchmarkNoPanic(b *testing.B) {
 	log := jsonDiscard()
 	b.Run("stack=bare", func(b *testing.B) { run(b, app) })
 	b.Run("stack=capture", func(b *testing.B) { run(b, capturing(app)) })
-	b.Run("stack=capture+recover", func(b *testing.B) { run(b, capturing(Middleware(log)(app))) })
-	b.Run("stack=recover-alone", func(b *testing.B) { run(b, Middleware(log)(app)) })
+	b.Run("stack=capture+recover", func(b *testing.B) { run(b, capturing(New(log)(app))) })
+	b.Run("stack=recover-alone", func(b *testing.B) { run(b, New(log)(app)) })
 }
 
 // BenchmarkPanic is the production 500 path: the page and a log line with
@@ -47,7 +47,7 @@ func BenchmarkNoPanic(b *testing.B) {
 func BenchmarkPanic(b *testing.B) {
 	log := jsonDiscard()
 	b.Run("production", func(b *testing.B) {
-		run(b, mw.RequestID()(capturing(Middleware(log)(http.HandlerFunc(boom)))))
+		run(b, mw.RequestID()(capturing(New(log)(http.HandlerFunc(boom)))))
 	})
 }
 
@@ -64,7 +64,7 @@ func BenchmarkRecoverLayer(b *testing.B) {
 	for _, s := range []struct {
 		name string
 		h    http.Handler
-	}{{"layer=none", app}, {"layer=recover", Middleware(jsonDiscard())(app)}} {
+	}{{"layer=none", app}, {"layer=recover", New(jsonDiscard())(app)}} {
 		b.Run(s.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {

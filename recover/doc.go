@@ -6,7 +6,7 @@
 // with a short page that shows the request ID and nothing else of the
 // server, and one Error entry on zap with the panic value, the error chain,
 // the stack, the method, the path and the same request ID. In development
-// ([Development]) the page is a traceback: the panic, the application's
+// ([Tracebacks]) the page is a traceback: the panic, the application's
 // frames with their source, the request and its environ, with secrets
 // redacted, served only to a browser on the same machine.
 //

@@ -15,9 +15,9 @@ import (
 
 // In production a panic becomes a 500 that shows the request ID and nothing
 // else; the log entry carries the panic, the stack and the same ID.
-func ExampleMiddleware() {
+func ExampleNew() {
 	core, logs := observer.New(zap.ErrorLevel)
-	h := mw.RequestID()(wsgorecover.Middleware(zap.New(core))(http.HandlerFunc(
+	h := mw.RequestID()(wsgorecover.New(zap.New(core))(http.HandlerFunc(
 		func(w http.ResponseWriter, r *http.Request) { panic("database password is hunter2") })))
 
 	rec := httptest.NewRecorder()

@@ -22,7 +22,8 @@ const (
 
 // respond writes the 500: the traceback when allowed, the production page
 // otherwise, falling back to plain text when rendering panics.
-func (c *config) respond(w http.ResponseWriter, r *http.Request, p *Panic) {
+func (c *config) respond(resp *mw.Response, r *http.Request, p *Panic) {
+	w := resp.Writer()
 	h := w.Header()
 	for k := range h { // what the handler set describes a response that will not be sent
 		delete(h, k)
@@ -34,7 +35,7 @@ func (c *config) respond(w http.ResponseWriter, r *http.Request, p *Panic) {
 		if v := recover(); v != nil {
 			c.logger.Error("recover: rendering the error page panicked",
 				zap.String("panic", (&Panic{Value: v}).Message()), zap.String("http.request.id", p.RequestID))
-			if resp := mw.Lookup(w, r); resp != nil && resp.Committed() {
+			if resp.Committed() {
 				panic(http.ErrAbortHandler)
 			}
 			h.Set("Content-Type", typeText)

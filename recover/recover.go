@@ -10,14 +10,14 @@ import (
 	"github.com/wsgo/wsgo/mw"
 )
 
-// Option configures [Middleware].
+// Option configures [New].
 type Option interface{ apply(*config) }
 
 type optionFunc func(*config)
 
 func (f optionFunc) apply(c *config) { f(c) }
 
-// Development turns traceback pages on. They are served only to a client on
+// Tracebacks turns traceback pages on, for development. They are served only to a client on
 // this machine that asked for a trusted host (see [TrustedHosts]), unless
 // [AllowRemote] is given; anyone else gets the production page.
 //
@@ -31,7 +31,7 @@ func (f optionFunc) apply(c *config) { f(c) }
 // from a browser on this machine: in front of such a proxy, do not turn
 // tracebacks on. The middleware logs a Warn line when it is built with
 // tracebacks on, saying so.
-func Development() Option { return optionFunc(func(c *config) { c.dev = true }) }
+func Tracebacks() Option { return optionFunc(func(c *config) { c.dev = true }) }
 
 // AllowRemote serves traceback pages to every client. Never in production:
 // a traceback shows source code, the environ and the stack.
@@ -103,13 +103,12 @@ type config struct {
 	sources     sourceCache
 }
 
-// Middleware returns the recovering middleware: see the package
-// documentation for what it does with a panic.
+// New returns the recovering middleware: see the package documentation for
+// what it does with a panic.
 //
-// To know whether the response had started when the panic came, it reads
-// the shared writer of an outer layer ([mw.Lookup]): behind an access log,
-// a request that does not panic pays for the deferred recover only. Alone,
-// it captures the writer itself ([mw.Capture]) and pays for that.
+// To know whether the response had started when the panic came, it shares
+// the request's captured writer ([mw.Capture]): behind an access log, that
+// costs nothing more; alone, it captures the writer itself.
 //
 // A panic with http.ErrAbortHandler passes through untouched and unlogged.
 // When the response had started, the panic is logged and the response is
@@ -117,10 +116,10 @@ type config struct {
 // response rather than a truncated one that looks complete. A hijacked
 // connection is logged and left alone.
 //
-// Middleware panics when logger is nil.
-func Middleware(logger *zap.Logger, opts ...Option) mw.Middleware {
+// New panics when logger is nil.
+func New(logger *zap.Logger, opts ...Option) mw.Middleware {
 	if logger == nil {
-		panic("recover: Middleware: nil logger")
+		panic("recover: New: nil logger")
 	}
 	c := &config{
 		// No caller and no zap stacktrace: both would point into wsgo; the
@@ -142,81 +141,33 @@ func Middleware(logger *zap.Logger, opts ...Option) mw.Middleware {
 			"and rewrites Host to a trusted name would pass its clients' requests off as local",
 			zap.Strings("trusted_hosts", c.trusted), zap.Bool("allow_remote", c.allowRemote))
 	}
-	return func(next http.Handler) http.Handler { return &layer{c, next} }
-}
-
-// layer is the handler Middleware returns: a type of its own rather than an
-// http.HandlerFunc, whose ServeHTTP is one more indirect call per request
-// (about 2 ns here, of a layer that aims to cost 5).
-type layer struct {
-	c    *config
-	next http.Handler
-}
-
-// ServeHTTP defers the recover. A request that does not panic pays for the
-// check below and the deferred call only: the context is the Scope in the
-// common case, and which writer was captured is asked after a panic.
-func (l *layer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if s, ok := r.Context().(*mw.Scope); ok && s.Response() != nil {
-		// returned spares a request that did not panic the call to
-		// recover (a third of the layer's cost); recover still runs for a
-		// panic and for runtime.Goexit, where it returns nil.
-		returned := false
-		defer func() {
-			if !returned {
-				if v := recover(); v != nil {
-					l.c.handle(w, r, v)
-				}
-			}
-		}()
-		l.next.ServeHTTP(w, r)
-		returned = true
-		return
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { c.serve(next, w, r) })
 	}
-	l.c.serveOther(l.next, w, r)
 }
 
-// serveOther serves a request whose context is not a Scope with a captured
-// writer: one below another context (an Environ, a context.WithValue) may
-// still have one; when no outer layer captured the writer, it is captured
-// here, to know whether the header went out.
-func (c *config) serveOther(next http.Handler, w http.ResponseWriter, r *http.Request) {
-	if mw.ScopeOf(r.Context()).Response() == nil {
-		var resp *mw.Response
-		resp, r = mw.Capture(w, r)
-		defer resp.Release()
-		w = resp.Writer()
-	}
-	defer c.recover(w, r)
-	next.ServeHTTP(w, r)
-}
-
-// recover is the deferred call of the layer: recover only stops a panic when
-// the deferred function itself calls it, so this method must be deferred
-// directly, never called from another deferred function.
-func (c *config) recover(w http.ResponseWriter, r *http.Request) {
-	if v := recover(); v != nil {
-		c.handle(w, r, v)
-	}
+// serve runs next under the recover: one Capture (free behind a layer that
+// already captured this writer), one deferred function.
+func (c *config) serve(next http.Handler, w http.ResponseWriter, r *http.Request) {
+	resp, r := mw.Capture(w, r)
+	defer resp.Release()
+	defer func() {
+		if v := recover(); v != nil {
+			c.handle(resp, r, v)
+		}
+	}()
+	next.ServeHTTP(resp.Writer(), r)
 }
 
 // handle answers a recovered panic v (recover itself must be called by the
-// deferred function, so the callers call it and pass the value).
-func (c *config) handle(w http.ResponseWriter, r *http.Request, v any) {
+// deferred function, so the caller calls it and passes the value).
+func (c *config) handle(resp *mw.Response, r *http.Request, v any) {
 	if v == http.ErrAbortHandler {
 		panic(v) // the standard way to abort: not ours to log
 	}
 	p := &Panic{Value: v}
 	p.pcs = stackPCs(p.buf[:])
-	resp := mw.Lookup(w, r)
-	if resp == nil {
-		// A layer between the capture and this one wrapped the writer again;
-		// whether the header went out is still best known by the capture.
-		resp = mw.ScopeOf(r.Context()).Response()
-	}
-	if resp != nil {
-		p.Committed, p.Hijacked = resp.Committed(), resp.Hijacked()
-	}
+	p.Committed, p.Hijacked = resp.Committed(), resp.Hijacked()
 	p.RequestID = mw.RequestIDFrom(r.Context())
 	if p.RequestID == "" {
 		p.RequestID = mw.NewRequestID()
@@ -229,7 +180,7 @@ func (c *config) handle(w http.ResponseWriter, r *http.Request, v any) {
 	case p.Committed:
 		panic(http.ErrAbortHandler) // no second status can be sent: abort the response
 	}
-	c.respond(w, r, p)
+	c.respond(resp, r, p)
 }
 
 func (c *config) log(r *http.Request, p *Panic) {

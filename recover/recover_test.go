@@ -68,7 +68,7 @@ func TestProductionPageFollowsAccept(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.accept, func(t *testing.T) {
 			logger, logs := observed()
-			h := mw.RequestID()(Middleware(logger)(http.HandlerFunc(boom)))
+			h := mw.RequestID()(New(logger)(http.HandlerFunc(boom)))
 			r := httptest.NewRequest("GET", "/boom?q=1", nil)
 			r.Header.Set("Accept", tt.accept)
 			rec := serve(h, r)
@@ -122,7 +122,7 @@ func TestPanicValues(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			logger, logs := observed()
-			h := Middleware(logger)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic(tt.value) }))
+			h := New(logger)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic(tt.value) }))
 			if rec := serve(h, httptest.NewRequest("GET", "/", nil)); rec.Code != 500 {
 				t.Fatalf("status %d", rec.Code)
 			}
@@ -137,7 +137,7 @@ func TestPanicValues(t *testing.T) {
 
 func TestErrAbortHandlerPassesUntouched(t *testing.T) {
 	logger, logs := observed()
-	h := Middleware(logger)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic(http.ErrAbortHandler) }))
+	h := New(logger)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic(http.ErrAbortHandler) }))
 	var got any
 	func() {
 		defer func() { got = recover() }()
@@ -151,13 +151,13 @@ func TestErrAbortHandlerPassesUntouched(t *testing.T) {
 func TestOnPanicHook(t *testing.T) {
 	logger, logs := observed()
 	var reported *Panic
-	h := Middleware(logger, OnPanic(func(r *http.Request, p *Panic) { reported = p }))(http.HandlerFunc(boom))
+	h := New(logger, OnPanic(func(r *http.Request, p *Panic) { reported = p }))(http.HandlerFunc(boom))
 	rec := serve(h, httptest.NewRequest("GET", "/", nil))
 	if reported == nil || reported.RequestID != rec.Header().Get("X-Request-Id") || reported.Frames()[0].Function != "github.com/wsgo/wsgo/recover.boom" {
 		t.Fatalf("hook got %+v", reported)
 	}
 	logger, logs = observed()
-	h = Middleware(logger, OnPanic(func(r *http.Request, p *Panic) { panic("hook broke") }))(http.HandlerFunc(boom))
+	h = New(logger, OnPanic(func(r *http.Request, p *Panic) { panic("hook broke") }))(http.HandlerFunc(boom))
 	rec = serve(h, httptest.NewRequest("GET", "/", nil))
 	if rec.Code != 500 || logs.Len() != 2 || logs.All()[1].Message != "recover: OnPanic hook panicked" || logs.All()[1].ContextMap()["panic"] != "hook broke" {
 		t.Fatalf("%d, %v", rec.Code, logs.All())
@@ -166,7 +166,7 @@ func TestOnPanicHook(t *testing.T) {
 
 func TestPageReplacementAndRenderingPanic(t *testing.T) {
 	logger, logs := observed()
-	h := Middleware(logger, Page(func(w http.ResponseWriter, r *http.Request, p *Panic) {
+	h := New(logger, Page(func(w http.ResponseWriter, r *http.Request, p *Panic) {
 		w.Header().Set("Content-Type", "text/plain")
 		w.WriteHeader(500)
 		io.WriteString(w, "our own page "+p.RequestID)
@@ -176,7 +176,7 @@ func TestPageReplacementAndRenderingPanic(t *testing.T) {
 		t.Fatalf("%q", rec.Body.String())
 	}
 	logger, logs = observed()
-	h = Middleware(logger, Page(func(w http.ResponseWriter, r *http.Request, p *Panic) { panic("page broke") }))(http.HandlerFunc(boom))
+	h = New(logger, Page(func(w http.ResponseWriter, r *http.Request, p *Panic) { panic("page broke") }))(http.HandlerFunc(boom))
 	rec = serve(h, httptest.NewRequest("GET", "/", nil))
 	if rec.Code != 500 || !strings.HasPrefix(rec.Body.String(), "500 Internal Server Error\nrequest ID: ") {
 		t.Fatalf("fallback: %d %q", rec.Code, rec.Body.String())
@@ -188,11 +188,11 @@ func TestPageReplacementAndRenderingPanic(t *testing.T) {
 
 func TestNilLogger(t *testing.T) {
 	defer func() {
-		if r := recover(); r != "recover: Middleware: nil logger" {
+		if r := recover(); r != "recover: New: nil logger" {
 			t.Fatalf("panic %v", r)
 		}
 	}()
-	Middleware(nil)
+	New(nil)
 }
 
 // modes runs f over a real server in HTTP/1.1 and HTTP/2, with the
@@ -279,7 +279,7 @@ func TestOverRealServers(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(stack.name+"/"+tt.name, func(t *testing.T) {
 				logger, logs := observed()
-				h := Middleware(logger)(tt.handler)
+				h := New(logger)(tt.handler)
 				for i := len(stack.layers) - 1; i >= 0; i-- {
 					h = stack.layers[i](h)
 				}
@@ -336,7 +336,7 @@ func overRealServers(t *testing.T, h http.Handler, logs *observer.ObservedLogs, 
 
 func TestHijackedConnectionIsLeftAlone(t *testing.T) {
 	logger, logs := observed()
-	h := Middleware(logger)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := New(logger)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, buf, _ := http.NewResponseController(w).Hijack()
 		buf.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
 		buf.Flush()
@@ -363,7 +363,7 @@ func TestPanicInTheMiddleOfAChain(t *testing.T) {
 	broken := func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic(errors.New("middleware bug")) })
 	}
-	h := mw.RequestID()(Middleware(logger)(environ.Middleware()(broken(http.NotFoundHandler()))))
+	h := mw.RequestID()(New(logger)(environ.Middleware()(broken(http.NotFoundHandler()))))
 	rec := serve(h, httptest.NewRequest("GET", "/", nil))
 	if rec.Code != 500 || logs.All()[0].ContextMap()["panic"] != "middleware bug" {
 		t.Fatalf("%d %v", rec.Code, logs.All())
@@ -380,7 +380,7 @@ func TestConcurrentPanics(t *testing.T) {
 		}
 		io.WriteString(w, "ok")
 	})
-	h := mw.RequestID()(Middleware(zap.New(core))(app))
+	h := mw.RequestID()(New(zap.New(core))(app))
 	var ok, failed atomic.Int64
 	var wg sync.WaitGroup
 	for g := 0; g < 64; g++ {
@@ -416,7 +416,7 @@ func TestHandlerHeadersAreNotKeptOnThe500(t *testing.T) {
 		w.Header().Set("Content-Length", "99999")
 		panic("after setting headers")
 	})
-	for _, h := range []http.Handler{Middleware(logger)(app), mw.RequestID()(Middleware(logger)(app))} {
+	for _, h := range []http.Handler{New(logger)(app), mw.RequestID()(New(logger)(app))} {
 		wsgotest.Modes(t, h, func(t *testing.T, ts *httptest.Server) {
 			res, err := ts.Client().Get(ts.URL)
 			if err != nil {
@@ -438,7 +438,7 @@ func TestHandlerHeadersAreNotKeptOnThe500(t *testing.T) {
 // that looks complete.
 func TestErrorPageThatPanicsAfterCommitAborts(t *testing.T) {
 	logger, logs := observed()
-	h := Middleware(logger, Page(func(w http.ResponseWriter, r *http.Request, p *Panic) {
+	h := New(logger, Page(func(w http.ResponseWriter, r *http.Request, p *Panic) {
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(500)
 		io.WriteString(w, "<h1>Oops")

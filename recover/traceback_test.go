@@ -24,12 +24,12 @@ func devRequest(target string) *http.Request {
 
 func TestDevelopmentWarnsAtStartUp(t *testing.T) {
 	logger, logs := observed()
-	Middleware(logger, Development())
+	New(logger, Tracebacks())
 	if logs.Len() != 1 || logs.All()[0].Level != zapcore.WarnLevel || !strings.Contains(logs.All()[0].Message, "traceback pages are on") {
 		t.Fatalf("%v", logs.All())
 	}
 	logger, logs = observed()
-	Middleware(logger)
+	New(logger)
 	if logs.Len() != 0 {
 		t.Fatal("production must not warn")
 	}
@@ -37,7 +37,7 @@ func TestDevelopmentWarnsAtStartUp(t *testing.T) {
 
 func TestTracebackPage(t *testing.T) {
 	logger, _ := observed()
-	h := mw.RequestID()(Middleware(logger, Development())(environ.Enrich("myapp.url_args",
+	h := mw.RequestID()(New(logger, Tracebacks())(environ.Enrich("myapp.url_args",
 		func(*http.Request, *environ.Environ) any { return []string{"Ann"} })(http.HandlerFunc(boom))))
 	rec := serve(h, devRequest("/hello/Ann?subject=Ann"))
 	body := rec.Body.String()
@@ -100,7 +100,7 @@ func TestTracebackOnlyForLocalClientsAndTrustedHosts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := Middleware(logger, append([]Option{Development()}, tt.opts...)...)(http.HandlerFunc(boom))
+			h := New(logger, append([]Option{Tracebacks()}, tt.opts...)...)(http.HandlerFunc(boom))
 			r := devRequest("/")
 			r.RemoteAddr, r.Host = tt.remote, tt.host
 			for k, v := range tt.header {
@@ -116,7 +116,7 @@ func TestTracebackOnlyForLocalClientsAndTrustedHosts(t *testing.T) {
 
 func TestRedaction(t *testing.T) {
 	logger, _ := observed()
-	h := Middleware(logger, Development())(environ.Enrich("myapp.session_id",
+	h := New(logger, Tracebacks())(environ.Enrich("myapp.session_id",
 		func(*http.Request, *environ.Environ) any { return "sess-VALUE-4" })(http.HandlerFunc(boom)))
 	r := devRequest("/?password=pw-VALUE-1&q=visible")
 	r.Header.Set("Authorization", "Bearer auth-VALUE-2")
@@ -133,7 +133,7 @@ func TestRedaction(t *testing.T) {
 		t.Errorf("redaction: %d marks", strings.Count(body, "[redacted]"))
 	}
 	// The list is configurable.
-	h = Middleware(logger, Development(), Redact("q"))(http.HandlerFunc(boom))
+	h = New(logger, Tracebacks(), Redact("q"))(http.HandlerFunc(boom))
 	body = withoutSource(serve(h, devRequest("/?q=hidden-VALUE")).Body.String())
 	if strings.Contains(body, "hidden-VALUE") {
 		t.Error("Redact(q) did not hide q")
@@ -144,7 +144,7 @@ func TestRedaction(t *testing.T) {
 func TestTracebackEscapesEverything(t *testing.T) {
 	logger, _ := observed()
 	const x1, x2 = `<script>alert(1)</script>`, `"><img src=x onerror=alert(1)>`
-	h := Middleware(logger, Development())(environ.Enrich(x2, func(*http.Request, *environ.Environ) any { return x1 })(
+	h := New(logger, Tracebacks())(environ.Enrich(x2, func(*http.Request, *environ.Environ) any { return x1 })(
 		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic(x1 + x2) })))
 	r := devRequest("/" + "%3Cscript%3Ealert(1)%3C/script%3E?q=" + strings.ReplaceAll(x2, " ", "%20"))
 	r.Header.Set("X-Evil", x1+x2)
@@ -160,7 +160,7 @@ func TestTracebackEscapesEverything(t *testing.T) {
 		}
 	}
 	// The production page shows nothing of it.
-	h = Middleware(logger)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic(x1) }))
+	h = New(logger)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic(x1) }))
 	if body := serve(h, devRequest("/")).Body.String(); strings.Contains(body, "script") {
 		t.Fatal("production page shows the panic")
 	}
@@ -206,7 +206,7 @@ func TestRedactionWhatThePageShows(t *testing.T) {
 			"<th>HTTP_REFERER</th><td>https://app.example/cb?state=ok&amp;access_token=REDACTED"}},
 	}
 	logger, _ := observed()
-	h := Middleware(logger, Development())(http.HandlerFunc(boom))
+	h := New(logger, Tracebacks())(http.HandlerFunc(boom))
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := devRequest(tt.target)

@@ -30,7 +30,7 @@ func spoofLocal(next http.Handler) http.Handler {
 // proxy layer outside recover resolved to loopback.
 func TestTracebackRuleOverRealServers(t *testing.T) {
 	logger, _ := observed()
-	dev := Middleware(logger, Development())
+	dev := New(logger, Tracebacks())
 	proxy := environ.MustProxy(environ.ProxyConfig{Headers: environ.XForwarded, For: 1})
 	app := http.HandlerFunc(boom)
 	stacks := []struct {

@@ -38,9 +38,9 @@ func Handler(log *zap.Logger, debug bool) http.Handler {
 	})(mux)
 	var opts []wsgorecover.Option
 	if debug {
-		opts = append(opts, wsgorecover.Development())
+		opts = append(opts, wsgorecover.Tracebacks())
 	}
-	return chain.New(mw.RequestID(), logging.Access(log), wsgorecover.Middleware(log, opts...), environ.Middleware()).Then(app)
+	return chain.New(mw.RequestID(), logging.Access(log), wsgorecover.New(log, opts...), environ.Middleware()).Then(app)
 }
 
 func main() {
