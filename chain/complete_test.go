@@ -30,7 +30,7 @@ func TestProductionLogsEveryRequest(t *testing.T) {
 		}
 		io.WriteString(w, "ok")
 	})
-	ts := httptest.NewServer(Production(logging.Production(f)).Then(app))
+	ts := httptest.NewServer(Production(logging.JSON(f)).Then(app))
 	defer ts.Close()
 	tr := &http.Transport{MaxConnsPerHost: 8, MaxIdleConnsPerHost: 8}
 	defer tr.CloseIdleConnections()

@@ -65,11 +65,11 @@ func presetOptions(opts []PresetOption) *presetConfig {
 // request IDs (mw.RequestID), the access log on log (logging.Access), plain
 // 500s for panics (recover, production), and the environ; with
 // [BehindProxy], a proxy layer outside them all. A nil log means
-// logging.Production(os.Stderr): zap's JSON. The result is a Chain like any
+// logging.JSON(os.Stderr): zap's JSON. The result is a Chain like any
 // other: adjust it by name.
 func Production(log *zap.Logger, opts ...PresetOption) Chain {
 	if log == nil {
-		log = logging.Production(os.Stderr)
+		log = logging.JSON(os.Stderr)
 	}
 	return presetOptions(opts).wrap(New().Use(
 		Named(LayerRequestID, mw.RequestID()),
@@ -85,11 +85,11 @@ func Production(log *zap.Logger, opts ...PresetOption) Chain {
 //
 //	(timed) requestid > access > recover > lint > environ > app
 //
-// A nil log means logging.Development(os.Stderr): zap's console encoder,
+// A nil log means logging.Console(os.Stderr): zap's console encoder,
 // coloured on a terminal. Building it logs a Warn line: tracebacks are on.
 func Development(log *zap.Logger, opts ...PresetOption) Chain {
 	if log == nil {
-		log = logging.Development(os.Stderr)
+		log = logging.Console(os.Stderr)
 	}
 	return presetOptions(opts).wrap(New().Use(
 		Named(LayerRequestID, mw.RequestID()),

@@ -17,7 +17,7 @@ import (
 
 // The access log on zap, and the error log of the request it is in.
 func ExampleAccess() {
-	core, logs := observer.New(zap.InfoLevel) // in a program: logging.Production(os.Stderr)
+	core, logs := observer.New(zap.InfoLevel) // in a program: logging.JSON(os.Stderr)
 	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		logging.FromRequest(r).Info("hello", zap.String("subject", "Ann"))
 		io.WriteString(w, "Hello Ann!")

@@ -170,21 +170,21 @@ func TestEntriesCarryNoCallerOrStacktrace(t *testing.T) {
 	}
 }
 
-func TestProductionLoggerDoesNotSample(t *testing.T) {
+func TestLoggersDoNotSample(t *testing.T) {
 	var buf bytes.Buffer
-	log := Production(&buf)
+	log := JSON(&buf)
 	for range 1000 {
 		log.Info(FieldMessage)
 	}
 	if n := strings.Count(buf.String(), "\n"); n != 1000 {
-		t.Fatalf("Production wrote %d of 1000 entries", n)
+		t.Fatalf("JSON wrote %d of 1000 entries", n)
 	}
 	buf.Reset()
-	log = Development(&buf)
+	log = Console(&buf)
 	for range 1000 {
 		log.Info(FieldMessage)
 	}
 	if n := strings.Count(buf.String(), "\n"); n != 1000 {
-		t.Fatalf("Development wrote %d of 1000 entries", n)
+		t.Fatalf("Console wrote %d of 1000 entries", n)
 	}
 }

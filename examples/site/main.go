@@ -273,9 +273,9 @@ func streaming(app http.Handler) http.Handler {
 // errorLogger is the zap logger for a log format.
 func errorLogger(format string, w io.Writer) *zap.Logger {
 	if format == "console" {
-		return logging.Development(w)
+		return logging.Console(w)
 	}
-	return logging.Production(w)
+	return logging.JSON(w)
 }
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }

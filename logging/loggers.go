@@ -8,23 +8,23 @@ import (
 	"go.uber.org/zap/zapcore"
 )
 
-// Production returns the production logger: zap's production JSON encoder
+// JSON returns the production logger: zap's production JSON encoder
 // (ISO-8601 times, durations in seconds) writing to w at Info and above.
 // It never samples: every access entry and every panic entry is written,
 // whatever the load. (zap.NewProduction samples: after the first 100 entries
 // of a message and level in a second, it keeps every 100th. An access log
 // built on it loses most requests under load.)
-func Production(w io.Writer) *zap.Logger {
+func JSON(w io.Writer) *zap.Logger {
 	cfg := zap.NewProductionEncoderConfig()
 	cfg.EncodeTime = zapcore.ISO8601TimeEncoder
 	core := zapcore.NewCore(zapcore.NewJSONEncoder(cfg), zapcore.AddSync(w), zapcore.InfoLevel)
 	return zap.New(core, zap.ErrorOutput(zapcore.AddSync(w)))
 }
 
-// Development returns the development logger: zap's development console
+// Console returns the development logger: zap's development console
 // encoder (readable lines, fields as JSON after the message), at Debug and
 // above, with coloured levels when w is a terminal. It never samples.
-func Development(w io.Writer) *zap.Logger {
+func Console(w io.Writer) *zap.Logger {
 	cfg := zap.NewDevelopmentEncoderConfig()
 	if isTerminal(w) {
 		cfg.EncodeLevel = zapcore.CapitalColorLevelEncoder
