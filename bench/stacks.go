@@ -99,7 +99,7 @@ func Stacks() []Stack {
 			return n
 		}},
 		{Name: "wsgo-recover", Wrap: wsgorecover.New(Discard())},
-		{Name: "wsgo-environ", Wrap: environ.Middleware()},
+		{Name: "wsgo-environ", Wrap: environ.Layer()},
 		{Name: "wsgo-lint", Wrap: mw.Lint(Discard())},
 		{Name: "wsgo-flush", Wrap: mw.FlushEachWrite()},
 	}

@@ -28,6 +28,7 @@ import (
 
 	"github.com/justinas/alice"
 
+	"github.com/wsgo/wsgo/internal/plumb"
 	"github.com/wsgo/wsgo/mw"
 )
 
@@ -250,7 +251,7 @@ func (c Chain) String() string {
 
 // Timed returns a Chain that, when built, also sends a Server-Timing header
 // with the time each named layer and the application took before the
-// response started ([mw.ServerTiming] outside everything, a [mw.TimingMark]
+// response started ([mw.ServerTiming] outside everything, a mark
 // before each layer and before the application), so the browser's network
 // panel shows where the time went. A development option: a chain that is
 // not Timed pays nothing for it. Edits of a Timed chain stay Timed.
@@ -284,9 +285,9 @@ func (c Chain) thenTimed(h http.Handler) http.Handler {
 	layers := make([]Layer, 0, 2*len(c.layers)+2)
 	layers = append(layers, Layer{Name: "server-timing", Middleware: mw.ServerTiming()})
 	for _, l := range c.layers {
-		layers = append(layers, Layer{Name: l.Name + "/mark", Middleware: mw.TimingMark(l.Name)}, l)
+		layers = append(layers, Layer{Name: l.Name + "/mark", Middleware: plumb.TimingMark(l.Name)}, l)
 	}
-	layers = append(layers, Layer{Name: "app/mark", Middleware: mw.TimingMark("app")})
+	layers = append(layers, Layer{Name: "app/mark", Middleware: plumb.TimingMark("app")})
 	return Chain{layers: layers}.Then(h)
 }
 

@@ -75,7 +75,7 @@ func Production(log *zap.Logger, opts ...PresetOption) Chain {
 		Named(LayerRequestID, mw.RequestID()),
 		Named(LayerAccess, logging.Access(log)),
 		Named(LayerRecover, wsgorecover.New(log)),
-		Named(LayerEnviron, environ.Middleware()),
+		Named(LayerEnviron, environ.Layer()),
 	))
 }
 
@@ -96,7 +96,7 @@ func Development(log *zap.Logger, opts ...PresetOption) Chain {
 		Named(LayerAccess, logging.Access(log)),
 		Named(LayerRecover, wsgorecover.New(log, wsgorecover.Tracebacks())),
 		Named(LayerLint, mw.Lint(log)),
-		Named(LayerEnviron, environ.Middleware()),
+		Named(LayerEnviron, environ.Layer()),
 	)).Timed()
 }
 

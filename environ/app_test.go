@@ -3,6 +3,7 @@ package environ
 import (
 	"bufio"
 	"errors"
+	"github.com/wsgo/wsgo/internal/plumb"
 	"html"
 	"io"
 	"iter"
@@ -99,8 +100,8 @@ func TestAppEErrors(t *testing.T) {
 	}
 	h := func(a AppE) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			r, e := Attach(r)
-			e.scope.Put(ErrorsKey{}, io.Writer(&logged))
+			r, _ = Attach(r)
+			plumb.Put(r.Context(), plumb.ErrorsKey{}, io.Writer(&logged))
 			a.ServeHTTP(w, r)
 		})
 	}

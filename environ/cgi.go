@@ -1,6 +1,8 @@
 package environ
 
 import (
+	"github.com/wsgo/wsgo/internal/plumb"
+
 	"context"
 	"io"
 	"net"
@@ -277,9 +279,10 @@ func (e *Environ) Input() io.ReadCloser {
 }
 
 // Errors returns wsgi.errors: the per-request error log a logging layer put
-// under [ErrorsKey], or os.Stderr (as wsgiref's server does) when none did.
+// for the request (logging.Access does), or os.Stderr (as wsgiref's server
+// does) when none did.
 func (e *Environ) Errors() io.Writer {
-	switch w := e.Value(ErrorsKey{}).(type) {
+	switch w := e.Value(plumb.ErrorsKey{}).(type) {
 	case func(context.Context) io.Writer:
 		return w(e)
 	case io.Writer:

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/wsgo/wsgo/internal/plumb"
 	"github.com/wsgo/wsgo/mw"
 )
 
@@ -17,27 +18,18 @@ var ErrReservedKey = errors.New("environ: reserved key")
 // ErrEmptyKey is returned by Set for the empty key.
 var ErrEmptyKey = errors.New("environ: empty key")
 
-// ErrorsKey is the context key under which a logging layer puts what
-// wsgi.errors returns: an io.Writer, or a func(context.Context) io.Writer
-// that makes one for the request on demand (the logging package puts the
-// latter, with Scope.Put, so that a request that never writes to wsgi.errors
-// pays nothing for it).
-type ErrorsKey struct{}
-
 type envKey struct{}
 
 // Environ is the environment of one request. The CGI and wsgi.* keys are
 // derived from the request when they are read; custom keys are set by
-// middlewares. An Environ is also a context.Context: when [Middleware]
-// attaches it to a request that has no [mw.Scope] yet, it is the request's
-// context, so attaching costs the Environ and one request copy, nothing more.
+// middlewares. An Environ is also a context.Context: the context of the
+// request it was made from, which answers for the Environ too.
 //
 // An Environ belongs to one request. Set, ShiftPathInfo and the mounting
 // layers change it, and must not run concurrently with each other or with
 // readers; reads alone may be concurrent.
 type Environ struct {
-	scope  *mw.Scope       // set when the Environ is the request's context: its own Scope
-	parent context.Context // the context it was attached under
+	parent context.Context // the context of the request it was made from
 	req    *http.Request
 
 	pathSet    bool // scriptName and pathInfo were set by a mount or a shift
@@ -64,16 +56,13 @@ func (e *Environ) Done() <-chan struct{} { return e.parent.Done() }
 // Err implements context.Context.
 func (e *Environ) Err() error { return e.parent.Err() }
 
-// Value implements context.Context: the Environ itself, its Scope's values,
-// then the parent context's.
+// Value implements context.Context: the Environ itself, then the values of
+// the context of its request.
 func (e *Environ) Value(key any) any {
 	if key == (envKey{}) {
 		return e
 	}
-	if e.scope == nil {
-		return e.parent.Value(key)
-	}
-	return e.scope.Value(key)
+	return e.parent.Value(key)
 }
 
 // String describes the Environ, as context types do.
@@ -81,14 +70,6 @@ func (e *Environ) String() string { return "environ.Environ" }
 
 func newEnviron(r *http.Request) *Environ {
 	return &Environ{req: r, parent: r.Context()}
-}
-
-// ownedEnviron is an Environ that is the request's context, and its Scope:
-// one allocation for both. An Environ put in an outer layer's Scope is half
-// its size.
-type ownedEnviron struct {
-	Environ
-	scope mw.Scope
 }
 
 // Lookup returns the Environ attached to ctx, or nil when there is none.
@@ -111,35 +92,44 @@ func From(r *http.Request) *Environ {
 }
 
 // Attach returns r with an Environ attached, and the Environ. When r already
-// has one, Attach returns both as they are. When r has a [mw.Scope] (an outer
-// wsgo layer attached it), the Environ is put in it and r is returned as it
-// is; otherwise the Environ becomes the context of a copy of r. r is never
-// modified.
+// has one, Attach returns both as they are. Otherwise the Environ is put in
+// r's [mw.Scope] (attaching the Scope first, in a copy of r, when r has
+// none). r is never modified.
 func Attach(r *http.Request) (*http.Request, *Environ) {
-	ctx := r.Context()
-	if e := Lookup(ctx); e != nil {
+	if e := Lookup(r.Context()); e != nil {
 		return r, e
 	}
-	if s := mw.ScopeOf(ctx); s != nil {
-		e := newEnviron(r)
-		s.Put(envKey{}, e)
-		return r, e
-	}
-	o := &ownedEnviron{Environ: Environ{req: r, parent: ctx}}
-	o.scope.Init(ctx)
-	o.Environ.scope = &o.scope
-	return r.WithContext(&o.Environ), &o.Environ
+	r, _ = mw.WithScope(r)
+	e := newEnviron(r)
+	plumb.Put(r.Context(), envKey{}, e)
+	return r, e
 }
 
-// Middleware returns a middleware that attaches an Environ to every request
+// Layer returns a middleware that attaches an Environ to every request
 // (see [Attach]); inner layers get it with [From]. Two of them in one chain
 // share one Environ.
-func Middleware() mw.Middleware {
+func Layer() mw.Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			r, _ = Attach(r)
 			next.ServeHTTP(w, r)
 		})
+	}
+}
+
+func init() {
+	plumb.Environ = func(r *http.Request) iter.Seq2[string, any] { return From(r).All() }
+	plumb.EnvironString = func(ctx context.Context, key string) (string, bool) {
+		e := Lookup(ctx)
+		if e == nil {
+			return "", false
+		}
+		if s, ok, reserved := e.cgiString(key); reserved {
+			return s, ok
+		}
+		v, ok := e.Get(key)
+		s, isString := v.(string)
+		return s, ok && isString
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"github.com/wsgo/wsgo/internal/plumb"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -181,7 +182,7 @@ func TestMiddlewareAttachesOneEnvironPerRequest(t *testing.T) {
 	inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		seen = append(seen, From(r), From(r), Lookup(r.Context()))
 	})
-	h := Middleware()(Middleware()(inner))
+	h := Layer()(Layer()(inner))
 	r := newReq("GET", "/", nil)
 	ctx := r.Context()
 	h.ServeHTTP(httptest.NewRecorder(), r)
@@ -197,7 +198,7 @@ func TestMiddlewareAttachesOneEnvironPerRequest(t *testing.T) {
 }
 
 func TestEnvironSharesTheScope(t *testing.T) {
-	h := mw.RequestID()(Middleware()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := mw.RequestID()(Layer()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		e := Lookup(r.Context())
 		if e == nil || mw.RequestIDFrom(r.Context()) == "" || mw.RequestIDFrom(e) == "" {
 			t.Error("the Environ and the request ID must both be reachable")
@@ -208,11 +209,11 @@ func TestEnvironSharesTheScope(t *testing.T) {
 	})))
 	h.ServeHTTP(httptest.NewRecorder(), newReq("GET", "/", nil))
 
-	// Standalone, the Environ is the context, and a later Scope user finds
-	// the Scope inside it.
-	h = Middleware()(mw.RequestID()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, ok := r.Context().(*Environ); !ok {
-			t.Errorf("context is %T", r.Context())
+	// Standalone, the Environ attaches the Scope, and a later Scope user
+	// finds the same Scope, with the Environ in it.
+	h = Layer()(mw.RequestID()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := r.Context().(*mw.Scope); !ok || Lookup(r.Context()) == nil {
+			t.Errorf("context is %T, Environ %v", r.Context(), Lookup(r.Context()))
 		}
 		if mw.RequestIDFrom(r.Context()) == "" {
 			t.Error("request ID not found")
@@ -225,7 +226,7 @@ func TestEnvironIsAContext(t *testing.T) {
 	parent, cancel := context.WithCancel(context.WithValue(context.Background(), "k", "v"))
 	r := newReq("GET", "/", nil).WithContext(parent)
 	r, e := Attach(r)
-	if e.Value("k") != "v" || r.Context() != e {
+	if e.Value("k") != "v" || Lookup(r.Context()) != e || Lookup(e) != e {
 		t.Fatal("values of the parent")
 	}
 	cancel()
@@ -238,7 +239,7 @@ func TestEnvironIsAContext(t *testing.T) {
 func TestWSGIErrors(t *testing.T) {
 	var buf bytes.Buffer
 	h := mw.RequestID()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mw.ScopeOf(r.Context()).Put(ErrorsKey{}, io.Writer(&buf))
+		plumb.Put(r.Context(), plumb.ErrorsKey{}, io.Writer(&buf))
 		r, e := Attach(r)
 		_ = r
 		io.WriteString(e.Errors(), "oops")

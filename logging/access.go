@@ -10,7 +10,7 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
-	"github.com/wsgo/wsgo/environ"
+	"github.com/wsgo/wsgo/internal/plumb"
 	"github.com/wsgo/wsgo/mw"
 )
 
@@ -129,7 +129,7 @@ func Access(logger *zap.Logger, opts ...Option) mw.Middleware {
 			}
 			start := time.Now()
 			resp, r := mw.Capture(w, r)
-			attachErrorLog(mw.ScopeOf(r.Context()), a.el, r)
+			attachErrorLog(a.el, r)
 			defer func() {
 				if v := recover(); v != nil {
 					a.write(r, resp, start, v)
@@ -153,7 +153,6 @@ func (a *access) write(r *http.Request, resp *mw.Response, start time.Time, pani
 	if ce == nil {
 		return
 	}
-	e := environ.Lookup(r.Context())
 	fp := fieldsPool.Get().(*[]zap.Field)
 	fs := append((*fp)[:0],
 		zap.String(FieldMethod, r.Method),
@@ -164,14 +163,14 @@ func (a *access) write(r *http.Request, resp *mw.Response, start time.Time, pani
 		zap.Int64(FieldResponseSize, resp.Written()),
 		zap.Int64(FieldRequestSize, r.ContentLength),
 		zap.Duration(FieldDuration, elapsed(ce, start)),
-		zap.String(FieldClient, clientAddress(r, e)),
+		zap.String(FieldClient, clientAddress(r)),
 		zap.String(FieldUserAgent, r.UserAgent()),
 		zap.String(FieldReferer, r.Referer()),
 		zap.String(FieldHost, r.Host),
 		zap.String(FieldRequestID, mw.RequestIDFrom(r.Context())),
 	)
-	if e != nil && e.ScriptName() != "" {
-		fs = append(fs, zap.String(FieldScriptName, e.ScriptName()))
+	if sn, _ := environString(r, "SCRIPT_NAME"); sn != "" {
+		fs = append(fs, zap.String(FieldScriptName, sn))
 	}
 	if errType != "" {
 		fs = append(fs, zap.String(FieldError, errType))
@@ -262,14 +261,14 @@ func protocolVersion(r *http.Request) string {
 	return strings.TrimPrefix(r.Proto, "HTTP/")
 }
 
-// clientAddress is REMOTE_ADDR: that of e, r's Environ, when one is attached
+// clientAddress is REMOTE_ADDR: that of r's Environ, when one is attached
 // (a trusted proxy layer may have set it), else the host of r.RemoteAddr.
 // A RemoteAddr without a port, as gorilla's ProxyHeaders and chi's RealIP
 // leave it (192.0.2.1, ::1, 2001:db8::1, [::1]), is the address whole, less
 // the brackets of an IPv6 literal.
-func clientAddress(r *http.Request, e *environ.Environ) string {
-	if e != nil {
-		return e.RemoteAddr()
+func clientAddress(r *http.Request) string {
+	if addr, ok := environString(r, "REMOTE_ADDR"); ok {
+		return addr
 	}
 	addr := r.RemoteAddr
 	if host, _, err := net.SplitHostPort(addr); err == nil {
@@ -279,4 +278,14 @@ func clientAddress(r *http.Request, e *environ.Environ) string {
 		return addr[1 : len(addr)-1]
 	}
 	return addr
+}
+
+// environString is the value of key in r's Environ, when the environ
+// package is in the program and a layer attached one (see internal/plumb:
+// logging does not import environ).
+func environString(r *http.Request, key string) (string, bool) {
+	if plumb.EnvironString == nil {
+		return "", false
+	}
+	return plumb.EnvironString(r.Context(), key)
 }

@@ -126,7 +126,7 @@ func TestAccessLevelsSkipAndExtra(t *testing.T) {
 func TestAccessLogsTheMount(t *testing.T) {
 	log, logs := observed()
 	app := environ.MustMount(map[string]http.Handler{"/rest": http.NotFoundHandler()}, nil)
-	h := mw.RequestID()(Access(log)(environ.Middleware()(app)))
+	h := mw.RequestID()(Access(log)(environ.Layer()(app)))
 	serveRec(h, httptest.NewRequest("GET", "/rest/custompath", nil))
 	if got := logs.All()[0].ContextMap()[FieldScriptName]; got != "/rest" {
 		t.Fatalf("url.script_name = %v", got)

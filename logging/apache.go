@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/wsgo/wsgo/environ"
 	"github.com/wsgo/wsgo/mw"
 )
 
@@ -276,9 +275,8 @@ func (lw *lineWriter) toStderr(err error, _ []byte) {
 var linePool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
 func (lw *lineWriter) write(f Format, r *http.Request, resp *mw.Response, start time.Time, status int, lp *lineParts) {
-	e := environ.Lookup(r.Context())
 	rec := Record{
-		RemoteHost: clientAddress(r, e),
+		RemoteHost: clientAddress(r),
 		Time:       start,
 		Status:     status,
 		Bytes:      resp.Written(),
@@ -286,7 +284,7 @@ func (lw *lineWriter) write(f Format, r *http.Request, resp *mw.Response, start 
 	if lp.method == http.MethodHead {
 		rec.Bytes = 0 // no body went out, whatever the handler wrote
 	}
-	rec.RemoteUser, rec.EmptyUser = remoteUser(r, e)
+	rec.RemoteUser, rec.EmptyUser = remoteUser(r)
 	lp.target = hidePassword(lp.method, lp.target)
 	lp.referer, lp.userAgent = r.Header["Referer"], r.Header["User-Agent"]
 	bp := linePool.Get().(*[]byte)
@@ -331,13 +329,9 @@ func apacheStatus(r *http.Request, resp *mw.Response, panicked any) int {
 // (an authentication layer does, as Apache's auth modules set r->user),
 // else the user name of a Basic Authorization header; present is false when
 // there is neither, and the user is then logged as -.
-func remoteUser(r *http.Request, e *environ.Environ) (user string, present bool) {
-	if e != nil {
-		if v, ok := e.Get("REMOTE_USER"); ok {
-			if s, ok := v.(string); ok {
-				return s, true
-			}
-		}
+func remoteUser(r *http.Request) (user string, present bool) {
+	if user, ok := environString(r, "REMOTE_USER"); ok {
+		return user, true
 	}
 	user, _, present = r.BasicAuth()
 	return user, present

@@ -7,7 +7,7 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/wsgo/wsgo/environ"
+	"github.com/wsgo/wsgo/internal/plumb"
 	"github.com/wsgo/wsgo/mw"
 )
 
@@ -54,15 +54,16 @@ func (w errorsWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// errorsFor makes the wsgi.errors writer of a request (see environ.ErrorsKey).
+// errorsFor makes the wsgi.errors writer of a request (see plumb.ErrorsKey).
 func errorsFor(ctx context.Context) io.Writer { return errorsWriter{From(ctx)} }
 
 // attachErrorLog leaves what From and wsgi.errors need in the Scope: two
 // pointers and a function value, no allocation.
-func attachErrorLog(s *mw.Scope, el *errorLog, r *http.Request) {
-	s.Put(loggerKey{}, el)
-	s.Put(requestKey{}, r)
-	s.Put(environ.ErrorsKey{}, errorsForFunc)
+func attachErrorLog(el *errorLog, r *http.Request) {
+	ctx := r.Context()
+	plumb.Put(ctx, loggerKey{}, el)
+	plumb.Put(ctx, requestKey{}, r)
+	plumb.Put(ctx, plumb.ErrorsKey{}, errorsForFunc)
 }
 
 var errorsForFunc = errorsFor

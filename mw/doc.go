@@ -22,5 +22,5 @@
 // its bytes reach no one.
 //
 // Layers here: [RequestID], [FlushEachWrite], [Lint] (the wsgiref.validate of
-// net/http) and [ServerTiming] with [TimingMark].
+// net/http) and [ServerTiming].
 package mw

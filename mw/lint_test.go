@@ -164,7 +164,7 @@ func TestFlushEachWrite(t *testing.T) {
 }
 
 func TestServerTiming(t *testing.T) {
-	h := ServerTiming()(TimingMark("auth")(TimingMark("app")(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := ServerTiming()(timingMark("auth")(timingMark("app")(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		time.Sleep(2 * time.Millisecond)
 		io.WriteString(w, "ok")
 	}))))

@@ -4,18 +4,18 @@ import (
 	"context"
 	"net/http"
 	"time"
+
+	"github.com/wsgo/wsgo/internal/plumb"
 )
 
 // Scope is the state wsgo layers share for one request. It is the request's
 // context: a layer that needs it and finds none attaches one with
-// [WithScope], which costs one Scope and one copy of the request; every layer
-// after that finds the same Scope for free. Values put in a Scope with [Scope.Put]
-// are visible through the context's Value method, so sharing them costs no
-// further context or request copy.
-//
-// Another package may embed Scope in a larger per-request object that is
-// itself the context (the environ package does); the embedding type calls
-// [Scope.Init] and forwards Value to the Scope for keys it does not own.
+// [WithScope], which makes the Scope, the copy of the request that carries
+// it and the writer's state in one allocation; every layer after that finds
+// the same Scope for free. What wsgo's layers share through it (the request
+// ID, the captured writer, the environ, the error log) is visible through
+// the context's Value method, so sharing costs no further context or request
+// copy.
 type Scope struct {
 	parent context.Context
 
@@ -23,17 +23,13 @@ type Scope struct {
 	resp  *Response // the innermost shared writer, if any
 	spare *Response // made with the Scope, for the first Capture to take
 
-	vals  [4]keyVal // inline store for Put: the access log and environ use four
+	vals  [4]keyVal // inline store for put: the access log and environ use four
 	extra []keyVal
 }
 
 type keyVal struct{ key, val any }
 
 type scopeKey struct{}
-
-// Init sets the parent context of a Scope that is embedded in another type.
-// It must be called before the Scope is used, once.
-func (s *Scope) Init(parent context.Context) { s.parent = parent }
 
 // Deadline implements context.Context: the parent's deadline.
 func (s *Scope) Deadline() (deadline time.Time, ok bool) { return s.parent.Deadline() }
@@ -63,14 +59,13 @@ func (s *Scope) Value(key any) any {
 	return s.parent.Value(key)
 }
 
-// Put stores a value under key, as context.WithValue would, but without a new
-// context or a new request. A later Put with the same key replaces the value.
-// Put is for middlewares, before they pass the request on; it must not be
-// called concurrently with itself or with Value. A nil key panics, as it does
-// in context.WithValue.
-func (s *Scope) Put(key, val any) {
+// put stores a value under key, as context.WithValue would, but without a
+// new context or a new request. A later put with the same key replaces the
+// value. It is for layers, before they pass the request on; it must not run
+// concurrently with itself or with Value.
+func (s *Scope) put(key, val any) {
 	if key == nil {
-		panic("mw: Scope.Put with a nil key")
+		panic("mw: Scope put with a nil key")
 	}
 	for i := range s.vals {
 		if s.vals[i].key == nil || s.vals[i].key == key {
@@ -87,12 +82,21 @@ func (s *Scope) Put(key, val any) {
 	s.extra = append(s.extra, keyVal{key, val})
 }
 
-// RequestID returns the request ID a layer set with SetRequestID, or "".
-func (s *Scope) RequestID() string { return s.id }
+func init() {
+	plumb.Put = func(ctx context.Context, key, val any) bool {
+		s := ScopeOf(ctx)
+		if s == nil {
+			return false
+		}
+		s.put(key, val)
+		return true
+	}
+	plumb.TimingMark = func(name string) func(http.Handler) http.Handler { return timingMark(name) }
+}
 
-// SetRequestID records the request's ID, for the access log, the error log
-// and the error page to share. The request-ID layer calls it.
-func (s *Scope) SetRequestID(id string) { s.id = id }
+// RequestID returns the request ID a [RequestID] layer gave the request, or
+// "".
+func (s *Scope) RequestID() string { return s.id }
 
 // String describes the Scope, as context types do.
 func (s *Scope) String() string { return "mw.Scope" }
@@ -104,17 +108,6 @@ func ScopeOf(ctx context.Context) *Scope {
 	}
 	s, _ := ctx.Value(scopeKey{}).(*Scope)
 	return s
-}
-
-// Response returns the innermost Response a layer captured for the request,
-// or nil when none did (or when s is nil). Unlike [Lookup] it does not check
-// which writer that Response wraps, so it is cheap enough to ask on every
-// request: the recover layer does, and calls Lookup only after a panic.
-func (s *Scope) Response() *Response {
-	if s == nil {
-		return nil
-	}
-	return s.resp
 }
 
 // WithScope returns r and its Scope, attaching a new Scope (in a shallow copy

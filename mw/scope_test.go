@@ -26,12 +26,11 @@ func TestWithScopeAttachesOnceAndNeverMutatesTheRequest(t *testing.T) {
 
 func TestScopePutAndValue(t *testing.T) {
 	parent := context.WithValue(context.Background(), testKey{0}, "parent")
-	s := &Scope{}
-	s.Init(parent)
+	s := &Scope{parent: parent}
 	for i := 1; i <= 5; i++ { // past the inline slots
-		s.Put(testKey{i}, i)
+		s.put(testKey{i}, i)
 	}
-	s.Put(testKey{2}, "two")
+	s.put(testKey{2}, "two")
 	for i, want := range []any{"parent", 1, "two", 3, 4, 5} {
 		if got := s.Value(testKey{i}); got != want {
 			t.Errorf("Value(%d) = %v, want %v", i, got, want)
@@ -44,11 +43,11 @@ func TestScopePutAndValue(t *testing.T) {
 		t.Error("ScopeOf must find the Scope under a derived context")
 	}
 	defer func() {
-		if got := recover(); got != "mw: Scope.Put with a nil key" {
-			t.Errorf("Put(nil) panicked with %v", got)
+		if got := recover(); got != "mw: Scope put with a nil key" {
+			t.Errorf("put(nil) panicked with %v", got)
 		}
 	}()
-	s.Put(nil, 1)
+	s.put(nil, 1)
 }
 
 func TestScopeForwardsCancellation(t *testing.T) {

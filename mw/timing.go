@@ -22,7 +22,7 @@ type timing struct {
 // every response, so that the browser's network panel shows where the time
 // went before the response started: "total" from this layer to the moment
 // the status goes out, and one entry for each layer marked below it with
-// [TimingMark], its duration being the time from its mark to the next
+// chain.Chain's Timed, its duration being the time from its mark to the next
 // (chain.Chain's Timed does the marking for every named layer and the
 // application). It is a development layer: the header tells anyone how the
 // server is built.
@@ -33,7 +33,7 @@ func ServerTiming() Middleware {
 			defer resp.Release()
 			ww := resp.Writer()
 			t := &timing{start: time.Now()}
-			ScopeOf(r.Context()).Put(timingKey{}, t)
+			ScopeOf(r.Context()).put(timingKey{}, t)
 			resp.Observe(&Observer{WriteHeader: func(code int) {
 				if code >= 200 || code == http.StatusSwitchingProtocols {
 					ww.Header().Add("Server-Timing", t.header(time.Now()))
@@ -44,10 +44,11 @@ func ServerTiming() Middleware {
 	}
 }
 
-// TimingMark returns a middleware that marks, for an outer ServerTiming
+// timingMark returns a middleware that marks, for an outer ServerTiming
 // layer, that the request has reached the layer called name. Without a
-// ServerTiming layer above it, it does nothing.
-func TimingMark(name string) Middleware {
+// ServerTiming layer above it, it does nothing. chain.Chain's Timed puts one
+// before each layer (through internal/plumb).
+func timingMark(name string) Middleware {
 	name = timingName(name)
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

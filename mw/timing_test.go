@@ -18,7 +18,7 @@ import (
 // Server-Timing and the 200 with one Server-Timing header, over HTTP/1.1
 // and HTTP/2.
 func TestServerTimingNotOnAnInformationalResponse(t *testing.T) {
-	h := ServerTiming()(TimingMark("app")(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := ServerTiming()(timingMark("app")(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Link", "</style.css>; rel=preload; as=style")
 		w.WriteHeader(http.StatusEarlyHints)
 		io.WriteString(w, "ok")

@@ -4,13 +4,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"iter"
 	"net/http"
 	"net/url"
 	"path/filepath"
 	"slices"
 	"strings"
 
-	"github.com/wsgo/wsgo/environ"
+	"github.com/wsgo/wsgo/internal/plumb"
 )
 
 // The traceback page's data.
@@ -92,7 +93,7 @@ func (c *config) traceback(w http.ResponseWriter, r *http.Request, p *Panic) {
 		}
 		slices.SortFunc(d.Query, func(a, b pair) int { return strings.Compare(a.K, b.K) })
 	}
-	for k, v := range environ.From(r).All() {
+	for k, v := range environAll(r) {
 		switch k {
 		case "QUERY_STRING":
 			v = c.redactQuery(v.(string))
@@ -326,3 +327,13 @@ td.red{color:#9aa3ad;font-style:italic}
 <p class="note">This page is shown because wsgo's recover layer runs in development mode and you are on this machine. In production the client sees only the request ID.</p>
 </main></body></html>
 `))
+
+// environAll yields the request's environ for the page, when the environ
+// package is in the program (see internal/plumb: recover does not import
+// environ), and nothing otherwise.
+func environAll(r *http.Request) iter.Seq2[string, any] {
+	if plumb.Environ == nil {
+		return func(func(string, any) bool) {}
+	}
+	return plumb.Environ(r)
+}

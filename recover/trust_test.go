@@ -40,11 +40,11 @@ func TestTracebackRuleOverRealServers(t *testing.T) {
 		proxied bool
 	}{
 		{"recover alone", dev(app), false},
-		{"recover > environ", dev(environ.Middleware()(app)), false},
-		{"requestid > recover > environ", mw.RequestID()(dev(environ.Middleware()(app))), false},
+		{"recover > environ", dev(environ.Layer()(app)), false},
+		{"requestid > recover > environ", mw.RequestID()(dev(environ.Layer()(app))), false},
 		{"recover > spoofing inner layer", dev(spoofLocal(app)), false},
-		{"recover > proxy (inner, does not count)", dev(proxy(environ.Middleware()(app))), false},
-		{"proxy > recover > environ", proxy(dev(environ.Middleware()(app))), true},
+		{"recover > proxy (inner, does not count)", dev(proxy(environ.Layer()(app))), false},
+		{"proxy > recover > environ", proxy(dev(environ.Layer()(app))), true},
 		{"proxy > requestid > recover", proxy(mw.RequestID()(dev(app))), true},
 	}
 	cases := []struct {

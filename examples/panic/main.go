@@ -40,7 +40,7 @@ func Handler(log *zap.Logger, debug bool) http.Handler {
 	if debug {
 		opts = append(opts, wsgorecover.Tracebacks())
 	}
-	return chain.New(mw.RequestID(), logging.Access(log), wsgorecover.New(log, opts...), environ.Middleware()).Then(app)
+	return chain.New(mw.RequestID(), logging.Access(log), wsgorecover.New(log, opts...), environ.Layer()).Then(app)
 }
 
 func main() {
