@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"github.com/wsgo/wsgo"
 	"log"
 	"net/http"
 	"time"
@@ -15,7 +16,6 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
-	"github.com/wsgo/wsgo/chain"
 	"github.com/wsgo/wsgo/environ"
 	"github.com/wsgo/wsgo/internal/wsgotest"
 	"github.com/wsgo/wsgo/logging"
@@ -59,8 +59,8 @@ func Stacks() []Stack {
 	return []Stack{
 		{Name: "bare", Wrap: func(h http.Handler) http.Handler { return h }},
 		{Name: "zapfloor", Wrap: zapFloor(Discard())},
-		{Name: "wsgo-production", Full: true, Wrap: func(h http.Handler) http.Handler { return chain.Production(Discard()).Then(h) }},
-		{Name: "wsgo-development", Full: true, Wrap: func(h http.Handler) http.Handler { return chain.Development(Discard()).Then(h) }},
+		{Name: "wsgo-production", Full: true, Wrap: func(h http.Handler) http.Handler { return wsgo.Production(Discard()).Then(h) }},
+		{Name: "wsgo-development", Full: true, Wrap: func(h http.Handler) http.Handler { return wsgo.Development(Discard()).Then(h) }},
 		{Name: "chi", Full: true, Wrap: func(h http.Handler) http.Handler {
 			return chimw.RequestID(chimw.RequestLogger(&chimw.DefaultLogFormatter{Logger: discardLog, NoColor: true})(chimw.Recoverer(h)))
 		}},

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"fmt"
+	"github.com/wsgo/wsgo"
 	"net/http"
 	"os"
 	"strings"
@@ -12,7 +13,6 @@ import (
 	"github.com/gorilla/handlers"
 	"github.com/urfave/negroni/v3"
 
-	"github.com/wsgo/wsgo/chain"
 	wsgorecover "github.com/wsgo/wsgo/recover"
 )
 
@@ -46,7 +46,7 @@ func BenchmarkPanic(b *testing.B) {
 		h    http.Handler
 	}{
 		{"wsgo-recover", wsgorecover.New(Discard())(boom)},
-		{"wsgo-production", chain.Production(Discard()).Then(boom)},
+		{"wsgo-production", wsgo.Production(Discard()).Then(boom)},
 		{"chi", chimw.Recoverer(boom)},
 		{"gorilla", handlers.RecoveryHandler(handlers.RecoveryLogger(discardLog))(boom)},
 		{"negroni", func() http.Handler {

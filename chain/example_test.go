@@ -6,10 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 
-	"go.uber.org/zap"
-
 	"github.com/wsgo/wsgo/chain"
-	"github.com/wsgo/wsgo/environ"
 	"github.com/wsgo/wsgo/mw"
 )
 
@@ -65,20 +62,3 @@ func ExampleWhen() {
 
 // The README's quick start: the tutorial's /rest application, mounted, under
 // the production preset (here with a logger that prints nothing).
-func ExamplePreset() {
-	rest := func(w http.ResponseWriter, r *http.Request) {
-		e := environ.From(r)
-		fmt.Fprintf(w, "PATH_INFO = %s\nSCRIPT_NAME = %s\n", e.PathInfo(), e.ScriptName())
-	}
-	site := environ.MustMount(map[string]http.Handler{"/rest": http.HandlerFunc(rest)}, nil)
-	c := chain.Preset(false, zap.NewNop())
-	h := c.Then(site)
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest("GET", "/rest/custompath", nil))
-	fmt.Println(c)
-	fmt.Print(rec.Body.String())
-	// Output:
-	// requestid > access > recover > environ > app
-	// PATH_INFO = /custompath
-	// SCRIPT_NAME = /rest
-}

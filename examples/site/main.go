@@ -26,6 +26,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/wsgo/wsgo"
 	"html"
 	"io"
 	"io/fs"
@@ -183,21 +184,21 @@ func Site(cfg Config, logs Logs) (http.Handler, error) {
 		{Names: []string{"doc.localhost"}, Handler: http.HandlerFunc(apps.Doc)},
 	}, guardStatic(mounts))
 
-	var opts []chain.PresetOption
+	var opts []wsgo.Option
 	if p := cfg.Proxy; p.For+p.Proto+p.Host+p.Port+p.Prefix > 0 {
 		if _, err := environ.Proxy(cfg.Proxy); err != nil {
 			return nil, err
 		}
 		// Outermost, so the access log and the recover layer's traceback
 		// rule see the client the proxy forwarded.
-		opts = append(opts, chain.BehindProxy(cfg.Proxy))
+		opts = append(opts, wsgo.BehindProxy(cfg.Proxy))
 	}
-	c := chain.Preset(cfg.Debug, logs.Error, opts...)
+	c := wsgo.Preset(cfg.Debug, logs.Error, opts...)
 	if cfg.LogFormat == "combined" {
-		c = c.Replace(chain.LayerAccess, chain.Named("access", logging.Apache(logs.Access, logging.Combined)))
+		c = c.Replace(wsgo.LayerAccess, chain.Named("access", logging.Apache(logs.Access, logging.Combined)))
 	}
 	if cfg.FastCGI {
-		c = c.InsertAfter(chain.LayerRequestID, chain.Named("fastcgi", environ.FastCGI()))
+		c = c.InsertAfter(wsgo.LayerRequestID, chain.Named("fastcgi", environ.FastCGI()))
 	}
 	return c.Then(hosts), nil
 }
@@ -288,7 +289,7 @@ func parseFlags(args []string, stderr io.Writer) (string, Config, error) {
 	flags.SetOutput(stderr)
 	addr := serve.AddrFlag(flags)
 	var cfg Config
-	flags.BoolVar(&cfg.Debug, "debug", chain.DebugFromEnv(), "development preset: tracebacks, lint, Server-Timing (also WSGO_DEBUG=1)")
+	flags.BoolVar(&cfg.Debug, "debug", wsgo.DebugFromEnv(), "development preset: tracebacks, lint, Server-Timing (also WSGO_DEBUG=1)")
 	flags.StringVar(&cfg.LogFormat, "log-format", "json", "access log format: json, console or combined (Apache's, on standard output)")
 	flags.BoolVar(&cfg.FastCGI, "fcgi", false, "serve FastCGI (for Apache's mod_proxy_fcgi) instead of HTTP")
 	flags.Var(proxyHeadersFlag{&cfg.Proxy.Headers}, "proxy-headers", "forwarding headers to believe: `x-forwarded` (X-Forwarded-*) or forwarded (RFC 7239's Forwarded)")

@@ -11,13 +11,13 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/wsgo/wsgo"
 	"io"
 	"iter"
 	"net/http"
 	"os"
 	"time"
 
-	"github.com/wsgo/wsgo/chain"
 	"github.com/wsgo/wsgo/environ"
 	"github.com/wsgo/wsgo/examples/internal/serve"
 	"go.uber.org/zap"
@@ -101,13 +101,13 @@ func Handler(debug bool, log *zap.Logger) http.Handler {
 	})
 	mux.Handle("/events", streaming(Events))
 	mux.Handle("/chunks", streaming(Chunks))
-	return chain.Preset(debug, log).Then(mux)
+	return wsgo.Preset(debug, log).Then(mux)
 }
 
 func main() {
 	fs := flag.NewFlagSet("stream", flag.ExitOnError)
 	addr := serve.AddrFlag(fs)
-	debug := fs.Bool("debug", chain.DebugFromEnv(), "development preset (also WSGO_DEBUG=1)")
+	debug := fs.Bool("debug", wsgo.DebugFromEnv(), "development preset (also WSGO_DEBUG=1)")
 	fs.Parse(os.Args[1:])
 	if err := serve.Run(context.Background(), *addr, Handler(*debug, nil), serve.Logger(!*debug)); err != nil {
 		fmt.Fprintln(os.Stderr, "stream:", err)

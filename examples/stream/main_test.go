@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"github.com/wsgo/wsgo"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -10,8 +11,6 @@ import (
 	"time"
 
 	"go.uber.org/zap"
-
-	"github.com/wsgo/wsgo/chain"
 )
 
 func TestStreamExample(t *testing.T) {
@@ -92,7 +91,7 @@ func TestStreamsOutliveWriteTimeout(t *testing.T) {
 			}
 		}
 	}
-	ts := serveWith(chain.Preset(false, zap.NewNop()).Then(Chunks))
+	ts := serveWith(wsgo.Preset(false, zap.NewNop()).Then(Chunks))
 	res, err := ts.Client().Get(ts.URL + "/")
 	if err != nil {
 		t.Fatal(err)

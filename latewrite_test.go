@@ -1,4 +1,4 @@
-package chain
+package wsgo
 
 import (
 	"errors"
@@ -12,6 +12,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/wsgo/wsgo/chain"
 	"github.com/wsgo/wsgo/internal/wsgotest"
 	"github.com/wsgo/wsgo/mw"
 )
@@ -26,7 +27,7 @@ func TestKeptWriterNeverReachesAnotherRequest(t *testing.T) {
 	const n = 20
 	for _, preset := range []struct {
 		name string
-		c    Chain
+		c    chain.Chain
 	}{
 		{"production", Production(zap.NewNop())},
 		{"development", Development(zap.NewNop())},

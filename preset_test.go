@@ -1,7 +1,10 @@
-package chain
+package wsgo
 
 import (
 	"bufio"
+	"github.com/wsgo/wsgo/logging"
+	"github.com/wsgo/wsgo/mw"
+	wsgorecover "github.com/wsgo/wsgo/recover"
 	"io"
 	"iter"
 	"net/http"
@@ -148,5 +151,41 @@ func TestStreamingThroughPresets(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestPresetOptionsReachTheirLayers passes each option and checks, through
+// a real request, that its layer received it.
+func TestPresetOptionsReachTheirLayers(t *testing.T) {
+	core, logs := observer.New(zapcore.DebugLevel)
+	boom := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/panic" {
+			panic("boom")
+		}
+	})
+	h := Production(zap.New(core),
+		AccessOptions(logging.Skip(func(r *http.Request) bool { return r.URL.Path == "/healthz" })),
+		RecoverOptions(wsgorecover.Page(func(w http.ResponseWriter, r *http.Request, p *wsgorecover.Panic) {
+			w.WriteHeader(http.StatusInternalServerError)
+			io.WriteString(w, "our page")
+		})),
+		RequestIDOptions(mw.RequestIDHeader("X-Correlation-Id")),
+	).Then(boom)
+
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/healthz", nil))
+	if logs.FilterMessage(logging.FieldMessage).Len() != 0 {
+		t.Error("AccessOptions: /healthz was logged")
+	}
+	if len(rec.Header().Get("X-Correlation-Id")) != 20 || rec.Header().Get("X-Request-Id") != "" {
+		t.Errorf("RequestIDOptions: header %v", rec.Header())
+	}
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/panic", nil))
+	if rec.Code != 500 || rec.Body.String() != "our page" {
+		t.Errorf("RecoverOptions: %d %q", rec.Code, rec.Body.String())
+	}
+	if logs.FilterMessage(logging.FieldMessage).Len() != 1 {
+		t.Errorf("access entries: %v", logs.All())
 	}
 }
