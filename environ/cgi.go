@@ -1,6 +1,7 @@
 package environ
 
 import (
+	"github.com/wsgo/wsgo/internal/hostport"
 	"github.com/wsgo/wsgo/internal/plumb"
 
 	"context"
@@ -172,7 +173,7 @@ func (e *Environ) ServerName() string {
 	if name, _ := e.hostHeader(); name != "" {
 		return name
 	}
-	name, _ := splitHostPort(e.localAddr())
+	name, _ := hostport.Split(e.localAddr())
 	return name
 }
 
@@ -190,7 +191,7 @@ func (e *Environ) ServerPort() string {
 		return port
 	}
 	if e.scheme == "" {
-		if _, port := splitHostPort(e.localAddr()); port != "" {
+		if _, port := hostport.Split(e.localAddr()); port != "" {
 			return port
 		}
 	}
@@ -208,7 +209,7 @@ func schemePort(scheme string) string {
 // port that is not one ("x:abc", "x:", "x:99999") is dropped, never left in
 // the name; a bare IPv6 address ("::1") is all name.
 func (e *Environ) hostHeader() (name, port string) {
-	name, port = splitHostPort(e.req.Host)
+	name, port = hostport.Split(e.req.Host)
 	if port == "" && !strings.HasPrefix(name, "[") {
 		if i := strings.IndexByte(name, ':'); i >= 0 {
 			if _, err := netip.ParseAddr(name); err != nil {
@@ -236,8 +237,7 @@ func (e *Environ) RemoteAddr() string {
 	if e.remoteAddr != "" {
 		return e.remoteAddr
 	}
-	host, _ := splitHostPort(e.req.RemoteAddr)
-	return strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	return hostport.Addr(e.req.RemoteAddr)
 }
 
 // RemotePort returns REMOTE_PORT, or "" when unknown.
@@ -245,7 +245,7 @@ func (e *Environ) RemotePort() string {
 	if e.remoteAddr != "" {
 		return e.remotePort
 	}
-	_, port := splitHostPort(e.req.RemoteAddr)
+	_, port := hostport.Split(e.req.RemoteAddr)
 	return port
 }
 
@@ -416,38 +416,4 @@ func (e *Environ) cgiAll() []keyVal {
 		all = append(all, keyVal{k, v})
 	}
 	return all
-}
-
-// splitHostPort splits "host:port", "[v6]:port", "host" and "[v6]" without
-// allocating; a malformed value is all host. Brackets are kept.
-func splitHostPort(s string) (host, port string) {
-	if strings.HasPrefix(s, "[") {
-		end := strings.IndexByte(s, ']')
-		if end < 0 {
-			return s, ""
-		}
-		if rest := s[end+1:]; strings.HasPrefix(rest, ":") && validPort(rest[1:]) {
-			return s[:end+1], rest[1:]
-		}
-		return s[:end+1], ""
-	}
-	i := strings.LastIndexByte(s, ':')
-	if i < 0 || strings.IndexByte(s[:i], ':') >= 0 || !validPort(s[i+1:]) {
-		return s, "" // no port, a bare IPv6 address, or garbage
-	}
-	return s[:i], s[i+1:]
-}
-
-func validPort(p string) bool {
-	if p == "" || len(p) > 5 {
-		return false
-	}
-	n := 0
-	for i := 0; i < len(p); i++ {
-		if p[i] < '0' || p[i] > '9' {
-			return false
-		}
-		n = n*10 + int(p[i]-'0')
-	}
-	return n <= 65535
 }

@@ -2,6 +2,7 @@ package environ
 
 import (
 	"fmt"
+	"github.com/wsgo/wsgo/internal/hostport"
 	"net"
 	"net/http"
 	"net/netip"
@@ -209,7 +210,7 @@ func (cfg ProxyConfig) apply(r *http.Request, trusted bool) *http.Request {
 	serverName, serverPort := "", ""
 	if f.host != "" {
 		r2.Host = f.host
-		serverName, serverPort = splitHostPort(f.host)
+		serverName, serverPort = hostport.Split(f.host)
 		if serverPort == "" {
 			serverPort = defaultPort(scheme)
 		}
@@ -217,7 +218,7 @@ func (cfg ProxyConfig) apply(r *http.Request, trusted bool) *http.Request {
 	if f.hostPort != "" {
 		serverPort = f.hostPort
 		if r2.Host != "" {
-			h, _ := splitHostPort(r2.Host)
+			h, _ := hostport.Split(r2.Host)
 			r2.Host = h + ":" + f.hostPort
 		}
 	}
@@ -345,7 +346,7 @@ func (cfg ProxyConfig) fromXForwarded(h http.Header) forwarded {
 	}
 	f.proto = parseProto(fromRight(h.Values("X-Forwarded-Proto"), cfg.Proto))
 	f.host = parseHost(fromRight(h.Values("X-Forwarded-Host"), cfg.Host))
-	if p := fromRight(h.Values("X-Forwarded-Port"), cfg.Port); validPort(p) {
+	if p := fromRight(h.Values("X-Forwarded-Port"), cfg.Port); hostport.ValidPort(p) {
 		f.hostPort = p
 	}
 	f.prefix = parsePrefix(fromRight(h.Values("X-Forwarded-Prefix"), cfg.Prefix))
@@ -386,7 +387,7 @@ func (cfg ProxyConfig) fromForwarded(vs []string) forwarded {
 // an IPv6 address with a zone (see the package doc). An IPv4-mapped IPv6
 // address ("::ffff:1.2.3.4") is folded to its IPv4 form.
 func parseNode(v string) (addr, port string) {
-	host, p := splitHostPort(v)
+	host, p := hostport.Split(v)
 	host = strings.Trim(host, "[]")
 	a, err := netip.ParseAddr(host)
 	if err != nil || a.Zone() != "" {
@@ -409,7 +410,7 @@ func parseHost(v string) string {
 	if v == "" || len(v) > 255 {
 		return ""
 	}
-	host, port := splitHostPort(strings.ToLower(v))
+	host, port := hostport.Split(strings.ToLower(v))
 	if strings.Contains(v, ":") && port == "" && !strings.HasPrefix(v, "[") {
 		return ""
 	}

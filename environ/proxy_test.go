@@ -2,11 +2,11 @@ package environ
 
 import (
 	"fmt"
+	"github.com/wsgo/wsgo/internal/hostport"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"reflect"
-	"strings"
 	"testing"
 )
 
@@ -137,7 +137,7 @@ func FuzzProxyHeaders(f *testing.F) {
 				if v, _ := e.Get("HTTP_HOST"); r.Host != "" && (v != r.Host || e.Request().Host != r.Host) {
 					t.Fatalf("r.Host %q, HTTP_HOST %v, Environ.Request().Host %q", r.Host, v, e.Request().Host)
 				}
-				if a, _ := splitHostPort(r.RemoteAddr); strings.Trim(a, "[]") != e.RemoteAddr() {
+				if hostport.Addr(r.RemoteAddr) != e.RemoteAddr() {
 					t.Fatalf("r.RemoteAddr %q, REMOTE_ADDR %q", r.RemoteAddr, e.RemoteAddr())
 				}
 				hidden := []string{"X-Real-Ip", "Forwarded"}

@@ -2,6 +2,7 @@ package environ
 
 import (
 	"fmt"
+	"github.com/wsgo/wsgo/internal/hostport"
 	"net/http"
 	"slices"
 	"strings"
@@ -96,7 +97,7 @@ func misdirected(w http.ResponseWriter, r *http.Request) {
 // normalizeName checks a configured name and returns it lower-cased.
 func normalizeName(name string) (string, error) {
 	n := strings.ToLower(name)
-	host, port := splitHostPort(n)
+	host, port := hostport.Split(n)
 	if strings.Contains(n, ":") && port == "" && !strings.HasPrefix(n, "[") {
 		return "", fmt.Errorf("bad port")
 	}
@@ -134,7 +135,7 @@ func (v *VirtualHosts) handler(rawHost string) http.Handler {
 	if rawHost == "" || len(rawHost) > 1024 {
 		return v.fallback
 	}
-	host, port := splitHostPort(strings.ToLower(rawHost))
+	host, port := hostport.Split(strings.ToLower(rawHost))
 	host = strings.TrimSuffix(host, ".")
 	if host == "" || (!validHost(host)) {
 		return v.fallback

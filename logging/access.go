@@ -1,7 +1,6 @@
 package logging
 
 import (
-	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -10,6 +9,7 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
+	"github.com/wsgo/wsgo/internal/hostport"
 	"github.com/wsgo/wsgo/internal/plumb"
 	"github.com/wsgo/wsgo/mw"
 )
@@ -270,14 +270,7 @@ func clientAddress(r *http.Request) string {
 	if addr, ok := environString(r, "REMOTE_ADDR"); ok {
 		return addr
 	}
-	addr := r.RemoteAddr
-	if host, _, err := net.SplitHostPort(addr); err == nil {
-		return host
-	}
-	if len(addr) > 1 && addr[0] == '[' && addr[len(addr)-1] == ']' {
-		return addr[1 : len(addr)-1]
-	}
-	return addr
+	return hostport.Addr(r.RemoteAddr)
 }
 
 // environString is the value of key in r's Environ, when the environ

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/wsgo/wsgo/internal/hostport"
 	"github.com/wsgo/wsgo/internal/proxied"
 )
 
@@ -44,22 +45,12 @@ func clientIsLocal(r *http.Request) bool {
 			}
 		}
 	}
-	addr := r.RemoteAddr
-	if host, _, err := net.SplitHostPort(addr); err == nil {
-		addr = host
-	}
-	ip := net.ParseIP(strings.Trim(addr, "[]"))
+	ip := net.ParseIP(hostport.Addr(r.RemoteAddr))
 	return ip != nil && ip.IsLoopback()
 }
 
 func (c *config) trustedHost(host string) bool {
-	host = strings.ToLower(host)
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
-		if strings.Contains(h, ":") {
-			host = "[" + h + "]"
-		}
-	}
+	host, _ = hostport.Split(strings.ToLower(host))
 	host = strings.TrimSuffix(host, ".")
 	for _, t := range c.trusted {
 		if host == t || (strings.HasPrefix(t, ".") && strings.HasSuffix(host, t)) {
