@@ -3,7 +3,6 @@ package environ
 import (
 	"net/http"
 	"net/http/fcgi"
-	"net/url"
 	"strings"
 
 	"github.com/wsgo/wsgo/mw"
@@ -49,23 +48,11 @@ func FastCGI() mw.Middleware {
 				script = params["WSGO_SCRIPT_NAME"]
 			}
 			p := r.URL.Path
-			if script == "" || script == "/" || !strings.HasPrefix(p, script) || (len(p) > len(script) && p[len(script)] != '/') ||
-				parsePrefix(script) == "" {
+			if script == "" || script == "/" || !under(p, script) || parsePrefix(script) == "" {
 				next.ServeHTTP(w, r)
 				return
 			}
-			r, e := Attach(r)
-			rest := p[len(script):]
-			e.SetPath(e.ScriptName()+script, rest)
-			r2 := new(http.Request)
-			*r2 = *r
-			r2.URL = new(url.URL)
-			*r2.URL = *r.URL
-			r2.URL.Path, r2.URL.RawPath = rest, ""
-			if rest == "" {
-				r2.URL.Path = "/"
-			}
-			next.ServeHTTP(w, r2)
+			next.ServeHTTP(w, descend(r, script))
 		})
 	}
 }

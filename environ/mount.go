@@ -111,25 +111,38 @@ func (m *Mount) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			en.h.ServeHTTP(w, r)
 			return
 		}
-		if !strings.HasPrefix(p, en.prefix) || (len(p) > len(en.prefix) && p[len(en.prefix)] != '/') {
+		if !under(p, en.prefix) {
 			continue
 		}
-		r, e := Attach(r)
-		rest := p[len(en.prefix):]
-		e.SetPath(e.ScriptName()+en.prefix, rest)
-		r2 := new(http.Request)
-		*r2 = *r
-		r2.URL = new(url.URL)
-		*r2.URL = *r.URL
-		r2.URL.Path = rest
-		r2.URL.RawPath = rawRest(r.URL.RawPath, len(en.prefix), rest)
-		if rest == "" {
-			r2.URL.Path = "/"
-		}
-		en.h.ServeHTTP(w, r2)
+		en.h.ServeHTTP(w, descend(r, en.prefix))
 		return
 	}
 	m.fallback.ServeHTTP(w, r)
+}
+
+// under reports whether the path p is prefix or lies below it: /rest is
+// under /rest, and so is /rest/x, but /restore is not.
+func under(p, prefix string) bool {
+	return strings.HasPrefix(p, prefix) && (len(p) == len(prefix) || p[len(prefix)] == '/')
+}
+
+// descend is r one level down, below prefix, which r's path is under: the
+// Environ's SCRIPT_NAME gains prefix and PATH_INFO loses it, and the copy of
+// r it returns has the rest as its URL path ("/" when nothing is left), so
+// that a router inside works unchanged. r is never modified.
+func descend(r *http.Request, prefix string) *http.Request {
+	r, e := Attach(r)
+	rest := r.URL.Path[len(prefix):]
+	e.SetPath(e.ScriptName()+prefix, rest)
+	r2 := new(http.Request)
+	*r2 = *r
+	u := *r.URL
+	r2.URL = &u
+	u.Path, u.RawPath = rest, rawRest(r.URL.RawPath, len(prefix), rest)
+	if rest == "" {
+		u.Path = "/"
+	}
+	return r2
 }
 
 // rawRest returns what follows the first n decoded bytes of the escaped path
