@@ -3,6 +3,7 @@ package environ
 import (
 	"errors"
 	"fmt"
+	"github.com/wsgo/wsgo/internal/token"
 	"iter"
 	"net/http"
 	"strconv"
@@ -204,7 +205,7 @@ var hopByHop = map[string]bool{
 }
 
 func checkHeader(name, value string) error {
-	if !validToken(name) {
+	if !token.Valid(name) {
 		return fmt.Errorf("%w: name %q is not a token", ErrBadHeader, name)
 	}
 	canon := http.CanonicalHeaderKey(name)

@@ -3,6 +3,7 @@ package environ
 import (
 	"errors"
 	"fmt"
+	"github.com/wsgo/wsgo/internal/token"
 	"net/http"
 	"regexp"
 	"regexp/syntax"
@@ -70,7 +71,7 @@ func NewDispatcher(key string, routes []Route, notFound http.Handler) (*Dispatch
 			return nil, fmt.Errorf("environ: route %q: nil handler", rt.Pattern)
 		}
 		for _, m := range rt.Methods {
-			if !validToken(m) {
+			if !token.Valid(m) {
 				return nil, fmt.Errorf("environ: route %q: invalid method %q", rt.Pattern, m)
 			}
 		}
@@ -138,17 +139,4 @@ func (d *Dispatcher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.notFound.ServeHTTP(w, r)
-}
-
-func validToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c <= ' ' || c >= 0x7f || strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) >= 0 {
-			return false
-		}
-	}
-	return true
 }

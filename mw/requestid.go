@@ -2,6 +2,7 @@ package mw
 
 import (
 	"fmt"
+	"github.com/wsgo/wsgo/internal/token"
 	"math/rand/v2"
 	"net/http"
 	"sync"
@@ -64,7 +65,7 @@ func RequestID(opts ...RequestIDOption) Middleware {
 	for _, o := range opts {
 		o.apply(&cfg)
 	}
-	if !validHeaderName(cfg.header) {
+	if !token.Valid(cfg.header) {
 		panic(fmt.Sprintf("mw: RequestIDHeader: %q is not a valid header name", cfg.header))
 	}
 	cfg.header = http.CanonicalHeaderKey(cfg.header)
@@ -158,24 +159,6 @@ func validRequestID(s string, maxLen int) bool {
 		switch {
 		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
 		case c == '-', c == '.', c == '_', c == ':', c == '+', c == '=', c == '@', c == '/':
-		default:
-			return false
-		}
-	}
-	return true
-}
-
-// validHeaderName reports whether s is an RFC 9110 token.
-func validHeaderName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		case c == '!', c == '#', c == '$', c == '%', c == '&', c == '\'', c == '*',
-			c == '+', c == '-', c == '.', c == '^', c == '_', c == '`', c == '|', c == '~':
 		default:
 			return false
 		}
