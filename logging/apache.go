@@ -253,6 +253,14 @@ func Apache(out io.Writer, f Format, opts ...Option) mw.Middleware {
 	}
 }
 
+// apacheStatus is %>s: the status Access logs (see outcome), where 0, for a
+// hijacked connection that asked for no upgrade or an http.ErrAbortHandler
+// before anything was sent, is logged as -.
+func apacheStatus(r *http.Request, resp *mw.Response, panicked any) int {
+	status, _, _ := outcome(r, resp, panicked)
+	return status
+}
+
 type lineWriter struct {
 	mu     sync.Mutex
 	out    io.Writer
@@ -303,27 +311,6 @@ func (lw *lineWriter) write(f Format, r *http.Request, resp *mw.Response, start 
 	}
 }
 
-// apacheStatus is %>s: the status sent; 500 for a handler that panicked
-// before it sent one, and 200 for one that returned without; 101 for a
-// hijacked connection that asked for an upgrade (a WebSocket library writes
-// its own 101, as Access logs it), and 0, logged as -, for another hijacked
-// one or an http.ErrAbortHandler before anything was sent.
-func apacheStatus(r *http.Request, resp *mw.Response, panicked any) int {
-	status := resp.Status()
-	switch {
-	case status != 0:
-	case resp.Hijacked():
-		if upgradeRequested(r) {
-			status = http.StatusSwitchingProtocols
-		}
-	case panicked == http.ErrAbortHandler:
-	case panicked != nil:
-		status = http.StatusInternalServerError
-	default:
-		status = http.StatusOK
-	}
-	return status
-}
 
 // remoteUser is %u: REMOTE_USER of the request's Environ when a layer set it
 // (an authentication layer does, as Apache's auth modules set r->user),
