@@ -386,7 +386,8 @@ func (r *Response) closeNotify() <-chan bool {
 		c <- true
 		return c
 	}
-	return r.under.(http.CloseNotifier).CloseNotify() //nolint:staticcheck // httpsnoop keeps it, so must we
+	//lint:ignore SA1019 httpsnoop keeps CloseNotifier, so must we
+	return r.under.(http.CloseNotifier).CloseNotify()
 }
 
 func (r *Response) setReadDeadline(t time.Time) error {

@@ -19,7 +19,7 @@ var modes = wsgotest.Modes
 func TestFlushReachesTheClientThroughTheWrapper(t *testing.T) {
 	next := make(chan struct{})
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		resp, r := Capture(w, r)
+		resp, _ := Capture(w, r)
 		defer resp.Release()
 		w = resp.Writer()
 		rc := http.NewResponseController(w)

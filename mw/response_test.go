@@ -48,7 +48,8 @@ func has(w http.ResponseWriter, name string) bool {
 	case "FlushError":
 		_, ok = w.(interface{ FlushError() error })
 	case "CloseNotifier":
-		_, ok = w.(http.CloseNotifier) //nolint:staticcheck // httpsnoop keeps it, so must we
+		//lint:ignore SA1019 httpsnoop keeps CloseNotifier, so must we
+		_, ok = w.(http.CloseNotifier)
 	case "Hijacker":
 		_, ok = w.(http.Hijacker)
 	case "ReaderFrom":
@@ -81,7 +82,8 @@ func call(t *testing.T, w http.ResponseWriter, name string) {
 			t.Fatal(err)
 		}
 	case "CloseNotifier":
-		w.(http.CloseNotifier).CloseNotify() //nolint:staticcheck
+		//lint:ignore SA1019 httpsnoop keeps CloseNotifier, so must we
+		w.(http.CloseNotifier).CloseNotify()
 	case "Hijacker":
 		if _, _, err := w.(http.Hijacker).Hijack(); err != nil {
 			t.Fatal(err)
@@ -206,7 +208,8 @@ func TestReleasedWriterIsFenced(t *testing.T) {
 				err = ww.(interface{ FlushError() error }).FlushError()
 			case "CloseNotifier":
 				select {
-				case gone := <-ww.(http.CloseNotifier).CloseNotify(): //nolint:staticcheck
+				//lint:ignore SA1019 httpsnoop keeps CloseNotifier, so must we
+				case gone := <-ww.(http.CloseNotifier).CloseNotify():
 					if !gone {
 						t.Fatalf("combo %d: CloseNotify after release sent false", c)
 					}
@@ -405,7 +408,7 @@ func TestResponseRecordsStatusBytesAndCommit(t *testing.T) {
 func TestObserversSeeHeaderBeforeItGoesOut(t *testing.T) {
 	var events []string
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		resp, r := Capture(w, r)
+		resp, _ := Capture(w, r)
 		defer resp.Release()
 		w = resp.Writer()
 		resp.Observe(&Observer{

@@ -20,6 +20,7 @@ func wrap(w http.ResponseWriter, r *Response) http.ResponseWriter {
 	if _, ok := w.(flushErrorer); ok {
 		c |= 2
 	}
+	//lint:ignore SA1019 httpsnoop keeps CloseNotifier, so must we
 	if _, ok := w.(http.CloseNotifier); ok {
 		c |= 4
 	}

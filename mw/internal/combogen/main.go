@@ -73,6 +73,9 @@ func wrappers() []byte {
 	b.WriteString("// wrap returns the wrapper for w over r: the type whose optional methods are\n// exactly those of w.\n")
 	b.WriteString("func wrap(w http.ResponseWriter, r *Response) http.ResponseWriter {\nc := 0\n")
 	for i, f := range ifaces {
+		if f.check == "http.CloseNotifier" {
+			b.WriteString("//lint:ignore SA1019 httpsnoop keeps CloseNotifier, so must we\n")
+		}
 		fmt.Fprintf(&b, "if _, ok := w.(%s); ok {\nc |= %d\n}\n", f.check, 1<<i)
 	}
 	b.WriteString("return wrappers[c](r)\n}\n\n")
