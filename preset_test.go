@@ -185,6 +185,10 @@ func TestPresetOptionsReachTheirLayers(t *testing.T) {
 	if rec.Code != 500 || rec.Body.String() != "our page" {
 		t.Errorf("RecoverOptions: %d %q", rec.Code, rec.Body.String())
 	}
+	// The 500 carries the request ID in the header the request-ID layer uses.
+	if len(rec.Header().Get("X-Correlation-Id")) != 20 || rec.Header().Get("X-Request-Id") != "" {
+		t.Errorf("the 500's request-ID header: %v", rec.Header())
+	}
 	if logs.FilterMessage(logging.FieldMessage).Len() != 1 {
 		t.Errorf("access entries: %v", logs.All())
 	}

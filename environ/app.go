@@ -138,7 +138,9 @@ func serveApp(w http.ResponseWriter, r *http.Request, app func(*Environ, StartRe
 	rc := http.NewResponseController(w)
 	for chunk, err := range body {
 		if err != nil {
-			fmt.Fprintf(e.Errors(), "environ: App %s %s: %v\n", r.Method, r.URL.Path, err)
+			// wsgi.errors is the error log: a failure to write to it has no
+			// one left to be reported to.
+			_, _ = fmt.Fprintf(e.Errors(), "environ: App %s %s: %v\n", r.Method, r.URL.Path, err)
 			if st.sent {
 				panic(http.ErrAbortHandler)
 			}

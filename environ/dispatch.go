@@ -125,9 +125,9 @@ func (d *Dispatcher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				named[n] = args[g]
 			}
 		}
-		e.Set(d.key, args)
+		_ = e.Set(d.key, args) // cannot fail: the key was checked when the Dispatcher was built
 		if named != nil {
-			e.Set(d.key+".named", named)
+			_ = e.Set(d.key+".named", named)
 		}
 		rt.h.ServeHTTP(w, r)
 		return

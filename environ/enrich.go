@@ -30,7 +30,7 @@ func Enrich(key string, compute func(*http.Request, *Environ) any) mw.Middleware
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			r, e := Attach(r)
-			e.Set(key, compute(r, e)) // cannot fail: key was checked above
+			_ = e.Set(key, compute(r, e)) // cannot fail: key was checked above
 			next.ServeHTTP(w, r)
 		})
 	}

@@ -192,7 +192,7 @@ func TestMiddlewareAttachesOneEnvironPerRequest(t *testing.T) {
 	if r.Context() != ctx || Lookup(r.Context()) != nil {
 		t.Fatal("the incoming request was modified")
 	}
-	if From(r) == From(r) {
+	if first, second := From(r), From(r); first == second {
 		t.Fatal("without the middleware, From builds a fresh Environ each time")
 	}
 }
@@ -223,10 +223,10 @@ func TestEnvironSharesTheScope(t *testing.T) {
 }
 
 func TestEnvironIsAContext(t *testing.T) {
-	parent, cancel := context.WithCancel(context.WithValue(context.Background(), "k", "v"))
+	parent, cancel := context.WithCancel(context.WithValue(context.Background(), ctxKey("k"), "v"))
 	r := newReq("GET", "/", nil).WithContext(parent)
 	r, e := Attach(r)
-	if e.Value("k") != "v" || Lookup(r.Context()) != e || Lookup(e) != e {
+	if e.Value(ctxKey("k")) != "v" || Lookup(r.Context()) != e || Lookup(e) != e {
 		t.Fatal("values of the parent")
 	}
 	cancel()
@@ -347,3 +347,5 @@ func TestHostForms(t *testing.T) {
 		}
 	}
 }
+
+type ctxKey string

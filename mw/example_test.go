@@ -65,12 +65,12 @@ func ExampleRequestID() {
 // A Middleware is the plain func(http.Handler) http.Handler, so a middleware
 // written for chi or gorilla/mux is one, with no adapter.
 func ExampleMiddleware() {
-	var m mw.Middleware = func(next http.Handler) http.Handler { // any chi middleware has this type
+	m := mw.Middleware(func(next http.Handler) http.Handler { // any chi middleware has this type
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("X-Frame-Options", "DENY")
 			next.ServeHTTP(w, r)
 		})
-	}
+	})
 	rec := httptest.NewRecorder()
 	m(http.NotFoundHandler()).ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
 	fmt.Println(rec.Code, rec.Header().Get("X-Frame-Options"))

@@ -16,7 +16,7 @@ func FlushEachWrite() Middleware {
 			rc := http.NewResponseController(ww)
 			resp.Observe(&Observer{Write: func(n int64, _ error) {
 				if n > 0 {
-					rc.Flush() // an error means the client is gone; the next Write says so too
+					_ = rc.Flush() // an error means the client is gone; the next Write says so too
 				}
 			}})
 			next.ServeHTTP(ww, r)

@@ -89,7 +89,7 @@ func RequestID(opts ...RequestIDOption) Middleware {
 				}
 			}
 			idBlocks.Put(b)
-			s.id = id
+			s.id, s.idHdr = id, cfg.header
 			h[cfg.header] = slot
 			next.ServeHTTP(w, r)
 		})

@@ -387,7 +387,7 @@ func (r *Response) closeNotify() <-chan bool {
 		return c
 	}
 	//lint:ignore SA1019 httpsnoop keeps CloseNotifier, so must we
-	return r.under.(http.CloseNotifier).CloseNotify()
+	return r.under.(http.CloseNotifier).CloseNotify() //nolint:staticcheck // as above, for golangci-lint
 }
 
 func (r *Response) setReadDeadline(t time.Time) error {

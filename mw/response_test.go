@@ -49,7 +49,7 @@ func has(w http.ResponseWriter, name string) bool {
 		_, ok = w.(interface{ FlushError() error })
 	case "CloseNotifier":
 		//lint:ignore SA1019 httpsnoop keeps CloseNotifier, so must we
-		_, ok = w.(http.CloseNotifier)
+		_, ok = w.(http.CloseNotifier) //nolint:staticcheck // as above
 	case "Hijacker":
 		_, ok = w.(http.Hijacker)
 	case "ReaderFrom":
@@ -83,7 +83,7 @@ func call(t *testing.T, w http.ResponseWriter, name string) {
 		}
 	case "CloseNotifier":
 		//lint:ignore SA1019 httpsnoop keeps CloseNotifier, so must we
-		w.(http.CloseNotifier).CloseNotify()
+		w.(http.CloseNotifier).CloseNotify() //nolint:staticcheck // as above
 	case "Hijacker":
 		if _, _, err := w.(http.Hijacker).Hijack(); err != nil {
 			t.Fatal(err)
@@ -209,7 +209,7 @@ func TestReleasedWriterIsFenced(t *testing.T) {
 			case "CloseNotifier":
 				select {
 				//lint:ignore SA1019 httpsnoop keeps CloseNotifier, so must we
-				case gone := <-ww.(http.CloseNotifier).CloseNotify():
+				case gone := <-ww.(http.CloseNotifier).CloseNotify(): //nolint:staticcheck // as above
 					if !gone {
 						t.Fatalf("combo %d: CloseNotify after release sent false", c)
 					}

@@ -20,6 +20,7 @@ type Scope struct {
 	parent context.Context
 
 	id    string    // the request ID, once a layer has set one
+	idHdr string    // the response header that carries it
 	resp  *Response // the innermost shared writer, if any
 	spare *Response // made with the Scope, for the first Capture to take
 
@@ -92,6 +93,12 @@ func init() {
 		return true
 	}
 	plumb.TimingMark = func(name string) func(http.Handler) http.Handler { return timingMark(name) }
+	plumb.RequestIDHeader = func(ctx context.Context) string {
+		if s := ScopeOf(ctx); s != nil && s.idHdr != "" {
+			return s.idHdr
+		}
+		return DefaultRequestIDHeader
+	}
 }
 
 // RequestID returns the request ID a [RequestID] layer gave the request, or

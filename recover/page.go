@@ -10,6 +10,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/wsgo/wsgo/internal/plumb"
 	"github.com/wsgo/wsgo/mw"
 )
 
@@ -28,7 +29,7 @@ func (c *config) respond(resp *mw.Response, r *http.Request, p *Panic) {
 	for k := range h { // what the handler set describes a response that will not be sent
 		delete(h, k)
 	}
-	h.Set(mw.DefaultRequestIDHeader, p.RequestID)
+	h.Set(plumb.RequestIDHeader(r.Context()), p.RequestID)
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
 	defer func() {
@@ -40,14 +41,25 @@ func (c *config) respond(resp *mw.Response, r *http.Request, p *Panic) {
 			}
 			h.Set("Content-Type", typeText)
 			w.WriteHeader(http.StatusInternalServerError)
-			io.WriteString(w, "500 Internal Server Error\nrequest ID: "+p.RequestID+"\n")
+			_, _ = io.WriteString(w, "500 Internal Server Error\nrequest ID: "+p.RequestID+"\n")
 		}
+		c.reportLost(resp, p)
 	}()
 	if c.tracebackAllowed(r) {
 		c.traceback(w, r, p)
 		return
 	}
 	c.page(w, r, p)
+}
+
+// reportLost logs a page that did not reach the client (its writes go
+// through the shared writer, which keeps the first error): the panic entry
+// says the client was answered, and this one says it was not.
+func (c *config) reportLost(resp *mw.Response, p *Panic) {
+	if err := resp.Err(); err != nil {
+		c.logger.Warn("recover: the error page did not reach the client",
+			zap.Error(err), zap.String("http.request.id", p.RequestID))
+	}
 }
 
 // The production HTML page, around the request ID.
@@ -76,20 +88,20 @@ func productionPage(w http.ResponseWriter, r *http.Request, p *Panic) {
 		w.WriteHeader(http.StatusInternalServerError)
 		// Three writes rather than one joined string: no copy of the page
 		// per panic (net/http buffers them into one segment anyway).
-		io.WriteString(w, productionHTMLHead)
-		io.WriteString(w, html.EscapeString(id))
-		io.WriteString(w, productionHTMLTail)
+		_, _ = io.WriteString(w, productionHTMLHead)
+		_, _ = io.WriteString(w, html.EscapeString(id))
+		_, _ = io.WriteString(w, productionHTMLTail)
 	case typeProblem:
 		w.Header().Set("Content-Type", typeProblem)
 		w.WriteHeader(http.StatusInternalServerError)
 		b, _ := json.Marshal(problem{Type: "about:blank", Title: "Internal Server Error", Status: 500, RequestID: id})
-		w.Write(append(b, '\n'))
+		_, _ = w.Write(append(b, '\n'))
 	default:
 		w.Header().Set("Content-Type", typeText)
 		w.WriteHeader(http.StatusInternalServerError)
-		io.WriteString(w, "500 Internal Server Error\nrequest ID: ")
-		io.WriteString(w, id)
-		io.WriteString(w, "\n")
+		_, _ = io.WriteString(w, "500 Internal Server Error\nrequest ID: ")
+		_, _ = io.WriteString(w, id)
+		_, _ = io.WriteString(w, "\n")
 	}
 }
 

@@ -156,6 +156,9 @@ func TestOnPanicHook(t *testing.T) {
 	if reported == nil || reported.RequestID != rec.Header().Get("X-Request-Id") || reported.Frames()[0].Function != "github.com/wsgo/wsgo/recover.boom" {
 		t.Fatalf("hook got %+v", reported)
 	}
+	if logs.Len() != 1 || logs.All()[0].Message != "panic recovered" {
+		t.Fatalf("the panic is logged once, before the hook: %v", logs.All())
+	}
 	logger, logs = observed()
 	h = New(logger, OnPanic(func(r *http.Request, p *Panic) { panic("hook broke") }))(http.HandlerFunc(boom))
 	rec = serve(h, httptest.NewRequest("GET", "/", nil))
@@ -174,6 +177,9 @@ func TestPageReplacementAndRenderingPanic(t *testing.T) {
 	rec := serve(h, httptest.NewRequest("GET", "/", nil))
 	if rec.Body.String() != "our own page "+rec.Header().Get("X-Request-Id") {
 		t.Fatalf("%q", rec.Body.String())
+	}
+	if logs.Len() != 1 || logs.All()[0].Message != "panic recovered" {
+		t.Fatalf("entries: %v", logs.All())
 	}
 	logger, logs = observed()
 	h = New(logger, Page(func(w http.ResponseWriter, r *http.Request, p *Panic) { panic("page broke") }))(http.HandlerFunc(boom))

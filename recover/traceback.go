@@ -52,14 +52,14 @@ func (c *config) traceback(w http.ResponseWriter, r *http.Request, p *Panic) {
 	case typeText:
 		w.Header().Set("Content-Type", typeText)
 		w.WriteHeader(http.StatusInternalServerError)
-		w.Write([]byte(text))
+		_, _ = w.Write([]byte(text))
 		return
 	case typeProblem:
 		w.Header().Set("Content-Type", typeProblem)
 		w.WriteHeader(http.StatusInternalServerError)
 		b, _ := json.Marshal(problem{Type: "about:blank", Title: "Internal Server Error", Status: 500,
 			Detail: p.Message(), RequestID: p.RequestID, PanicType: p.Type(), Chain: p.Chain(), Traceback: text})
-		w.Write(append(b, '\n'))
+		_, _ = w.Write(append(b, '\n'))
 		return
 	}
 	d := tracebackData{
@@ -120,7 +120,7 @@ func (c *config) traceback(w http.ResponseWriter, r *http.Request, p *Panic) {
 		panic(err)
 	}
 	w.WriteHeader(http.StatusInternalServerError)
-	w.Write([]byte(buf.String()))
+	_, _ = w.Write([]byte(buf.String()))
 }
 
 func (c *config) pair(k, v string) pair {

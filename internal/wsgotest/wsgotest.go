@@ -43,7 +43,7 @@ func (w *Writer) Flush() {}
 var Hello = []byte("Hello World!\n")
 
 // App is the bare handler: a 13-byte 200 answer.
-var App = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(Hello) })
+var App = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(Hello) })
 
 // Request returns the benchmarks' request: a GET with a query and the
 // headers a browser sends.
@@ -95,15 +95,19 @@ func RawGet(t testing.TB, addr string) (*http.Response, []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(10 * time.Second))
-	io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	defer func() { _ = c.Close() }()
+	if err := c.SetDeadline(time.Now().Add(10 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
 	res, err := http.ReadResponse(bufio.NewReader(c), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	b, _ := io.ReadAll(res.Body)
-	res.Body.Close()
+	_ = res.Body.Close()
 	return res, b
 }
 
