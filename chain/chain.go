@@ -22,8 +22,7 @@ package chain
 import (
 	"fmt"
 	"net/http"
-	"reflect"
-	"runtime"
+	"strconv"
 	"strings"
 
 	"github.com/justinas/alice"
@@ -32,8 +31,11 @@ import (
 	"github.com/wsgo/wsgo/mw"
 )
 
-// Layer is a middleware with a name. The name is what String shows and what
-// Remove, InsertBefore and InsertAfter look for.
+// Layer is a middleware and its name. The name is what String shows and what
+// Remove, Without, InsertBefore, InsertAfter, Replace and Has look for. A
+// Layer with an empty Name is unnamed: no name is guessed for it, edits by
+// name cannot reach it, and String shows it as "layer N", N being its
+// 1-based position in the chain. A name is in a chain at most once.
 type Layer struct {
 	Name       string
 	Middleware mw.Middleware
@@ -57,16 +59,17 @@ type Chain struct {
 	timed  bool
 }
 
-// New creates a Chain of ms, the first outermost. Each layer is named after
-// its constructor function (for example "mw.RequestID"); use Named layers and
-// Use for names of your own. New panics when one of ms is nil, naming its
-// position: "chain: middleware 2 of 3 is nil".
+// New creates a Chain of ms, the first outermost. Its layers are unnamed
+// (String shows "layer 1 > layer 2 > app"); give names with Named and Use.
+// New panics when one of ms is nil, naming its position:
+// "chain: middleware 2 of 3 is nil".
 func New(ms ...mw.Middleware) Chain {
 	return Chain{}.Append(ms...)
 }
 
-// Append returns a new Chain with ms added at the inner end, after the
-// receiver's layers. The receiver is not modified.
+// Append returns a new Chain with ms added, unnamed, at the inner end, after
+// the receiver's layers. The receiver is not modified. It panics when one of
+// ms is nil, as New does.
 func (c Chain) Append(ms ...mw.Middleware) Chain {
 	layers := make([]Layer, 0, len(c.layers)+len(ms))
 	layers = append(layers, c.layers...)
@@ -74,36 +77,42 @@ func (c Chain) Append(ms ...mw.Middleware) Chain {
 		if m == nil {
 			panic(fmt.Sprintf("chain: middleware %d of %d is nil", i+1, len(ms)))
 		}
-		layers = append(layers, Layer{Name: funcName(m), Middleware: m})
+		layers = append(layers, Layer{Middleware: m})
 	}
 	return Chain{layers: layers, timed: c.timed}
 }
 
-// Use returns a new Chain with the named layers added at the inner end.
+// Use returns a new Chain with layers added at the inner end, after the
+// receiver's layers; a layer with an empty Name is unnamed. It panics when a
+// layer's Middleware is nil ("chain: layer 2 of 3 (\"log\") has a nil
+// middleware") and when a name would be in the chain twice
+// ("chain: layer name \"log\" is used twice").
 func (c Chain) Use(layers ...Layer) Chain {
 	out := make([]Layer, 0, len(c.layers)+len(layers))
 	out = append(out, c.layers...)
 	for i, l := range layers {
 		if l.Middleware == nil {
+			if l.Name == "" {
+				panic(fmt.Sprintf("chain: layer %d of %d has a nil middleware", i+1, len(layers)))
+			}
 			panic(fmt.Sprintf("chain: layer %d of %d (%q) has a nil middleware", i+1, len(layers), l.Name))
 		}
-		if l.Name == "" {
-			l.Name = funcName(l.Middleware)
-		}
+		checkName(out, l.Name)
 		out = append(out, l)
 	}
 	return Chain{layers: out, timed: c.timed}
 }
 
 // Extend returns a new Chain with other's layers added after the receiver's,
-// as alice's Extend does. Neither chain is modified.
+// as alice's Extend does. Neither chain is modified. It panics when a name
+// is in both chains.
 func (c Chain) Extend(other Chain) Chain {
 	return c.Use(other.layers...)
 }
 
-// If returns a new Chain with the layer added only when cond holds; when it
-// does not, the chain is returned as it is, and the layer costs nothing at
-// all. Use it for development layers:
+// If returns a new Chain with the layer added, as Use adds it, only when cond
+// holds; when it does not, the chain is returned as it is, l is not looked
+// at, and the layer costs nothing at all. Use it for development layers:
 //
 //	c = c.If(*debug, chain.Named("lint", lint.Middleware(logger)))
 func (c Chain) If(cond bool, l Layer) Chain {
@@ -113,17 +122,19 @@ func (c Chain) If(cond bool, l Layer) Chain {
 	return c.Use(l)
 }
 
-// When returns a new Chain with the layer added so that it runs only for the
-// requests for which pred returns true; the others go straight to the next
-// layer. pred runs once per request and must be safe for concurrent use.
+// When returns a new Chain with the layer added, as Use adds it, so that it
+// runs only for the requests for which pred returns true; the others go
+// straight to the next layer. pred runs once per request and must be safe
+// for concurrent use. It panics when pred or l's Middleware is nil, and when
+// l's name is already in the chain.
 //
 //	c = c.When(notHealthCheck, chain.Named("access", logging.Access(logger)))
 func (c Chain) When(pred func(*http.Request) bool, l Layer) Chain {
 	if pred == nil {
-		panic(fmt.Sprintf("chain: When: nil predicate for layer %q", l.Name))
+		panic(fmt.Sprintf("chain: When: nil predicate for %s", describe(l)))
 	}
 	if l.Middleware == nil {
-		panic(fmt.Sprintf("chain: When: layer %q has a nil middleware", l.Name))
+		panic(fmt.Sprintf("chain: When: %s has a nil middleware", describe(l)))
 	}
 	return c.Use(Layer{Name: l.Name, Middleware: When(pred, l.Middleware)})
 }
@@ -160,7 +171,8 @@ func When(pred func(*http.Request) bool, m mw.Middleware) mw.Middleware {
 }
 
 // Remove returns a new Chain without the layer called name. It panics when
-// there is no such layer, listing the names there are.
+// there is no such layer (an empty name names none), showing the chain:
+// "chain: Remove: no layer named \"x\" (the chain is: a > b > app)".
 func (c Chain) Remove(name string) Chain {
 	i := c.index("Remove", name)
 	out := make([]Layer, 0, len(c.layers)-1)
@@ -169,20 +181,23 @@ func (c Chain) Remove(name string) Chain {
 }
 
 // InsertBefore returns a new Chain with l placed just outside the layer
-// called name. It panics when there is no such layer.
+// called name. It panics when there is no such layer, when l's Middleware is
+// nil, and when l's name is already in the chain.
 func (c Chain) InsertBefore(name string, l Layer) Chain {
 	return c.insert(c.index("InsertBefore", name), "InsertBefore", l)
 }
 
 // InsertAfter returns a new Chain with l placed just inside the layer called
-// name. It panics when there is no such layer.
+// name. It panics when there is no such layer, when l's Middleware is nil,
+// and when l's name is already in the chain.
 func (c Chain) InsertAfter(name string, l Layer) Chain {
 	return c.insert(c.index("InsertAfter", name)+1, "InsertAfter", l)
 }
 
 // Replace returns a new Chain in which the layer called name has l's
-// middleware (and l's name, when l has one). It panics when there is no such
-// layer.
+// middleware, and l's name when l has one (an empty Name keeps name). It
+// panics when there is no such layer, when l's Middleware is nil, and when
+// l's name is that of another layer of the chain.
 func (c Chain) Replace(name string, l Layer) Chain {
 	i := c.index("Replace", name)
 	if l.Middleware == nil {
@@ -192,34 +207,69 @@ func (c Chain) Replace(name string, l Layer) Chain {
 		l.Name = name
 	}
 	out := append([]Layer(nil), c.layers...)
+	out[i] = Layer{}
+	checkName(out, l.Name)
 	out[i] = l
 	return Chain{layers: out, timed: c.timed}
 }
 
 func (c Chain) insert(at int, op string, l Layer) Chain {
 	if l.Middleware == nil {
-		panic(fmt.Sprintf("chain: %s: layer %q has a nil middleware", op, l.Name))
+		panic(fmt.Sprintf("chain: %s: %s has a nil middleware", op, describe(l)))
 	}
-	if l.Name == "" {
-		l.Name = funcName(l.Middleware)
-	}
+	checkName(c.layers, l.Name)
 	out := make([]Layer, 0, len(c.layers)+1)
 	out = append(out, c.layers[:at]...)
 	out = append(out, l)
 	return Chain{layers: append(out, c.layers[at:]...), timed: c.timed}
 }
 
+// index returns the position of the layer called name; it panics, for op,
+// when there is none. An empty name names no layer.
 func (c Chain) index(op, name string) int {
 	for i, l := range c.layers {
-		if l.Name == name {
+		if name != "" && l.Name == name {
 			return i
 		}
 	}
 	panic(fmt.Sprintf("chain: %s: no layer named %q (the chain is: %s)", op, name, c.String()))
 }
 
-// Has reports whether the chain has a layer called name.
+// checkName panics when name is not empty and a layer of layers has it.
+func checkName(layers []Layer, name string) {
+	if name == "" {
+		return
+	}
+	for _, l := range layers {
+		if l.Name == name {
+			panic(fmt.Sprintf("chain: layer name %q is used twice", name))
+		}
+	}
+}
+
+// describe names l in a message: `layer "log"`, or "an unnamed layer".
+func describe(l Layer) string {
+	if l.Name == "" {
+		return "an unnamed layer"
+	}
+	return fmt.Sprintf("layer %q", l.Name)
+}
+
+// label is what String shows for the layer at i: its name, or "layer N"
+// (N = i+1) when it has none.
+func (c Chain) label(i int) string {
+	if name := c.layers[i].Name; name != "" {
+		return name
+	}
+	return "layer " + strconv.Itoa(i+1)
+}
+
+// Has reports whether the chain has a layer called name. An empty name names
+// no layer: Has("") is false.
 func (c Chain) Has(name string) bool {
+	if name == "" {
+		return false
+	}
 	for _, l := range c.layers {
 		if l.Name == name {
 			return true
@@ -228,21 +278,23 @@ func (c Chain) Has(name string) bool {
 	return false
 }
 
-// Layers returns a copy of the chain's layers, outermost first.
+// Layers returns a copy of the chain's layers, outermost first; an unnamed
+// layer has an empty Name.
 func (c Chain) Layers() []Layer { return append([]Layer(nil), c.layers...) }
 
 // Len returns the number of layers.
 func (c Chain) Len() int { return len(c.layers) }
 
 // String draws the onion from the outside in: "requestid > access > recover > app".
+// An unnamed layer is "layer N", N its 1-based position: "layer 1 > access > app".
 // A Timed chain says so: "(timed) requestid > ...".
 func (c Chain) String() string {
 	var b strings.Builder
 	if c.timed {
 		b.WriteString("(timed) ")
 	}
-	for _, l := range c.layers {
-		b.WriteString(l.Name)
+	for i := range c.layers {
+		b.WriteString(c.label(i))
 		b.WriteString(" > ")
 	}
 	b.WriteString("app")
@@ -250,9 +302,10 @@ func (c Chain) String() string {
 }
 
 // Timed returns a Chain that, when built, also sends a Server-Timing header
-// with the time each named layer and the application took before the
+// with the time each layer and the application took before the
 // response started ([mw.ServerTiming] outside everything, a mark
-// before each layer and before the application), so the browser's network
+// before each layer and before the application, named as String names the
+// layer, "layer 2" being "layer-2"), so the browser's network
 // panel shows where the time went. A development option: a chain that is
 // not Timed pays nothing for it. Edits of a Timed chain stay Timed.
 func (c Chain) Timed() Chain {
@@ -270,25 +323,24 @@ func (c Chain) Then(h http.Handler) http.Handler {
 		h = http.DefaultServeMux
 	}
 	if c.timed {
-		return c.thenTimed(h)
+		h = plumb.TimingMark("app")(h)
 	}
 	for i := len(c.layers) - 1; i >= 0; i-- {
 		h = c.layers[i].Middleware(h)
 		if h == nil {
+			if c.layers[i].Name == "" {
+				panic(fmt.Sprintf("chain: layer %d of %d returned a nil handler", i+1, len(c.layers)))
+			}
 			panic(fmt.Sprintf("chain: layer %d of %d (%q) returned a nil handler", i+1, len(c.layers), c.layers[i].Name))
 		}
+		if c.timed {
+			h = plumb.TimingMark(c.label(i))(h)
+		}
+	}
+	if c.timed {
+		h = mw.ServerTiming()(h)
 	}
 	return h
-}
-
-func (c Chain) thenTimed(h http.Handler) http.Handler {
-	layers := make([]Layer, 0, 2*len(c.layers)+2)
-	layers = append(layers, Layer{Name: "server-timing", Middleware: mw.ServerTiming()})
-	for _, l := range c.layers {
-		layers = append(layers, Layer{Name: l.Name + "/mark", Middleware: plumb.TimingMark(l.Name)}, l)
-	}
-	layers = append(layers, Layer{Name: "app/mark", Middleware: plumb.TimingMark("app")})
-	return Chain{layers: layers}.Then(h)
 }
 
 // ThenFunc works like Then, for a function. A nil fn means
@@ -317,44 +369,9 @@ func (c Chain) Alice() alice.Chain {
 }
 
 // FromAlice returns a Chain of one layer, named "alice", that applies a.
-// alice does not expose its constructors, so its chain stays one layer.
+// alice does not expose its constructors, so its chain stays one layer. The
+// name is in a chain once: to put two alice chains in one, give each a name
+// of its own, as in Named("api", FromAlice(a).Middleware()).
 func FromAlice(a alice.Chain) Chain {
 	return Chain{layers: []Layer{{Name: "alice", Middleware: func(h http.Handler) http.Handler { return a.Then(h) }}}}
-}
-
-// funcName names an unnamed middleware after its function: the package and
-// the function that returned it ("mw.RequestID"), or "func" when unknown.
-func funcName(m mw.Middleware) string {
-	f := runtime.FuncForPC(reflect.ValueOf(m).Pointer())
-	if f == nil {
-		return "func"
-	}
-	name := f.Name() // e.g. github.com/wsgo/wsgo/mw.RequestID.func1
-	if i := strings.LastIndexByte(name, '/'); i >= 0 {
-		name = name[i+1:]
-	}
-	parts := strings.Split(name, ".") // mw RequestID func1, or pkg Caller inlined func1
-	for len(parts) > 2 {
-		last := parts[len(parts)-1]
-		if !strings.HasPrefix(last, "func") && !isDigits(last) {
-			break
-		}
-		parts = parts[:len(parts)-1]
-	}
-	if len(parts) > 2 { // a closure inlined into its caller: keep the function that made it
-		parts = []string{parts[0], parts[len(parts)-1]}
-	}
-	return strings.Join(parts, ".")
-}
-
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }

@@ -96,13 +96,25 @@ func TestNilMiddlewareIsRefusedAtBuildTime(t *testing.T) {
 		{"New", func() { New(tag("a"), nil, tag("c")) }, "chain: middleware 2 of 3 is nil"},
 		{"Append", func() { New(tag("a")).Append(nil) }, "chain: middleware 1 of 1 is nil"},
 		{"Use", func() { New().Use(Layer{Name: "log"}) }, `chain: layer 1 of 1 ("log") has a nil middleware`},
+		{"Use unnamed", func() { New().Use(Named("a", tag("a")), Layer{}) }, `chain: layer 2 of 2 has a nil middleware`},
+		{"InsertBefore", func() { New().Use(Named("a", tag("a"))).InsertBefore("a", Layer{Name: "x"}) }, `chain: InsertBefore: layer "x" has a nil middleware`},
+		{"InsertAfter unnamed", func() { New().Use(Named("a", tag("a"))).InsertAfter("a", Layer{}) }, `chain: InsertAfter: an unnamed layer has a nil middleware`},
+		{"Replace", func() { New().Use(Named("a", tag("a"))).Replace("a", Layer{}) }, `chain: Replace "a": nil middleware`},
 		{"Named", func() { Named("log", nil) }, `chain: Named: middleware of layer "log" is nil`},
 		{"Named empty", func() { Named("", tag("a")) }, "chain: Named: empty layer name"},
 		{"When nil pred", func() { New().When(nil, Named("x", tag("x"))) }, `chain: When: nil predicate for layer "x"`},
+		{"When nil pred unnamed", func() { New().When(nil, Layer{Middleware: tag("x")}) }, `chain: When: nil predicate for an unnamed layer`},
+		{"When nil middleware", func() { New().When(func(*http.Request) bool { return true }, Layer{Name: "x"}) }, `chain: When: layer "x" has a nil middleware`},
 		{"If nil", func() { If(true, nil) }, "chain: If: nil middleware"},
-		{"nil handler from layer", func() {
-			New(func(http.Handler) http.Handler { return nil }).Then(app)
-		}, `chain: layer 1 of 1 ("chain.TestNilMiddlewareIsRefusedAtBuildTime") returned a nil handler`},
+		{"nil handler from unnamed layer", func() {
+			New(tag("a"), func(http.Handler) http.Handler { return nil }).Then(app)
+		}, `chain: layer 2 of 2 returned a nil handler`},
+		{"nil handler from named layer", func() {
+			New(tag("a")).Use(Named("bad", func(http.Handler) http.Handler { return nil })).Then(app)
+		}, `chain: layer 2 of 2 ("bad") returned a nil handler`},
+		{"nil handler in a Timed chain counts the chain's layers", func() {
+			New(tag("a"), func(http.Handler) http.Handler { return nil }).Timed().Then(app)
+		}, `chain: layer 2 of 2 returned a nil handler`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -115,17 +127,142 @@ func TestNilMiddlewareIsRefusedAtBuildTime(t *testing.T) {
 
 func TestStringDrawsTheOnion(t *testing.T) {
 	c := New(mw.RequestID()).Use(Named("logging", tag("l")), Named("recover", tag("r")))
-	if got := c.String(); got != "mw.RequestID > logging > recover > app" {
+	if got := c.String(); got != "layer 1 > logging > recover > app" {
 		t.Fatalf("String() = %q", got)
 	}
 	if got := New().String(); got != "app" {
 		t.Fatalf("empty: %q", got)
 	}
+	// No name is guessed, from the function or otherwise: an unnamed layer is
+	// its position, which follows the edits.
+	mixed := New(tag("a")).Use(Named("b", tag("b")), Layer{Middleware: tag("c")}).Append(tag("d"))
+	for _, tt := range []struct{ got, want string }{
+		{mixed.String(), "layer 1 > b > layer 3 > layer 4 > app"},
+		{mixed.Remove("b").String(), "layer 1 > layer 2 > layer 3 > app"},
+		{mixed.InsertBefore("b", Named("x", tag("x"))).String(), "layer 1 > x > b > layer 4 > layer 5 > app"},
+		{mixed.Timed().String(), "(timed) layer 1 > b > layer 3 > layer 4 > app"},
+		{body(mixed.Then(app), "/"), "a(b(c(d(app))))"},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("%q, want %q", tt.got, tt.want)
+		}
+	}
+	for _, l := range mixed.Layers() {
+		if l.Name != "" && l.Name != "b" {
+			t.Errorf("Layers() has the guessed name %q", l.Name)
+		}
+	}
+}
+
+func TestUnnamedLayersCannotBeAddressed(t *testing.T) {
+	c := New(tag("a")).Use(Layer{Middleware: tag("b")}, Named("c", tag("c")))
+	for _, name := range []string{"", "layer 1", "layer 2", "chain.tag"} {
+		if c.Has(name) {
+			t.Errorf("Has(%q) is true", name)
+		}
+	}
+	tests := []struct {
+		name string
+		f    func()
+		want string
+	}{
+		{"Remove empty", func() { c.Remove("") }, `chain: Remove: no layer named "" (the chain is: layer 1 > layer 2 > c > app)`},
+		{"Remove position", func() { c.Remove("layer 1") }, `chain: Remove: no layer named "layer 1" (the chain is: layer 1 > layer 2 > c > app)`},
+		{"InsertBefore", func() { c.InsertBefore("", Named("x", tag("x"))) }, `chain: InsertBefore: no layer named "" (the chain is: layer 1 > layer 2 > c > app)`},
+		{"InsertAfter", func() { c.InsertAfter("", Named("x", tag("x"))) }, `chain: InsertAfter: no layer named "" (the chain is: layer 1 > layer 2 > c > app)`},
+		{"Replace", func() { c.Replace("", Named("x", tag("x"))) }, `chain: Replace: no layer named "" (the chain is: layer 1 > layer 2 > c > app)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := panicMessage(tt.f); got != tt.want {
+				t.Fatalf("panic %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestNamesAreUsedOnce(t *testing.T) {
+	c := New(tag("u")).Use(Named("a", tag("a")), Named("b", tag("b")))
+	yes := func(*http.Request) bool { return true }
+	refused := []struct {
+		name string
+		f    func()
+	}{
+		{"Use against the chain", func() { c.Use(Named("a", tag("a2"))) }},
+		{"Use within its arguments", func() { New().Use(Named("a", tag("a")), Named("a", tag("a2"))) }},
+		{"InsertBefore", func() { c.InsertBefore("b", Named("a", tag("a2"))) }},
+		{"InsertAfter", func() { c.InsertAfter("b", Named("a", tag("a2"))) }},
+		{"Extend", func() { c.Extend(New().Use(Named("a", tag("a2")))) }},
+		{"If", func() { c.If(true, Named("a", tag("a2"))) }},
+		{"When", func() { c.When(yes, Named("a", tag("a2"))) }},
+		{"Replace with another layer's name", func() { c.Replace("b", Named("a", tag("a2"))) }},
+		{"two alice chains", func() { FromAlice(alice.New()).Extend(FromAlice(alice.New())) }},
+	}
+	for _, tt := range refused {
+		t.Run(tt.name, func(t *testing.T) {
+			want := `chain: layer name "a" is used twice`
+			if tt.name == "two alice chains" {
+				want = `chain: layer name "alice" is used twice`
+			}
+			if got := panicMessage(tt.f); got != want {
+				t.Fatalf("panic %q, want %q", got, want)
+			}
+		})
+	}
+	// What is not a second use: unnamed layers, a layer replaced by one of
+	// the same name, and a layer that If leaves out.
+	for _, tt := range []struct {
+		got  Chain
+		want string
+	}{
+		{c.Append(tag("u")).Use(Layer{Middleware: tag("v")}), "layer 1 > a > b > layer 4 > layer 5 > app"},
+		{c.Replace("b", Named("b", tag("B"))), "layer 1 > a > b > app"},
+		{c.Replace("b", Named("c", tag("C"))), "layer 1 > a > c > app"},
+		{c.If(!c.Has("a"), Named("a", tag("a2"))), "layer 1 > a > b > app"},
+	} {
+		if got := tt.got.String(); got != tt.want {
+			t.Errorf("%q, want %q", got, tt.want)
+		}
+	}
+	if got := body(c.Replace("b", Named("b", tag("B"))).Then(app), "/"); got != "u(a(B(app)))" {
+		t.Errorf("replaced by its own name: %q", got)
+	}
+}
+
+// serverTimingNames returns the names of a Server-Timing header, in order.
+func serverTimingNames(header string) []string {
+	var names []string
+	for _, entry := range strings.Split(header, ", ") {
+		name, _, _ := strings.Cut(entry, ";")
+		names = append(names, name)
+	}
+	return names
+}
+
+func TestTimedMarksEveryLayerAsStringNamesIt(t *testing.T) {
+	// The layers add to a header rather than write, so that the response
+	// starts in the application, after every mark.
+	order := func(name string) mw.Middleware {
+		return func(next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Add("X-Order", name)
+				next.ServeHTTP(w, r)
+			})
+		}
+	}
+	h := New(order("a")).Use(Named("b", order("b"))).Append(order("c")).Timed().Then(app)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	got := strings.Join(serverTimingNames(rec.Header().Get("Server-Timing")), " ")
+	ran := strings.Join(rec.Header().Values("X-Order"), " ")
+	if got != "layer-1 b layer-3 app total" || ran != "a b c" || rec.Body.String() != "app" {
+		t.Fatalf("Server-Timing names %q, layers ran %q, body %q", got, ran, rec.Body.String())
+	}
 }
 
 func TestIfIncludesOnlyWhenTheConditionHolds(t *testing.T) {
 	c := New(tag("a")).If(false, Named("debug", tag("d"))).If(true, Named("b", tag("b")))
-	if got := body(c.Then(app), "/"); got != "a(b(app))" || c.String() != "chain.tag > b > app" {
+	if got := body(c.Then(app), "/"); got != "a(b(app))" || c.String() != "layer 1 > b > app" {
 		t.Fatalf("body %q, chain %s", got, c)
 	}
 	// The package-level If fits any plain-middleware chain and adds nothing when false.
