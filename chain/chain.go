@@ -22,6 +22,7 @@ package chain
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -104,10 +105,12 @@ func (c Chain) Use(layers ...Layer) Chain {
 }
 
 // Extend returns a new Chain with other's layers added after the receiver's,
-// as alice's Extend does. Neither chain is modified. It panics when a name
-// is in both chains.
+// as alice's Extend does. Neither chain is modified. The result is Timed when
+// either chain is. It panics when a name is in both chains.
 func (c Chain) Extend(other Chain) Chain {
-	return c.Use(other.layers...)
+	out := c.Use(other.layers...)
+	out.timed = c.timed || other.timed
+	return out
 }
 
 // If returns a new Chain with the layer added, as Use adds it, only when cond
@@ -178,6 +181,21 @@ func (c Chain) Remove(name string) Chain {
 	out := make([]Layer, 0, len(c.layers)-1)
 	out = append(out, c.layers[:i]...)
 	return Chain{layers: append(out, c.layers[i+1:]...), timed: c.timed}
+}
+
+// Without returns a new Chain without the layers called one of names. Unlike
+// Remove, it ignores a name the chain does not have, so one edit fits chains
+// that differ, such as a development and a production stack (only one of
+// which has a "lint" layer). An empty name names no layer; with no names,
+// Without returns an equal chain.
+func (c Chain) Without(names ...string) Chain {
+	out := make([]Layer, 0, len(c.layers))
+	for _, l := range c.layers {
+		if l.Name == "" || !slices.Contains(names, l.Name) {
+			out = append(out, l)
+		}
+	}
+	return Chain{layers: out, timed: c.timed}
 }
 
 // InsertBefore returns a new Chain with l placed just outside the layer

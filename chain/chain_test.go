@@ -320,6 +320,71 @@ func TestEditByName(t *testing.T) {
 	}
 }
 
+func TestWithoutIgnoresAbsentNames(t *testing.T) {
+	c := New(tag("u")).Use(Named("a", tag("a")), Named("b", tag("b")), Named("c", tag("c")))
+	for _, tt := range []struct {
+		name       string
+		got        Chain
+		str, onion string
+	}{
+		{"one", c.Without("b"), "layer 1 > a > c > app", "u(a(c(app)))"},
+		{"several, out of order", c.Without("c", "a"), "layer 1 > b > app", "u(b(app))"},
+		{"absent ones ignored", c.Without("lint", "b", "nope"), "layer 1 > a > c > app", "u(a(c(app)))"},
+		{"only absent", c.Without("lint"), "layer 1 > a > b > c > app", "u(a(b(c(app))))"},
+		{"empty and position names reach no unnamed layer", c.Without("", "layer 1"), "layer 1 > a > b > c > app", "u(a(b(c(app))))"},
+		{"none", c.Without(), "layer 1 > a > b > c > app", "u(a(b(c(app))))"},
+		{"all", c.Without("a", "b", "c"), "layer 1 > app", "u(app)"},
+		{"stays Timed", c.Timed().Without("a"), "(timed) layer 1 > b > c > app", "u(b(c(app)))"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.got.String(); got != tt.str {
+				t.Errorf("String() = %q, want %q", got, tt.str)
+			}
+			if got := body(tt.got.Then(app), "/"); got != tt.onion {
+				t.Errorf("body %q, want %q", got, tt.onion)
+			}
+		})
+	}
+	if got := c.String(); got != "layer 1 > a > b > c > app" {
+		t.Fatalf("Without changed the original chain: %q", got)
+	}
+	// The same edit fits a chain with the layer and one without; Remove does not.
+	dev, prod := c.Use(Named("lint", tag("l"))), c
+	if dev.Without("lint").String() != prod.Without("lint").String() {
+		t.Fatalf("dev %s, prod %s", dev.Without("lint"), prod.Without("lint"))
+	}
+	want := `chain: Remove: no layer named "lint" (the chain is: layer 1 > a > b > c > app)`
+	if got := panicMessage(func() { prod.Remove("lint") }); got != want {
+		t.Fatalf("Remove of an absent name: panic %q, want %q", got, want)
+	}
+}
+
+func TestExtendIsTimedWhenEitherChainIs(t *testing.T) {
+	plain, timed := New().Use(Named("a", tag("a"))), New().Use(Named("b", tag("b"))).Timed()
+	for _, tt := range []struct {
+		got  Chain
+		want string
+	}{
+		{plain.Extend(New().Use(Named("b", tag("b")))), "a > b > app"},
+		{plain.Extend(timed), "(timed) a > b > app"},
+		{timed.Extend(plain), "(timed) b > a > app"},
+		{timed.Extend(New()), "(timed) b > app"},
+		{New().Extend(timed), "(timed) b > app"},
+	} {
+		if got := tt.got.String(); got != tt.want {
+			t.Errorf("%q, want %q", got, tt.want)
+		}
+	}
+	if plain.String() != "a > app" || timed.String() != "(timed) b > app" {
+		t.Fatalf("Extend changed its operands: %s, %s", plain, timed)
+	}
+	rec := httptest.NewRecorder()
+	plain.Extend(timed).Then(app).ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	if rec.Header().Get("Server-Timing") == "" || rec.Body.String() != "a(b(app))" {
+		t.Fatalf("Server-Timing %q, body %q", rec.Header().Get("Server-Timing"), rec.Body.String())
+	}
+}
+
 func TestAliceConversions(t *testing.T) {
 	c := New(tag("a"), tag("b"))
 	if got := body(c.Alice().Then(app), "/"); got != "a(b(app))" {
