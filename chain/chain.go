@@ -139,28 +139,13 @@ func (c Chain) When(pred func(*http.Request) bool, l Layer) Chain {
 	if l.Middleware == nil {
 		panic(fmt.Sprintf("chain: When: %s has a nil middleware", describe(l)))
 	}
-	return c.Use(Layer{Name: l.Name, Middleware: When(pred, l.Middleware)})
+	return c.Use(Layer{Name: l.Name, Middleware: when(pred, l.Middleware)})
 }
 
-// If returns m when cond holds and [mw.Identity], which adds nothing, when it
-// does not. It fits any chain of plain middlewares (alice, chi, gorilla).
-func If(cond bool, m mw.Middleware) mw.Middleware {
-	if m == nil {
-		panic("chain: If: nil middleware")
-	}
-	if !cond {
-		return mw.Identity
-	}
-	return m
-}
-
-// When returns a middleware that runs m only for requests for which pred
+// when returns a middleware that runs m only for requests for which pred
 // returns true; other requests skip m and go straight to the next handler.
 // Both paths are built once, when the middleware is applied.
-func When(pred func(*http.Request) bool, m mw.Middleware) mw.Middleware {
-	if pred == nil || m == nil {
-		panic("chain: When: nil predicate or middleware")
-	}
+func when(pred func(*http.Request) bool, m mw.Middleware) mw.Middleware {
 	return func(next http.Handler) http.Handler {
 		wrapped := m(next)
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -105,7 +105,7 @@ func TestNilMiddlewareIsRefusedAtBuildTime(t *testing.T) {
 		{"When nil pred", func() { New().When(nil, Named("x", tag("x"))) }, `chain: When: nil predicate for layer "x"`},
 		{"When nil pred unnamed", func() { New().When(nil, Layer{Middleware: tag("x")}) }, `chain: When: nil predicate for an unnamed layer`},
 		{"When nil middleware", func() { New().When(func(*http.Request) bool { return true }, Layer{Name: "x"}) }, `chain: When: layer "x" has a nil middleware`},
-		{"If nil", func() { If(true, nil) }, "chain: If: nil middleware"},
+		{"If nil", func() { New().If(true, Layer{Name: "x"}) }, `chain: layer 1 of 1 ("x") has a nil middleware`},
 		{"nil handler from unnamed layer", func() {
 			New(tag("a"), func(http.Handler) http.Handler { return nil }).Then(app)
 		}, `chain: layer 2 of 2 returned a nil handler`},
@@ -265,20 +265,23 @@ func TestIfIncludesOnlyWhenTheConditionHolds(t *testing.T) {
 	if got := body(c.Then(app), "/"); got != "a(b(app))" || c.String() != "layer 1 > b > app" {
 		t.Fatalf("body %q, chain %s", got, c)
 	}
-	// The package-level If fits any plain-middleware chain and adds nothing when false.
-	h := If(false, tag("d"))(app)
-	if got := body(h, "/"); got != "app" {
-		t.Fatalf("If(false): %q", got)
+	// A false condition leaves the layer alone: a nil middleware included.
+	if got := New(tag("a")).If(false, Layer{Name: "x"}).String(); got != "layer 1 > app" {
+		t.Fatalf("If(false): %s", got)
 	}
 }
 
 func TestWhenRunsTheLayerOnlyForMatchingRequests(t *testing.T) {
 	notHealth := func(r *http.Request) bool { return r.URL.Path != "/healthz" }
-	h := New(tag("a")).When(notHealth, Named("log", tag("log"))).Then(app)
-	if got := body(h, "/x"); got != "a(log(app))" {
+	c := New(tag("a")).When(notHealth, Named("log", tag("log"))).Append(tag("z"))
+	if c.String() != "layer 1 > log > layer 3 > app" || !c.Has("log") {
+		t.Fatalf("chain %s", c)
+	}
+	h := c.Then(app)
+	if got := body(h, "/x"); got != "a(log(z(app)))" {
 		t.Fatalf("/x: %q", got)
 	}
-	if got := body(h, "/healthz"); got != "a(app)" {
+	if got := body(h, "/healthz"); got != "a(z(app))" {
 		t.Fatalf("/healthz: %q", got)
 	}
 }

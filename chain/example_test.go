@@ -44,12 +44,12 @@ func Example() {
 }
 
 // When runs a layer only for some requests, here skipping /healthz.
-func ExampleWhen() {
-	tagged := chain.When(
+func ExampleChain_When() {
+	c := chain.New().When(
 		func(r *http.Request) bool { return r.URL.Path != "/healthz" },
-		header("X-Layers", "logged"),
+		chain.Named("logged", header("X-Layers", "logged")),
 	)
-	h := chain.New(tagged).Then(http.NotFoundHandler())
+	h := c.Then(http.NotFoundHandler())
 	for _, path := range []string{"/", "/healthz"} {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
