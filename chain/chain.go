@@ -1,9 +1,16 @@
-// Package chain composes middlewares around an http.Handler: alice's Chain,
-// with the same meaning, plus what a real stack needs: named layers, layers
-// included only when a start-up condition holds, layers that run only for
-// some requests, editing a chain by name, and presets.
+// Package chain is the composition DSL on alice, and nothing else: alice's
+// Chain, with the same meaning, plus what a real stack needs: named layers,
+// layers included only when a start-up condition holds (If), layers that run
+// only for some requests (When), editing a chain by name (Remove, Without,
+// InsertBefore, InsertAfter, Replace) and a Server-Timing view (Timed). The
+// stacks built with it, the presets, live in the root package wsgo
+// (wsgo.Production, wsgo.Development, wsgo.Preset).
 //
 //	chain.New(m1, m2, m3).Then(h)  ==  m1(m2(m3(h)))
+//
+// A layer has the name it is given ([Named], [Layer]) or none: no name is
+// guessed from the function. An unnamed layer cannot be edited by name and
+// shows as "layer N", N its position; a name is in a chain at most once.
 //
 // The first middleware is the outermost. A Chain is an immutable value: every
 // method that changes it returns a new Chain and leaves the receiver, and its
@@ -14,9 +21,9 @@
 //
 // Everything is decided when the chain is built; a request walks only the
 // middlewares' own closures, exactly as with alice. Mistakes (a nil
-// middleware, an unknown layer name) panic at build time with a message that
-// says which layer, as regexp.MustCompile does with a bad pattern, not with a
-// nil-pointer panic on the first request.
+// middleware, an unknown layer name, a name used twice) panic at build time
+// with a message that says which layer, as regexp.MustCompile does with a
+// bad pattern, not with a nil-pointer panic on the first request.
 package chain
 
 import (
@@ -117,7 +124,7 @@ func (c Chain) Extend(other Chain) Chain {
 // holds; when it does not, the chain is returned as it is, l is not looked
 // at, and the layer costs nothing at all. Use it for development layers:
 //
-//	c = c.If(*debug, chain.Named("lint", lint.Middleware(logger)))
+//	c = c.If(*debug, chain.Named("lint", mw.Lint(logger)))
 func (c Chain) If(cond bool, l Layer) Chain {
 	if !cond {
 		return c

@@ -60,5 +60,21 @@ func ExampleChain_When() {
 	// /healthz ""
 }
 
+// Without fits chains that differ: it drops the layers it finds and ignores
+// the others, where Remove panics. A layer added without a name shows as its
+// position and cannot be removed by name.
+func ExampleChain_Without() {
+	base := chain.New(header("X-Layers", "first")).Use(
+		chain.Named("requestid", mw.RequestID()),
+		chain.Named("access", header("X-Layers", "access")),
+	)
+	dev := base.Use(chain.Named("lint", header("X-Layers", "lint")))
+	fmt.Println(dev.Without("lint", "access"))
+	fmt.Println(base.Without("lint", "access"))
+	// Output:
+	// layer 1 > requestid > app
+	// layer 1 > requestid > app
+}
+
 // The README's quick start: the tutorial's /rest application, mounted, under
 // the production preset (here with a logger that prints nothing).
