@@ -2,9 +2,6 @@ package wsgo
 
 import (
 	"bufio"
-	"github.com/wsgo/wsgo/logging"
-	"github.com/wsgo/wsgo/mw"
-	wsgorecover "github.com/wsgo/wsgo/recover"
 	"io"
 	"iter"
 	"net/http"
@@ -12,6 +9,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wsgo/wsgo/logging"
+	"github.com/wsgo/wsgo/mw"
+	wsgorecover "github.com/wsgo/wsgo/recover"
 
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"

@@ -3,10 +3,11 @@ package environ
 import (
 	"errors"
 	"fmt"
-	"github.com/wsgo/wsgo/internal/token"
 	"iter"
 	"net/http"
 	"strconv"
+
+	"github.com/wsgo/wsgo/internal/token"
 )
 
 // StartResponse is WSGI's start_response: the application calls it with a

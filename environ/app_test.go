@@ -3,7 +3,6 @@ package environ
 import (
 	"bufio"
 	"errors"
-	"github.com/wsgo/wsgo/internal/plumb"
 	"html"
 	"io"
 	"iter"
@@ -13,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/wsgo/wsgo/internal/plumb"
 )
 
 // The tutorial's hello_world, almost line for line.

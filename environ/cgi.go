@@ -1,9 +1,6 @@
 package environ
 
 import (
-	"github.com/wsgo/wsgo/internal/hostport"
-	"github.com/wsgo/wsgo/internal/plumb"
-
 	"context"
 	"io"
 	"net"
@@ -16,6 +13,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/wsgo/wsgo/internal/hostport"
+	"github.com/wsgo/wsgo/internal/plumb"
 )
 
 // The CGI keys an Environ derives, in sorted order.

@@ -3,12 +3,13 @@ package environ
 import (
 	"errors"
 	"fmt"
-	"github.com/wsgo/wsgo/internal/token"
 	"net/http"
 	"regexp"
 	"regexp/syntax"
 	"slices"
 	"strings"
+
+	"github.com/wsgo/wsgo/internal/token"
 )
 
 // Route is one line of a [Dispatcher]'s table: a regular expression over

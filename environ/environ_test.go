@@ -5,13 +5,14 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
-	"github.com/wsgo/wsgo/internal/plumb"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/wsgo/wsgo/internal/plumb"
 
 	"github.com/wsgo/wsgo/mw"
 )

@@ -15,9 +15,18 @@ import (
 // answered 404 or 421.
 func FuzzMountDispatch(f *testing.F) {
 	for _, seed := range []struct{ path, host string }{
-		{"/rest/custompath", "localhost"}, {"/rest", "doc.localhost:8081"}, {"/restore", ""},
-		{"/myapp2/hello/Ann", "[::1]:8080"}, {"/a/../rest", "x"}, {"//", "::1"}, {"/rest/%2F", "a b"},
-		{"/rest/api/v1/x", "EXAMPLE.org."}, {"", "*"}, {"*", "x:"}, {"/\x00", "\x00"}, {"/rest/./x/", "a..b"},
+		{"/rest/custompath", "localhost"},
+		{"/rest", "doc.localhost:8081"},
+		{"/restore", ""},
+		{"/myapp2/hello/Ann", "[::1]:8080"},
+		{"/a/../rest", "x"},
+		{"//", "::1"},
+		{"/rest/%2F", "a b"},
+		{"/rest/api/v1/x", "EXAMPLE.org."},
+		{"", "*"},
+		{"*", "x:"},
+		{"/\x00", "\x00"},
+		{"/rest/./x/", "a..b"},
 	} {
 		f.Add(seed.path, seed.host)
 	}

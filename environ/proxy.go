@@ -2,12 +2,13 @@ package environ
 
 import (
 	"fmt"
-	"github.com/wsgo/wsgo/internal/hostport"
 	"net"
 	"net/http"
 	"net/netip"
 	"net/textproto"
 	"strings"
+
+	"github.com/wsgo/wsgo/internal/hostport"
 
 	"github.com/wsgo/wsgo/internal/proxied"
 	"github.com/wsgo/wsgo/mw"

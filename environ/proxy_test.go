@@ -2,12 +2,13 @@ package environ
 
 import (
 	"fmt"
-	"github.com/wsgo/wsgo/internal/hostport"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"reflect"
 	"testing"
+
+	"github.com/wsgo/wsgo/internal/hostport"
 )
 
 type seenEnv struct{ remote, port, scheme, https, name, sport, script, path, host, remoteAddr string }
@@ -21,8 +22,10 @@ func throughProxy(t *testing.T, cfg ProxyConfig, peer string, hdr map[string]str
 	var s seenEnv
 	h := m(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		e := From(r)
-		s = seenEnv{e.RemoteAddr(), e.RemotePort(), e.URLScheme(), e.GetString("HTTPS"), e.ServerName(), e.ServerPort(),
-			e.ScriptName(), e.PathInfo(), r.Host, r.RemoteAddr}
+		s = seenEnv{
+			e.RemoteAddr(), e.RemotePort(), e.URLScheme(), e.GetString("HTTPS"), e.ServerName(), e.ServerPort(),
+			e.ScriptName(), e.PathInfo(), r.Host, r.RemoteAddr,
+		}
 	}))
 	r := httptest.NewRequest("GET", "http://backend:8081/x", nil)
 	r.RemoteAddr = peer
@@ -42,45 +45,98 @@ func TestProxyCannotBeSpoofedPastTheTrust(t *testing.T) {
 		hdr  map[string]string
 		want seenEnv
 	}{
-		{"no trusted hops: nothing changes", ProxyConfig{}, "10.0.0.2:5555",
-			map[string]string{"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https", "X-Forwarded-Host": "evil.example"}, unchanged},
-		{"one hop: the rightmost value", Hops(XForwarded, 1), "10.0.0.2:5555",
+		{
+			"no trusted hops: nothing changes",
+			ProxyConfig{},
+			"10.0.0.2:5555",
+			map[string]string{"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https", "X-Forwarded-Host": "evil.example"},
+			unchanged,
+		},
+		{
+			"one hop: the rightmost value", Hops(XForwarded, 1), "10.0.0.2:5555",
 			map[string]string{"X-Forwarded-For": "6.6.6.6, 203.0.113.7", "X-Forwarded-Proto": "http, https", "X-Forwarded-Host": "evil.example, www.example.org", "X-Forwarded-Prefix": "/evil, /app"},
-			seenEnv{"203.0.113.7", "", "https", "on", "www.example.org", "443", "/app", "/x", "www.example.org", "203.0.113.7:0"}},
-		{"two hops", Hops(XForwarded, 2), "10.0.0.2:5555",
+			seenEnv{"203.0.113.7", "", "https", "on", "www.example.org", "443", "/app", "/x", "www.example.org", "203.0.113.7:0"},
+		},
+		{
+			"two hops", Hops(XForwarded, 2), "10.0.0.2:5555",
 			map[string]string{"X-Forwarded-For": "6.6.6.6, 198.51.100.1, 10.0.0.1"},
-			seenEnv{"198.51.100.1", "", "http", "", "backend", "8081", "", "/x", "backend:8081", "198.51.100.1:0"}},
-		{"fewer entries than hops: not believed", Hops(XForwarded, 2), "10.0.0.2:5555",
-			map[string]string{"X-Forwarded-For": "203.0.113.7"}, unchanged},
-		{"Forwarded is ignored when X-Forwarded is configured", Hops(XForwarded, 1), "10.0.0.2:5555",
-			map[string]string{"Forwarded": "for=6.6.6.6;proto=https;host=evil.example"}, unchanged},
-		{"X-Forwarded is ignored when Forwarded is configured", Hops(Forwarded, 1), "10.0.0.2:5555",
-			map[string]string{"X-Forwarded-For": "6.6.6.6", "X-Forwarded-Proto": "https"}, unchanged},
-		{"Forwarded, RFC 7239", Hops(Forwarded, 1), "10.0.0.2:5555",
+			seenEnv{"198.51.100.1", "", "http", "", "backend", "8081", "", "/x", "backend:8081", "198.51.100.1:0"},
+		},
+		{
+			"fewer entries than hops: not believed", Hops(XForwarded, 2), "10.0.0.2:5555",
+			map[string]string{"X-Forwarded-For": "203.0.113.7"},
+			unchanged,
+		},
+		{
+			"Forwarded is ignored when X-Forwarded is configured", Hops(XForwarded, 1), "10.0.0.2:5555",
+			map[string]string{"Forwarded": "for=6.6.6.6;proto=https;host=evil.example"},
+			unchanged,
+		},
+		{
+			"X-Forwarded is ignored when Forwarded is configured", Hops(Forwarded, 1), "10.0.0.2:5555",
+			map[string]string{"X-Forwarded-For": "6.6.6.6", "X-Forwarded-Proto": "https"},
+			unchanged,
+		},
+		{
+			"Forwarded, RFC 7239", Hops(Forwarded, 1), "10.0.0.2:5555",
 			map[string]string{"Forwarded": `for=6.6.6.6;proto=http, for="[2001:db8::1]:4711";proto=https;host=www.example.org`},
-			seenEnv{"2001:db8::1", "4711", "https", "on", "www.example.org", "443", "", "/x", "www.example.org", "[2001:db8::1]:4711"}},
-		{"garbage is ignored", Hops(XForwarded, 1), "10.0.0.2:5555",
-			map[string]string{"X-Forwarded-For": "not-an-ip", "X-Forwarded-Proto": "javascript", "X-Forwarded-Host": "a b/c", "X-Forwarded-Prefix": "/a/../b", "X-Forwarded-Port": "99999"}, unchanged},
-		{"a zoned IPv6 address is ignored", Hops(XForwarded, 1), "10.0.0.2:5555",
-			map[string]string{"X-Forwarded-For": "fe80::1%eth0"}, unchanged},
-		{"a zoned IPv6 address with a port is ignored", Hops(XForwarded, 1), "10.0.0.2:5555",
-			map[string]string{"X-Forwarded-For": "[fe80::1%25eth0]:80"}, unchanged},
-		{"a zoned IPv6 address in Forwarded is ignored", Hops(Forwarded, 1), "10.0.0.2:5555",
-			map[string]string{"Forwarded": `for="[fe80::1%eth0]:80"`}, unchanged},
-		{"only the counted headers", ProxyConfig{For: 1}, "10.0.0.2:5555",
+			seenEnv{"2001:db8::1", "4711", "https", "on", "www.example.org", "443", "", "/x", "www.example.org", "[2001:db8::1]:4711"},
+		},
+		{
+			"garbage is ignored", Hops(XForwarded, 1), "10.0.0.2:5555",
+			map[string]string{"X-Forwarded-For": "not-an-ip", "X-Forwarded-Proto": "javascript", "X-Forwarded-Host": "a b/c", "X-Forwarded-Prefix": "/a/../b", "X-Forwarded-Port": "99999"},
+			unchanged,
+		},
+		{
+			"a zoned IPv6 address is ignored", Hops(XForwarded, 1), "10.0.0.2:5555",
+			map[string]string{"X-Forwarded-For": "fe80::1%eth0"},
+			unchanged,
+		},
+		{
+			"a zoned IPv6 address with a port is ignored", Hops(XForwarded, 1), "10.0.0.2:5555",
+			map[string]string{"X-Forwarded-For": "[fe80::1%25eth0]:80"},
+			unchanged,
+		},
+		{
+			"a zoned IPv6 address in Forwarded is ignored", Hops(Forwarded, 1), "10.0.0.2:5555",
+			map[string]string{"Forwarded": `for="[fe80::1%eth0]:80"`},
+			unchanged,
+		},
+		{
+			"only the counted headers",
+			ProxyConfig{For: 1},
+			"10.0.0.2:5555",
 			map[string]string{"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"},
-			seenEnv{"203.0.113.7", "", "http", "", "backend", "8081", "", "/x", "backend:8081", "203.0.113.7:0"}},
-		{"X-Forwarded-Port", ProxyConfig{Port: 1}, "10.0.0.2:5555",
+			seenEnv{"203.0.113.7", "", "http", "", "backend", "8081", "", "/x", "backend:8081", "203.0.113.7:0"},
+		},
+		{
+			"X-Forwarded-Port",
+			ProxyConfig{Port: 1},
+			"10.0.0.2:5555",
 			map[string]string{"X-Forwarded-Port": "8443"},
-			seenEnv{"10.0.0.2", "5555", "http", "", "backend", "8443", "", "/x", "backend:8443", "10.0.0.2:5555"}},
-		{"IPv6 peer, trusted CIDR", ProxyConfig{For: 1, TrustedPeers: []string{"2001:db8::/32"}}, "[2001:db8::5]:5555",
+			seenEnv{"10.0.0.2", "5555", "http", "", "backend", "8443", "", "/x", "backend:8443", "10.0.0.2:5555"},
+		},
+		{
+			"IPv6 peer, trusted CIDR",
+			ProxyConfig{For: 1, TrustedPeers: []string{"2001:db8::/32"}},
+			"[2001:db8::5]:5555",
 			map[string]string{"X-Forwarded-For": "203.0.113.7"},
-			seenEnv{"203.0.113.7", "", "http", "", "backend", "8081", "", "/x", "backend:8081", "203.0.113.7:0"}},
-		{"IPv4-mapped IPv6 peer in an IPv4 CIDR", ProxyConfig{For: 1, TrustedPeers: []string{"10.0.0.0/8"}}, "[::ffff:10.0.0.2]:5555",
+			seenEnv{"203.0.113.7", "", "http", "", "backend", "8081", "", "/x", "backend:8081", "203.0.113.7:0"},
+		},
+		{
+			"IPv4-mapped IPv6 peer in an IPv4 CIDR",
+			ProxyConfig{For: 1, TrustedPeers: []string{"10.0.0.0/8"}},
+			"[::ffff:10.0.0.2]:5555",
 			map[string]string{"X-Forwarded-For": "203.0.113.7"},
-			seenEnv{"203.0.113.7", "", "http", "", "backend", "8081", "", "/x", "backend:8081", "203.0.113.7:0"}},
-		{"peer outside the trusted CIDRs", ProxyConfig{For: 1, Proto: 1, TrustedPeers: []string{"192.168.0.0/16"}}, "10.0.0.2:5555",
-			map[string]string{"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}, unchanged},
+			seenEnv{"203.0.113.7", "", "http", "", "backend", "8081", "", "/x", "backend:8081", "203.0.113.7:0"},
+		},
+		{
+			"peer outside the trusted CIDRs",
+			ProxyConfig{For: 1, Proto: 1, TrustedPeers: []string{"192.168.0.0/16"}},
+			"10.0.0.2:5555",
+			map[string]string{"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"},
+			unchanged,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -60,30 +60,61 @@ func TestProxyHostWhateverTheLayerOrder(t *testing.T) {
 		hdr  map[string]string
 		want appView
 	}{
-		{"X-Forwarded-Host", ProxyConfig{Host: 1}, "spam", map[string]string{"X-Forwarded-Host": "eggs"},
-			appView{RemoteAddr: "192.168.0.1:5555", Host: "eggs", EnvReqHost: "eggs", REMOTE_ADDR: "192.168.0.1", REMOTE_PORT: "5555",
+		{
+			"X-Forwarded-Host",
+			ProxyConfig{Host: 1},
+			"spam",
+			map[string]string{"X-Forwarded-Host": "eggs"},
+			appView{
+				RemoteAddr: "192.168.0.1:5555", Host: "eggs", EnvReqHost: "eggs", REMOTE_ADDR: "192.168.0.1", REMOTE_PORT: "5555",
 				HTTP_HOST: "eggs", SERVER_NAME: "eggs", SERVER_PORT: "80", Scheme: "http", HTTPS: "",
-				Headers: "X-Forwarded-Host: eggs", EnvHeaders: "HTTP_X_FORWARDED_HOST=eggs; get HTTP_X_FORWARDED_HOST=eggs"}},
-		{"X-Forwarded-Port", ProxyConfig{Port: 1}, "spam:9000", map[string]string{"X-Forwarded-Port": "8080"},
-			appView{RemoteAddr: "192.168.0.1:5555", Host: "spam:8080", EnvReqHost: "spam:8080", REMOTE_ADDR: "192.168.0.1", REMOTE_PORT: "5555",
+				Headers: "X-Forwarded-Host: eggs", EnvHeaders: "HTTP_X_FORWARDED_HOST=eggs; get HTTP_X_FORWARDED_HOST=eggs",
+			},
+		},
+		{
+			"X-Forwarded-Port",
+			ProxyConfig{Port: 1},
+			"spam:9000",
+			map[string]string{"X-Forwarded-Port": "8080"},
+			appView{
+				RemoteAddr: "192.168.0.1:5555", Host: "spam:8080", EnvReqHost: "spam:8080", REMOTE_ADDR: "192.168.0.1", REMOTE_PORT: "5555",
 				HTTP_HOST: "spam:8080", SERVER_NAME: "spam", SERVER_PORT: "8080", Scheme: "http", HTTPS: "",
-				Headers: "X-Forwarded-Port: 8080", EnvHeaders: "HTTP_X_FORWARDED_PORT=8080; get HTTP_X_FORWARDED_PORT=8080"}},
-		{"IPv6 Host and X-Forwarded-Port", ProxyConfig{Port: 1}, "[::1]:9000", map[string]string{"X-Forwarded-Port": "8080"},
-			appView{RemoteAddr: "192.168.0.1:5555", Host: "[::1]:8080", EnvReqHost: "[::1]:8080", REMOTE_ADDR: "192.168.0.1", REMOTE_PORT: "5555",
+				Headers: "X-Forwarded-Port: 8080", EnvHeaders: "HTTP_X_FORWARDED_PORT=8080; get HTTP_X_FORWARDED_PORT=8080",
+			},
+		},
+		{
+			"IPv6 Host and X-Forwarded-Port",
+			ProxyConfig{Port: 1},
+			"[::1]:9000",
+			map[string]string{"X-Forwarded-Port": "8080"},
+			appView{
+				RemoteAddr: "192.168.0.1:5555", Host: "[::1]:8080", EnvReqHost: "[::1]:8080", REMOTE_ADDR: "192.168.0.1", REMOTE_PORT: "5555",
 				HTTP_HOST: "[::1]:8080", SERVER_NAME: "[::1]", SERVER_PORT: "8080", Scheme: "http", HTTPS: "",
-				Headers: "X-Forwarded-Port: 8080", EnvHeaders: "HTTP_X_FORWARDED_PORT=8080; get HTTP_X_FORWARDED_PORT=8080"}},
-		{"X-Forwarded-Host with a port, then X-Forwarded-Port", ProxyConfig{Host: 1, Port: 1}, "spam",
+				Headers: "X-Forwarded-Port: 8080", EnvHeaders: "HTTP_X_FORWARDED_PORT=8080; get HTTP_X_FORWARDED_PORT=8080",
+			},
+		},
+		{
+			"X-Forwarded-Host with a port, then X-Forwarded-Port",
+			ProxyConfig{Host: 1, Port: 1},
+			"spam",
 			map[string]string{"X-Forwarded-Host": "eggs:9000", "X-Forwarded-Port": "8080", "X-Real-Ip": "6.6.6.6"},
-			appView{RemoteAddr: "192.168.0.1:5555", Host: "eggs:8080", EnvReqHost: "eggs:8080", REMOTE_ADDR: "192.168.0.1", REMOTE_PORT: "5555",
+			appView{
+				RemoteAddr: "192.168.0.1:5555", Host: "eggs:8080", EnvReqHost: "eggs:8080", REMOTE_ADDR: "192.168.0.1", REMOTE_PORT: "5555",
 				HTTP_HOST: "eggs:8080", SERVER_NAME: "eggs", SERVER_PORT: "8080", Scheme: "http", HTTPS: "",
 				Headers:    "X-Forwarded-Host: eggs:9000; X-Forwarded-Port: 8080",
-				EnvHeaders: "HTTP_X_FORWARDED_HOST=eggs:9000; HTTP_X_FORWARDED_PORT=8080; get HTTP_X_FORWARDED_HOST=eggs:9000; get HTTP_X_FORWARDED_PORT=8080"}},
-		{"everything, from Forwarded", Hops(Forwarded, 1), "spam:9000",
+				EnvHeaders: "HTTP_X_FORWARDED_HOST=eggs:9000; HTTP_X_FORWARDED_PORT=8080; get HTTP_X_FORWARDED_HOST=eggs:9000; get HTTP_X_FORWARDED_PORT=8080",
+			},
+		},
+		{
+			"everything, from Forwarded", Hops(Forwarded, 1), "spam:9000",
 			map[string]string{"Forwarded": "for=6.6.6.6;proto=http, for=192.0.2.7;proto=https;host=eggs", "X-Forwarded-Host": "evil"},
-			appView{RemoteAddr: "192.0.2.7:0", Host: "eggs", EnvReqHost: "eggs", REMOTE_ADDR: "192.0.2.7", REMOTE_PORT: "",
+			appView{
+				RemoteAddr: "192.0.2.7:0", Host: "eggs", EnvReqHost: "eggs", REMOTE_ADDR: "192.0.2.7", REMOTE_PORT: "",
 				HTTP_HOST: "eggs", SERVER_NAME: "eggs", SERVER_PORT: "443", Scheme: "https", HTTPS: "on",
 				Headers:    "Forwarded: for=6.6.6.6;proto=http, for=192.0.2.7;proto=https;host=eggs",
-				EnvHeaders: "HTTP_FORWARDED=for=6.6.6.6;proto=http, for=192.0.2.7;proto=https;host=eggs; get HTTP_FORWARDED=for=6.6.6.6;proto=http, for=192.0.2.7;proto=https;host=eggs"}},
+				EnvHeaders: "HTTP_FORWARDED=for=6.6.6.6;proto=http, for=192.0.2.7;proto=https;host=eggs; get HTTP_FORWARDED=for=6.6.6.6;proto=http, for=192.0.2.7;proto=https;host=eggs",
+			},
+		},
 	}
 	for _, tt := range tests {
 		for _, st := range proxyStacks(MustProxy(tt.cfg)) {
@@ -142,10 +173,14 @@ func TestProxyRemovesForwardingHeadersItDoesNotBelieve(t *testing.T) {
 		"X-Forwarded-Port": "8443", "X-Forwarded-Prefix": "/ham", "X-Forwarded-Server": "proxy.internal",
 		"Forwarded": "for=198.51.100.9;proto=https;host=bacon", "X-Real-Ip": "192.0.2.99",
 	}
-	allRemoved := []string{"Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Port", "X-Forwarded-Prefix",
-		"X-Forwarded-Proto", "X-Forwarded-Server", "X-Real-Ip"}
-	peerView := appView{RemoteAddr: "10.0.0.2:5555", Host: "spam", EnvReqHost: "spam", REMOTE_ADDR: "10.0.0.2", REMOTE_PORT: "5555",
-		HTTP_HOST: "spam", SERVER_NAME: "spam", SERVER_PORT: "80", Scheme: "http", HTTPS: ""}
+	allRemoved := []string{
+		"Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Port", "X-Forwarded-Prefix",
+		"X-Forwarded-Proto", "X-Forwarded-Server", "X-Real-Ip",
+	}
+	peerView := appView{
+		RemoteAddr: "10.0.0.2:5555", Host: "spam", EnvReqHost: "spam", REMOTE_ADDR: "10.0.0.2", REMOTE_PORT: "5555",
+		HTTP_HOST: "spam", SERVER_NAME: "spam", SERVER_PORT: "80", Scheme: "http", HTTPS: "",
+	}
 	with := func(v appView, f func(*appView)) appView { f(&v); return v }
 	tests := []struct {
 		name    string
@@ -158,51 +193,85 @@ func TestProxyRemovesForwardingHeadersItDoesNotBelieve(t *testing.T) {
 		{"every count zero: nothing believed, every forwarding header removed", ProxyConfig{}, "10.0.0.2:5555", all, allRemoved, peerView},
 		{"Forwarded with every count zero", ProxyConfig{Headers: Forwarded}, "10.0.0.2:5555", all, allRemoved, peerView},
 		{"Forwarded has no port or prefix: those counts believe nothing", ProxyConfig{Headers: Forwarded, Port: 1, Prefix: 1}, "10.0.0.2:5555", all, allRemoved, peerView},
-		{"For only: X-Forwarded-For stays, X-Real-IP goes", ProxyConfig{For: 1}, "10.0.0.2:5555", all,
+		{
+			"For only: X-Forwarded-For stays, X-Real-IP goes",
+			ProxyConfig{For: 1},
+			"10.0.0.2:5555", all,
 			[]string{"Forwarded", "X-Forwarded-Host", "X-Forwarded-Port", "X-Forwarded-Prefix", "X-Forwarded-Proto", "X-Forwarded-Server", "X-Real-Ip"},
 			with(peerView, func(v *appView) {
 				v.RemoteAddr, v.REMOTE_ADDR, v.REMOTE_PORT = "203.0.113.7:0", "203.0.113.7", ""
 				v.Headers = "X-Forwarded-For: 203.0.113.7"
 				v.EnvHeaders = "HTTP_X_FORWARDED_FOR=203.0.113.7; get HTTP_X_FORWARDED_FOR=203.0.113.7"
-			})},
-		{"Proto only", ProxyConfig{Proto: 1}, "10.0.0.2:5555", all,
+			}),
+		},
+		{
+			"Proto only",
+			ProxyConfig{Proto: 1},
+			"10.0.0.2:5555", all,
 			[]string{"Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Port", "X-Forwarded-Prefix", "X-Forwarded-Server", "X-Real-Ip"},
 			with(peerView, func(v *appView) {
 				v.Scheme, v.HTTPS, v.SERVER_PORT = "https", "on", "443"
 				v.Headers = "X-Forwarded-Proto: https"
 				v.EnvHeaders = "HTTP_X_FORWARDED_PROTO=https; get HTTP_X_FORWARDED_PROTO=https"
-			})},
-		{"every X-Forwarded count: -Server, Forwarded and X-Real-IP go", Hops(XForwarded, 1), "10.0.0.2:5555", all,
+			}),
+		},
+		{
+			"every X-Forwarded count: -Server, Forwarded and X-Real-IP go", Hops(XForwarded, 1), "10.0.0.2:5555", all,
 			[]string{"Forwarded", "X-Forwarded-Server", "X-Real-Ip"},
-			appView{RemoteAddr: "203.0.113.7:0", Host: "eggs:8443", EnvReqHost: "eggs:8443", REMOTE_ADDR: "203.0.113.7", REMOTE_PORT: "",
+			appView{
+				RemoteAddr: "203.0.113.7:0", Host: "eggs:8443", EnvReqHost: "eggs:8443", REMOTE_ADDR: "203.0.113.7", REMOTE_PORT: "",
 				HTTP_HOST: "eggs:8443", SERVER_NAME: "eggs", SERVER_PORT: "8443", Scheme: "https", HTTPS: "on", SCRIPT_NAME: "/ham",
 				Headers: "X-Forwarded-For: 203.0.113.7; X-Forwarded-Host: eggs; X-Forwarded-Port: 8443; X-Forwarded-Prefix: /ham; X-Forwarded-Proto: https",
 				EnvHeaders: "HTTP_X_FORWARDED_FOR=203.0.113.7; HTTP_X_FORWARDED_HOST=eggs; HTTP_X_FORWARDED_PORT=8443; HTTP_X_FORWARDED_PREFIX=/ham; HTTP_X_FORWARDED_PROTO=https; " +
-					"get HTTP_X_FORWARDED_FOR=203.0.113.7; get HTTP_X_FORWARDED_HOST=eggs; get HTTP_X_FORWARDED_PORT=8443; get HTTP_X_FORWARDED_PREFIX=/ham; get HTTP_X_FORWARDED_PROTO=https"}},
-		{"Forwarded: every X-Forwarded-* and X-Real-IP go", ProxyConfig{Headers: Forwarded, For: 1}, "10.0.0.2:5555", all,
+					"get HTTP_X_FORWARDED_FOR=203.0.113.7; get HTTP_X_FORWARDED_HOST=eggs; get HTTP_X_FORWARDED_PORT=8443; get HTTP_X_FORWARDED_PREFIX=/ham; get HTTP_X_FORWARDED_PROTO=https",
+			},
+		},
+		{
+			"Forwarded: every X-Forwarded-* and X-Real-IP go",
+			ProxyConfig{Headers: Forwarded, For: 1},
+			"10.0.0.2:5555", all,
 			[]string{"X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Port", "X-Forwarded-Prefix", "X-Forwarded-Proto", "X-Forwarded-Server", "X-Real-Ip"},
 			with(peerView, func(v *appView) {
 				v.RemoteAddr, v.REMOTE_ADDR, v.REMOTE_PORT = "198.51.100.9:0", "198.51.100.9", ""
 				v.Headers = "Forwarded: for=198.51.100.9;proto=https;host=bacon"
 				v.EnvHeaders = "HTTP_FORWARDED=for=198.51.100.9;proto=https;host=bacon; get HTTP_FORWARDED=for=198.51.100.9;proto=https;host=bacon"
-			})},
-		{"peer outside TrustedPeers: all go, nothing believed", ProxyConfig{For: 1, Proto: 1, Host: 1, Port: 1, Prefix: 1, TrustedPeers: []string{"192.168.0.0/16"}},
-			"10.0.0.2:5555", all, allRemoved, peerView},
-		{"peer in TrustedPeers", ProxyConfig{For: 1, TrustedPeers: []string{"10.0.0.0/8"}}, "10.0.0.2:5555", all,
+			}),
+		},
+		{
+			"peer outside TrustedPeers: all go, nothing believed",
+			ProxyConfig{For: 1, Proto: 1, Host: 1, Port: 1, Prefix: 1, TrustedPeers: []string{"192.168.0.0/16"}},
+			"10.0.0.2:5555", all, allRemoved, peerView,
+		},
+		{
+			"peer in TrustedPeers",
+			ProxyConfig{For: 1, TrustedPeers: []string{"10.0.0.0/8"}},
+			"10.0.0.2:5555", all,
 			[]string{"Forwarded", "X-Forwarded-Host", "X-Forwarded-Port", "X-Forwarded-Prefix", "X-Forwarded-Proto", "X-Forwarded-Server", "X-Real-Ip"},
 			with(peerView, func(v *appView) {
 				v.RemoteAddr, v.REMOTE_ADDR, v.REMOTE_PORT = "203.0.113.7:0", "203.0.113.7", ""
 				v.Headers = "X-Forwarded-For: 203.0.113.7"
 				v.EnvHeaders = "HTTP_X_FORWARDED_FOR=203.0.113.7; get HTTP_X_FORWARDED_FOR=203.0.113.7"
-			})},
-		{"X-Real-IP alone is removed, not believed", ProxyConfig{For: 1}, "10.0.0.2:5555",
-			map[string]string{"X-Real-Ip": "192.0.2.99"}, []string{"X-Real-Ip"}, peerView},
-		{"a header of a counted kind stays even when its value is not believed", ProxyConfig{For: 1, Host: 1}, "10.0.0.2:5555",
-			map[string]string{"X-Forwarded-For": "not-an-ip", "X-Forwarded-Host": "a b"}, nil,
+			}),
+		},
+		{
+			"X-Real-IP alone is removed, not believed",
+			ProxyConfig{For: 1},
+			"10.0.0.2:5555",
+			map[string]string{"X-Real-Ip": "192.0.2.99"},
+			[]string{"X-Real-Ip"},
+			peerView,
+		},
+		{
+			"a header of a counted kind stays even when its value is not believed",
+			ProxyConfig{For: 1, Host: 1},
+			"10.0.0.2:5555",
+			map[string]string{"X-Forwarded-For": "not-an-ip", "X-Forwarded-Host": "a b"},
+			nil,
 			with(peerView, func(v *appView) {
 				v.Headers = "X-Forwarded-For: not-an-ip; X-Forwarded-Host: a b"
 				v.EnvHeaders = "HTTP_X_FORWARDED_FOR=not-an-ip; HTTP_X_FORWARDED_HOST=a b; get HTTP_X_FORWARDED_FOR=not-an-ip; get HTTP_X_FORWARDED_HOST=a b"
-			})},
+			}),
+		},
 		{"no forwarding header: nothing to do", ProxyConfig{}, "10.0.0.2:5555", map[string]string{"Accept": "*/*"}, nil, peerView},
 	}
 	for _, tt := range tests {

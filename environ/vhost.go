@@ -2,10 +2,11 @@ package environ
 
 import (
 	"fmt"
-	"github.com/wsgo/wsgo/internal/hostport"
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/wsgo/wsgo/internal/hostport"
 )
 
 // Site is one virtual host: its names (the first is ServerName, the others

@@ -311,7 +311,6 @@ func (lw *lineWriter) write(f Format, r *http.Request, resp *mw.Response, start 
 	}
 }
 
-
 // remoteUser is %u: REMOTE_USER of the request's Environ when a layer set it
 // (an authentication layer does, as Apache's auth modules set r->user),
 // else the user name of a Basic Authorization header; present is false when
@@ -485,11 +484,26 @@ func defaultPort(scheme string) uint16 {
 		name string
 		port uint16
 	}{
-		{"http", 80}, {"ftp", 21}, {"https", 443}, {"gopher", 70}, {"ldap", 389},
-		{"nntp", 119}, {"snews", 563}, {"imap", 143}, {"pop", 110}, {"sip", 5060},
-		{"rtsp", 554}, {"wais", 210}, {"z39.50r", 210}, {"z39.50s", 210},
-		{"prospero", 191}, {"nfs", 2049}, {"tip", 3372}, {"acap", 674},
-		{"telnet", 23}, {"ssh", 22},
+		{"http", 80},
+		{"ftp", 21},
+		{"https", 443},
+		{"gopher", 70},
+		{"ldap", 389},
+		{"nntp", 119},
+		{"snews", 563},
+		{"imap", 143},
+		{"pop", 110},
+		{"sip", 5060},
+		{"rtsp", 554},
+		{"wais", 210},
+		{"z39.50r", 210},
+		{"z39.50s", 210},
+		{"prospero", 191},
+		{"nfs", 2049},
+		{"tip", 3372},
+		{"acap", 674},
+		{"telnet", 23},
+		{"ssh", 22},
 	} {
 		if strings.EqualFold(scheme, s.name) {
 			return s.port

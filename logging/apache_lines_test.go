@@ -89,27 +89,37 @@ func TestApacheLines(t *testing.T) {
 	}{
 		// Apache's own documentation (mod_log_config, "Common Log Format",
 		// "Combined Log Format"), through the middleware.
-		{"apache docs combined", Combined, func() *http.Request {
-			r := readRequest("GET", "/apache_pb.gif")
-			r.RemoteAddr, r.Proto, r.ProtoMinor = "127.0.0.1:5000", "HTTP/1.0", 0
-			r.SetBasicAuth("frank", "pw")
-			r.Header.Set("Referer", "http://www.example.com/start.html")
-			r.Header.Set("User-Agent", "Mozilla/4.08 [en] (Win98; I ;Nav)")
-			return r
-		}, answer(200, 2326),
-			`127.0.0.1 - frank [T] "GET /apache_pb.gif HTTP/1.0" 200 2326 "http://www.example.com/start.html" "Mozilla/4.08 [en] (Win98; I ;Nav)"`},
+		{
+			"apache docs combined", Combined, func() *http.Request {
+				r := readRequest("GET", "/apache_pb.gif")
+				r.RemoteAddr, r.Proto, r.ProtoMinor = "127.0.0.1:5000", "HTTP/1.0", 0
+				r.SetBasicAuth("frank", "pw")
+				r.Header.Set("Referer", "http://www.example.com/start.html")
+				r.Header.Set("User-Agent", "Mozilla/4.08 [en] (Win98; I ;Nav)")
+				return r
+			}, answer(200, 2326),
+			`127.0.0.1 - frank [T] "GET /apache_pb.gif HTTP/1.0" 200 2326 "http://www.example.com/start.html" "Mozilla/4.08 [en] (Win98; I ;Nav)"`,
+		},
 
 		// gorilla/handlers logging_test.go, TestLogFormatterWriteLog_Scenario1
 		// and TestLogFormatterCombinedLog_Scenario1.
-		{"gorilla scenario1 common", Common, func() *http.Request { return gorillaRequest("GET", "http://example.com") }, answer(200, 100),
-			`192.168.100.5 - - [T] "GET / HTTP/1.1" 200 100`},
-		{"gorilla scenario1 combined", Combined, func() *http.Request { return gorillaRequest("GET", "http://example.com") }, answer(200, 100),
-			`192.168.100.5 - - [T] "GET / HTTP/1.1" 200 100 ` + ref},
+		{
+			"gorilla scenario1 common", Common, func() *http.Request { return gorillaRequest("GET", "http://example.com") }, answer(200, 100),
+			`192.168.100.5 - - [T] "GET / HTTP/1.1" 200 100`,
+		},
+		{
+			"gorilla scenario1 combined", Combined, func() *http.Request { return gorillaRequest("GET", "http://example.com") }, answer(200, 100),
+			`192.168.100.5 - - [T] "GET / HTTP/1.1" 200 100 ` + ref,
+		},
 		// ..._Scenario2: a CONNECT over HTTP/2 logs its authority.
-		{"gorilla scenario2 common", Common, gorillaConnect, answer(200, 100),
-			`192.168.100.5 - - [T] "CONNECT www.example.com:443 HTTP/2.0" 200 100`},
-		{"gorilla scenario2 combined", Combined, gorillaConnect, answer(200, 100),
-			`192.168.100.5 - - [T] "CONNECT www.example.com:443 HTTP/2.0" 200 100 ` + ref},
+		{
+			"gorilla scenario2 common", Common, gorillaConnect, answer(200, 100),
+			`192.168.100.5 - - [T] "CONNECT www.example.com:443 HTTP/2.0" 200 100`,
+		},
+		{
+			"gorilla scenario2 combined", Combined, gorillaConnect, answer(200, 100),
+			`192.168.100.5 - - [T] "CONNECT www.example.com:443 HTTP/2.0" 200 100 ` + ref,
+		},
 		// ..._Scenario3: gorilla takes "kamil" from req.URL.User; %u is
 		// the authenticated user (r->user), so here kamil comes in Basic
 		// credentials, and a user in the URL alone is not logged.
@@ -142,17 +152,23 @@ func TestApacheLines(t *testing.T) {
 		}, answer(200, 100), `::1 - - [T] "GET / HTTP/1.1" 200 100`},
 		// logging_test.go, TestLogPathRewrites: a handler that rewrites
 		// r.URL.Path in place does not change the logged target.
-		{"gorilla path rewrite (built)", Common, func() *http.Request { return gorillaRequest("GET", "/subdir/asdf") },
+		{
+			"gorilla path rewrite (built)", Common, func() *http.Request { return gorillaRequest("GET", "/subdir/asdf") },
 			http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { r.URL.Path = "/"; w.WriteHeader(200) }),
-			`192.168.100.5 - - [T] "GET /subdir/asdf HTTP/1.1" 200 -`},
-		{"gorilla path rewrite (read)", Common, func() *http.Request { return readRequest("GET", "/subdir/asdf?q=1") },
+			`192.168.100.5 - - [T] "GET /subdir/asdf HTTP/1.1" 200 -`,
+		},
+		{
+			"gorilla path rewrite (read)", Common, func() *http.Request { return readRequest("GET", "/subdir/asdf?q=1") },
 			http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				r.URL.Path, r.URL.RawQuery, r.RequestURI = "/", "", "/"
 				w.WriteHeader(200)
 			}),
-			`192.0.2.1 - - [T] "GET /subdir/asdf?q=1 HTTP/1.1" 200 -`},
-		{"path rewritten by StripPrefix", Common, func() *http.Request { return gorillaRequest("GET", "/subdir/asdf") },
-			http.StripPrefix("/subdir", answer(200, 1)), `192.168.100.5 - - [T] "GET /subdir/asdf HTTP/1.1" 200 1`},
+			`192.0.2.1 - - [T] "GET /subdir/asdf?q=1 HTTP/1.1" 200 -`,
+		},
+		{
+			"path rewritten by StripPrefix", Common, func() *http.Request { return gorillaRequest("GET", "/subdir/asdf") },
+			http.StripPrefix("/subdir", answer(200, 1)), `192.168.100.5 - - [T] "GET /subdir/asdf HTTP/1.1" 200 1`,
+		},
 
 		// %r: CONNECT's target is its authority (built, or read in
 		// authority-form), never "/".
@@ -161,31 +177,47 @@ func TestApacheLines(t *testing.T) {
 			r.URL.Scheme = ""
 			return r
 		}, answer(200, 0), `192.168.100.5 - - [T] "CONNECT www.example.com:443 HTTP/1.1" 200 -`},
-		{"connect read", Common, func() *http.Request { return readRequest("CONNECT", "www.example.com:443") }, answer(200, 0),
-			`192.0.2.1 - - [T] "CONNECT www.example.com:443 HTTP/1.1" 200 -`},
+		{
+			"connect read", Common, func() *http.Request { return readRequest("CONNECT", "www.example.com:443") }, answer(200, 0),
+			`192.0.2.1 - - [T] "CONNECT www.example.com:443 HTTP/1.1" 200 -`,
+		},
 
 		// %r never logs a password (log_request_line: apr_uri_unparse with
 		// the password as XXXXXXXX, a default port dropped).
-		{"password", Common, func() *http.Request { return readRequest("GET", "http://user:secret@example.com/") }, answer(200, 2),
-			`192.0.2.1 - - [T] "GET http://user:XXXXXXXX@example.com/ HTTP/1.1" 200 2`},
+		{
+			"password", Common, func() *http.Request { return readRequest("GET", "http://user:secret@example.com/") }, answer(200, 2),
+			`192.0.2.1 - - [T] "GET http://user:XXXXXXXX@example.com/ HTTP/1.1" 200 2`,
+		},
 		{"password, default port, query", Common, func() *http.Request {
 			return readRequest("GET", "http://user:secret@example.com:80/a/b?c=d&e=f")
 		}, answer(200, 2), `192.0.2.1 - - [T] "GET http://user:XXXXXXXX@example.com/a/b?c=d&e=f HTTP/1.1" 200 2`},
-		{"password, other port", Common, func() *http.Request { return readRequest("GET", "https://user:secret@example.com:8443") }, answer(200, 2),
-			`192.0.2.1 - - [T] "GET https://user:XXXXXXXX@example.com:8443 HTTP/1.1" 200 2`},
+		{
+			"password, other port", Common, func() *http.Request { return readRequest("GET", "https://user:secret@example.com:8443") }, answer(200, 2),
+			`192.0.2.1 - - [T] "GET https://user:XXXXXXXX@example.com:8443 HTTP/1.1" 200 2`,
+		},
 		{"password, https default port in capitals", Common, func() *http.Request {
 			return readRequest("GET", "HTTPS://user:secret@Example.COM:443/")
 		}, answer(200, 2), `192.0.2.1 - - [T] "GET HTTPS://user:XXXXXXXX@Example.COM/ HTTP/1.1" 200 2`},
-		{"password, empty", Common, func() *http.Request { return readRequest("GET", "http://user:@example.com/") }, answer(200, 2),
-			`192.0.2.1 - - [T] "GET http://user:XXXXXXXX@example.com/ HTTP/1.1" 200 2`},
-		{"password, last @", Common, func() *http.Request { return readRequest("GET", "http://a@b:c:d@example.com/") }, answer(200, 2),
-			`192.0.2.1 - - [T] "GET http://a@b:XXXXXXXX@example.com/ HTTP/1.1" 200 2`},
-		{"password, IPv6 host", Common, func() *http.Request { return readRequest("GET", "http://u:p@[2001:db8::1]:80/x") }, answer(200, 2),
-			`192.0.2.1 - - [T] "GET http://u:XXXXXXXX@[2001:db8::1]/x HTTP/1.1" 200 2`},
-		{"user without password", Common, func() *http.Request { return readRequest("GET", "http://user@example.com:80/") }, answer(200, 2),
-			`192.0.2.1 - - [T] "GET http://user@example.com:80/ HTTP/1.1" 200 2`},
-		{"no password in origin-form", Common, func() *http.Request { return readRequest("GET", "/go?to=http://u:p@x/") }, answer(200, 2),
-			`192.0.2.1 - - [T] "GET /go?to=http://u:p@x/ HTTP/1.1" 200 2`},
+		{
+			"password, empty", Common, func() *http.Request { return readRequest("GET", "http://user:@example.com/") }, answer(200, 2),
+			`192.0.2.1 - - [T] "GET http://user:XXXXXXXX@example.com/ HTTP/1.1" 200 2`,
+		},
+		{
+			"password, last @", Common, func() *http.Request { return readRequest("GET", "http://a@b:c:d@example.com/") }, answer(200, 2),
+			`192.0.2.1 - - [T] "GET http://a@b:XXXXXXXX@example.com/ HTTP/1.1" 200 2`,
+		},
+		{
+			"password, IPv6 host", Common, func() *http.Request { return readRequest("GET", "http://u:p@[2001:db8::1]:80/x") }, answer(200, 2),
+			`192.0.2.1 - - [T] "GET http://u:XXXXXXXX@[2001:db8::1]/x HTTP/1.1" 200 2`,
+		},
+		{
+			"user without password", Common, func() *http.Request { return readRequest("GET", "http://user@example.com:80/") }, answer(200, 2),
+			`192.0.2.1 - - [T] "GET http://user@example.com:80/ HTTP/1.1" 200 2`,
+		},
+		{
+			"no password in origin-form", Common, func() *http.Request { return readRequest("GET", "/go?to=http://u:p@x/") }, answer(200, 2),
+			`192.0.2.1 - - [T] "GET /go?to=http://u:p@x/ HTTP/1.1" 200 2`,
+		},
 
 		// %u: an empty user is "" (log_remote_user); REMOTE_USER, set by an
 		// auth layer, is the user; no raw space or quote.
@@ -199,17 +231,23 @@ func TestApacheLines(t *testing.T) {
 			r.SetBasicAuth("claimed", "pw")
 			return r
 		}, asUser("alice", answer(200, 1)), `192.0.2.1 - alice [T] "GET / HTTP/1.1" 200 1`},
-		{"REMOTE_USER empty", Common, func() *http.Request { return readRequest("GET", "/") }, asUser("", answer(200, 1)),
-			`192.0.2.1 - "" [T] "GET / HTTP/1.1" 200 1`},
-		{"no user", Common, func() *http.Request { return readRequest("GET", "/") }, environ.Layer()(answer(200, 1)),
-			`192.0.2.1 - - [T] "GET / HTTP/1.1" 200 1`},
+		{
+			"REMOTE_USER empty", Common, func() *http.Request { return readRequest("GET", "/") }, asUser("", answer(200, 1)),
+			`192.0.2.1 - "" [T] "GET / HTTP/1.1" 200 1`,
+		},
+		{
+			"no user", Common, func() *http.Request { return readRequest("GET", "/") }, environ.Layer()(answer(200, 1)),
+			`192.0.2.1 - - [T] "GET / HTTP/1.1" 200 1`,
+		},
 		{"user with space and quote", Common, func() *http.Request {
 			r := readRequest("GET", "/")
 			r.SetBasicAuth(`J. "Bob" O\x`, "pw")
 			return r
 		}, answer(200, 1), `192.0.2.1 - J.\x20\"Bob\"\x20O\\x [T] "GET / HTTP/1.1" 200 1`},
-		{"REMOTE_USER with newline", Common, func() *http.Request { return readRequest("GET", "/") }, asUser("a\nb c", answer(200, 1)),
-			`192.0.2.1 - a\nb\x20c [T] "GET / HTTP/1.1" 200 1`},
+		{
+			"REMOTE_USER with newline", Common, func() *http.Request { return readRequest("GET", "/") }, asUser("a\nb c", answer(200, 1)),
+			`192.0.2.1 - a\nb\x20c [T] "GET / HTTP/1.1" 200 1`,
+		},
 
 		// %{Referer}i and %{User-agent}i: present but empty is "", absent
 		// is -, repeated ones are joined by ", " as httpd merges them.
@@ -218,8 +256,10 @@ func TestApacheLines(t *testing.T) {
 			r.Header["Referer"], r.Header["User-Agent"] = []string{""}, []string{""}
 			return r
 		}, answer(200, 1), `192.0.2.1 - - [T] "GET / HTTP/1.1" 200 1 "" ""`},
-		{"absent headers", Combined, func() *http.Request { return readRequest("GET", "/") }, answer(200, 1),
-			`192.0.2.1 - - [T] "GET / HTTP/1.1" 200 1 "-" "-"`},
+		{
+			"absent headers", Combined, func() *http.Request { return readRequest("GET", "/") }, answer(200, 1),
+			`192.0.2.1 - - [T] "GET / HTTP/1.1" 200 1 "-" "-"`,
+		},
 		{"repeated headers", Combined, func() *http.Request {
 			r := readRequest("GET", "/")
 			r.Header["Referer"] = []string{"http://a/", "http://b/"}
@@ -233,16 +273,26 @@ func TestApacheLines(t *testing.T) {
 		}, answer(200, 1), `192.0.2.1 - - [T] "GET / HTTP/1.1" 200 1 "-" "-"`},
 
 		// %b: - when no body bytes went out (clf_log_bytes_sent).
-		{"HEAD", Common, func() *http.Request { return readRequest("HEAD", "/") }, answer(200, 13),
-			`192.0.2.1 - - [T] "HEAD / HTTP/1.1" 200 -`},
-		{"no body", Common, func() *http.Request { return readRequest("GET", "/") }, answer(200, 0),
-			`192.0.2.1 - - [T] "GET / HTTP/1.1" 200 -`},
-		{"204", Common, func() *http.Request { return readRequest("DELETE", "/x") }, answer(204, 0),
-			`192.0.2.1 - - [T] "DELETE /x HTTP/1.1" 204 -`},
-		{"304", Common, func() *http.Request { return readRequest("GET", "/x") }, answer(304, 0),
-			`192.0.2.1 - - [T] "GET /x HTTP/1.1" 304 -`},
-		{"nothing written", Common, func() *http.Request { return readRequest("GET", "/") },
-			http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}), `192.0.2.1 - - [T] "GET / HTTP/1.1" 200 -`},
+		{
+			"HEAD", Common, func() *http.Request { return readRequest("HEAD", "/") }, answer(200, 13),
+			`192.0.2.1 - - [T] "HEAD / HTTP/1.1" 200 -`,
+		},
+		{
+			"no body", Common, func() *http.Request { return readRequest("GET", "/") }, answer(200, 0),
+			`192.0.2.1 - - [T] "GET / HTTP/1.1" 200 -`,
+		},
+		{
+			"204", Common, func() *http.Request { return readRequest("DELETE", "/x") }, answer(204, 0),
+			`192.0.2.1 - - [T] "DELETE /x HTTP/1.1" 204 -`,
+		},
+		{
+			"304", Common, func() *http.Request { return readRequest("GET", "/x") }, answer(304, 0),
+			`192.0.2.1 - - [T] "GET /x HTTP/1.1" 304 -`,
+		},
+		{
+			"nothing written", Common, func() *http.Request { return readRequest("GET", "/") },
+			http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}), `192.0.2.1 - - [T] "GET / HTTP/1.1" 200 -`,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

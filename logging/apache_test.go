@@ -66,18 +66,26 @@ func TestAppendLineItems(t *testing.T) {
 		want string
 	}{
 		{"absent", func(*Record) {}, `192.0.2.1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.1" 200 5 "-" "-"`},
-		{"empty", func(r *Record) { r.EmptyUser, r.EmptyReferer, r.EmptyUserAgent = true, true, true },
-			`192.0.2.1 - "" [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.1" 200 5 "" ""`},
+		{
+			"empty", func(r *Record) { r.EmptyUser, r.EmptyReferer, r.EmptyUserAgent = true, true, true },
+			`192.0.2.1 - "" [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.1" 200 5 "" ""`,
+		},
 		{"flags do nothing to a value", func(r *Record) {
 			r.RemoteUser, r.Referer, r.UserAgent = "u", "r", "a"
 			r.EmptyUser, r.EmptyReferer, r.EmptyUserAgent = true, true, true
 		}, `192.0.2.1 - u [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.1" 200 5 "r" "a"`},
-		{"user escaped, spaces too", func(r *Record) { r.RemoteUser = "a b\t\"c\"\\" },
-			`192.0.2.1 - a\x20b\t\"c\"\\ [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.1" 200 5 "-" "-"`},
-		{"spaces raw elsewhere", func(r *Record) { r.Referer, r.UserAgent = "a b", "c d" },
-			`192.0.2.1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.1" 200 5 "a b" "c d"`},
-		{"no status, no bytes", func(r *Record) { r.Status, r.Bytes = 0, 0 },
-			`192.0.2.1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.1" - - "-" "-"`},
+		{
+			"user escaped, spaces too", func(r *Record) { r.RemoteUser = "a b\t\"c\"\\" },
+			`192.0.2.1 - a\x20b\t\"c\"\\ [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.1" 200 5 "-" "-"`,
+		},
+		{
+			"spaces raw elsewhere", func(r *Record) { r.Referer, r.UserAgent = "a b", "c d" },
+			`192.0.2.1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.1" 200 5 "a b" "c d"`,
+		},
+		{
+			"no status, no bytes", func(r *Record) { r.Status, r.Bytes = 0, 0 },
+			`192.0.2.1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.1" - - "-" "-"`,
+		},
 	} {
 		rec := base
 		tt.edit(&rec)

@@ -74,8 +74,10 @@ func BenchmarkApache(b *testing.B) {
 	b.Run("format=common", func(b *testing.B) { run(b, Apache(io.Discard, Common)(app)) })
 	b.Run("format=AppendLine", func(b *testing.B) {
 		b.ReportAllocs()
-		rec := Record{RemoteHost: "127.0.0.1", Time: time.Now(), RequestLine: "GET /myapp2/hello/Ann?subject=Ann HTTP/1.1",
-			Status: 200, Bytes: 13, Referer: "http://localhost:8081/", UserAgent: "Mozilla/5.0 (X11; Linux x86_64)"}
+		rec := Record{
+			RemoteHost: "127.0.0.1", Time: time.Now(), RequestLine: "GET /myapp2/hello/Ann?subject=Ann HTTP/1.1",
+			Status: 200, Bytes: 13, Referer: "http://localhost:8081/", UserAgent: "Mozilla/5.0 (X11; Linux x86_64)",
+		}
 		buf := make([]byte, 0, 512)
 		for b.Loop() {
 			buf = AppendLine(buf[:0], Combined, &rec)

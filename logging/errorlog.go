@@ -11,8 +11,10 @@ import (
 	"github.com/wsgo/wsgo/mw"
 )
 
-type loggerKey struct{}
-type requestKey struct{}
+type (
+	loggerKey  struct{}
+	requestKey struct{}
+)
 
 // errorLog is what an access-log layer leaves in the request's Scope, once
 // per layer, not per request: the logger the error log derives from.

@@ -30,16 +30,24 @@ var redactCases = []struct{ name, raw, want string }{
 	{"value with =", "jwt=a.b=c&d=e", "jwt=REDACTED&d=e"},
 	{"percent-encoded name", "api%5Fkey=abc&api%5fKEY=d", "api%5Fkey=REDACTED&api%5fKEY=REDACTED"},
 	{"the rest byte for byte", "z=%41+b&Password=p%20w+x&a=%zz&&;", "z=%41+b&Password=REDACTED&a=%zz&&;"},
-	{"parts at _ - .", "client.secret=1&session-id=2&x_auth_y=3&user.pwd=4&my-passwd=5&Cookie=6",
-		"client.secret=REDACTED&session-id=REDACTED&x_auth_y=REDACTED&user.pwd=REDACTED&my-passwd=REDACTED&Cookie=REDACTED"},
-	{"every word", "credential=1&credentials=2&passphrase=3&jwt=4&key=5&signature=6&auth=7",
-		"credential=REDACTED&credentials=REDACTED&passphrase=REDACTED&jwt=REDACTED&key=REDACTED&signature=REDACTED&auth=REDACTED"},
+	{
+		"parts at _ - .", "client.secret=1&session-id=2&x_auth_y=3&user.pwd=4&my-passwd=5&Cookie=6",
+		"client.secret=REDACTED&session-id=REDACTED&x_auth_y=REDACTED&user.pwd=REDACTED&my-passwd=REDACTED&Cookie=REDACTED",
+	},
+	{
+		"every word", "credential=1&credentials=2&passphrase=3&jwt=4&key=5&signature=6&auth=7",
+		"credential=REDACTED&credentials=REDACTED&passphrase=REDACTED&jwt=REDACTED&key=REDACTED&signature=REDACTED&auth=REDACTED",
+	},
 	{"a long name ending in a word", "a_parameter_name_longer_than_any_word_token=1", "a_parameter_name_longer_than_any_word_token=REDACTED"},
 	{"a long name that is no word", "averylongnamethatendsintoken=1", "averylongnamethatendsintoken=1"},
-	{"camel case", "apiKey=1&accessToken=2&sessionId=3&userPassword=4&xAuthY=5",
-		"apiKey=REDACTED&accessToken=REDACTED&sessionId=REDACTED&userPassword=REDACTED&xAuthY=REDACTED"},
-	{"camel case that is no word", "keyboardLayout=1&monkeyBusiness=2&tokenizerName=3&APIKEYS=4",
-		"keyboardLayout=1&monkeyBusiness=2&tokenizerName=3&APIKEYS=4"},
+	{
+		"camel case", "apiKey=1&accessToken=2&sessionId=3&userPassword=4&xAuthY=5",
+		"apiKey=REDACTED&accessToken=REDACTED&sessionId=REDACTED&userPassword=REDACTED&xAuthY=REDACTED",
+	},
+	{
+		"camel case that is no word", "keyboardLayout=1&monkeyBusiness=2&tokenizerName=3&APIKEYS=4",
+		"keyboardLayout=1&monkeyBusiness=2&tokenizerName=3&APIKEYS=4",
+	},
 	{"empty", "", ""},
 	{"separators only", "&;&", "&;&"},
 }

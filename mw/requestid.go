@@ -2,10 +2,11 @@ package mw
 
 import (
 	"fmt"
-	"github.com/wsgo/wsgo/internal/token"
 	"math/rand/v2"
 	"net/http"
 	"sync"
+
+	"github.com/wsgo/wsgo/internal/token"
 )
 
 // DefaultRequestIDHeader is the header RequestID reads and writes unless told

@@ -23,7 +23,7 @@ type timing struct {
 // went before the response started: "total" from this layer to the moment
 // the status goes out, and one entry for each layer marked below it with
 // chain.Chain's Timed, its duration being the time from its mark to the next
-// (chain.Chain's Timed does the marking for every named layer and the
+// (chain.Chain's Timed does the marking for every layer and the
 // application). It is a development layer: the header tells anyone how the
 // server is built.
 func ServerTiming() Middleware {

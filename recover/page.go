@@ -133,8 +133,11 @@ func negotiate(accept string) string {
 		q         float64
 		spec, pos int
 	}{
-		{"text/plain", typeText, 0, -1, 0}, {"text/html", typeHTML, 0, -1, 0}, {"application/xhtml+xml", typeHTML, 0, -1, 0},
-		{"application/problem+json", typeProblem, 0, -1, 0}, {"application/json", typeProblem, 0, -1, 0},
+		{"text/plain", typeText, 0, -1, 0},
+		{"text/html", typeHTML, 0, -1, 0},
+		{"application/xhtml+xml", typeHTML, 0, -1, 0},
+		{"application/problem+json", typeProblem, 0, -1, 0},
+		{"application/json", typeProblem, 0, -1, 0},
 	}
 	pos := 0
 	for rest := accept; rest != ""; pos++ {

@@ -121,8 +121,10 @@ func isApp(function, file string) bool {
 	if wsgoRoot != "" && strings.HasPrefix(file, wsgoRoot) {
 		return strings.HasPrefix(file, wsgoRoot+"examples/") || strings.HasSuffix(file, "_test.go")
 	}
-	for _, lib := range []string{"runtime.", "net/http.", "testing.", "internal/",
-		"github.com/wsgo/wsgo/", "github.com/justinas/alice.", "github.com/felixge/httpsnoop."} {
+	for _, lib := range []string{
+		"runtime.", "net/http.", "testing.", "internal/",
+		"github.com/wsgo/wsgo/", "github.com/justinas/alice.", "github.com/felixge/httpsnoop.",
+	} {
 		if strings.HasPrefix(function, lib) {
 			return strings.HasPrefix(function, "github.com/wsgo/wsgo/examples/")
 		}

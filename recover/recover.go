@@ -126,8 +126,10 @@ func New(logger *zap.Logger, opts ...Option) mw.Middleware {
 		// entry's own "stack" field is the panic's.
 		logger:  logger.WithOptions(zap.WithCaller(false), zap.AddStacktrace(zap.LevelEnablerFunc(func(zapcore.Level) bool { return false }))),
 		trusted: []string{"localhost", ".localhost", "127.0.0.1", "[::1]"},
-		redact: []string{"auth", "credential", "passwd", "password", "pwd", "passphrase",
-			"secret", "token", "key", "session", "cookie", "signature", "sig", "jwt"},
+		redact: []string{
+			"auth", "credential", "passwd", "password", "pwd", "passphrase",
+			"secret", "token", "key", "session", "cookie", "signature", "sig", "jwt",
+		},
 	}
 	for _, o := range opts {
 		o.apply(c)

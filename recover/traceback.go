@@ -57,8 +57,10 @@ func (c *config) traceback(w http.ResponseWriter, r *http.Request, p *Panic) {
 	case typeProblem:
 		w.Header().Set("Content-Type", typeProblem)
 		w.WriteHeader(http.StatusInternalServerError)
-		b, _ := json.Marshal(problem{Type: "about:blank", Title: "Internal Server Error", Status: 500,
-			Detail: p.Message(), RequestID: p.RequestID, PanicType: p.Type(), Chain: p.Chain(), Traceback: text})
+		b, _ := json.Marshal(problem{
+			Type: "about:blank", Title: "Internal Server Error", Status: 500,
+			Detail: p.Message(), RequestID: p.RequestID, PanicType: p.Type(), Chain: p.Chain(), Traceback: text,
+		})
 		_, _ = w.Write(append(b, '\n'))
 		return
 	}

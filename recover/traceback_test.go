@@ -184,8 +184,11 @@ func TestRedactionWhatThePageShows(t *testing.T) {
 		want    []string // must be on the page, HTML-escaped
 	}{
 		{"api key", "/?api_key=K-abc", nil, []string{"K-abc"}, []string{"/?api_key=REDACTED", "QUERY_STRING"}},
-		{"token, page kept", "/?access_token=T-x&page=2", nil, []string{"T-x"},
-			[]string{"access_token=REDACTED&amp;page=2", "<th>page</th><td>2</td>", `<th>access_token</th><td class="red">[redacted]</td>`}},
+		{
+			"token, page kept", "/?access_token=T-x&page=2", nil,
+			[]string{"T-x"},
+			[]string{"access_token=REDACTED&amp;page=2", "<th>page</th><td>2</td>", `<th>access_token</th><td class="red">[redacted]</td>`},
+		},
 		{"Google signature", "/?X-Goog-Signature=S-s", nil, []string{"S-s"}, []string{"X-Goog-Signature=REDACTED"}},
 		{"monkey over-redacted", "/?monkey=M-1", nil, []string{"M-1"}, []string{"monkey=REDACTED"}},
 		{"unparsable query", "/?a=%zz&token=T-t", nil, []string{"T-t"}, []string{"a=%zz&amp;token=REDACTED"}},
@@ -193,17 +196,22 @@ func TestRedactionWhatThePageShows(t *testing.T) {
 		{"empty value", "/?token=&page=2", nil, nil, []string{"token=&amp;page=2"}},
 		{"repeated names", "/?token=R-a&x=1&Token=R-b", nil, []string{"R-a", "R-b"}, []string{"token=REDACTED&amp;x=1&amp;Token=REDACTED"}},
 		{"percent-encoded name", "/?api%5Fkey=E-1&to%6Ben=E-2", nil, []string{"E-1", "E-2"}, []string{"api%5Fkey=REDACTED&amp;to%6Ben=REDACTED"}},
-		{"every word in a header", "/", map[string]string{
-			"X-Auth-User": "H-1", "X-Credential": "H-2", "X-Passwd": "H-3", "X-Pwd": "H-4", "X-Passphrase": "H-5",
-			"X-Secret": "H-6", "X-Csrf-Token": "H-7", "X-Api-Key": "H-8", "X-Session-Id": "H-9", "Cookie": "H-10",
-			"X-Hub-Signature-256": "H-11", "X-Sig": "H-12", "X-Jwt-Assertion": "H-13", "X-Password": "H-14",
-		}, []string{"H-1", "H-2", "H-3", "H-4", "H-5", "H-6", "H-7", "H-8", "H-9", "H-10", "H-11", "H-12", "H-13", "H-14"},
-			[]string{`<th>X-Hub-Signature-256</th><td class="red">[redacted]</td>`, `<th>HTTP_X_JWT_ASSERTION</th><td class="red">[redacted]</td>`}},
+		{
+			"every word in a header", "/",
+			map[string]string{
+				"X-Auth-User": "H-1", "X-Credential": "H-2", "X-Passwd": "H-3", "X-Pwd": "H-4", "X-Passphrase": "H-5",
+				"X-Secret": "H-6", "X-Csrf-Token": "H-7", "X-Api-Key": "H-8", "X-Session-Id": "H-9", "Cookie": "H-10",
+				"X-Hub-Signature-256": "H-11", "X-Sig": "H-12", "X-Jwt-Assertion": "H-13", "X-Password": "H-14",
+			},
+			[]string{"H-1", "H-2", "H-3", "H-4", "H-5", "H-6", "H-7", "H-8", "H-9", "H-10", "H-11", "H-12", "H-13", "H-14"},
+			[]string{`<th>X-Hub-Signature-256</th><td class="red">[redacted]</td>`, `<th>HTTP_X_JWT_ASSERTION</th><td class="red">[redacted]</td>`},
+		},
 		{"Referer: its query and fragment", "/", map[string]string{
 			"Referer": "https://app.example/cb?state=ok&access_token=RT-1;sig=RT-2#id_token=RT-3&scope=openid",
 		}, []string{"RT-1", "RT-2", "RT-3"}, []string{
 			"https://app.example/cb?state=ok&amp;access_token=REDACTED;sig=REDACTED#id_token=REDACTED&amp;scope=openid",
-			"<th>HTTP_REFERER</th><td>https://app.example/cb?state=ok&amp;access_token=REDACTED"}},
+			"<th>HTTP_REFERER</th><td>https://app.example/cb?state=ok&amp;access_token=REDACTED",
+		}},
 	}
 	logger, _ := observed()
 	h := New(logger, Tracebacks())(http.HandlerFunc(boom))
