@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+
+	"github.com/wsgo/wsgo/logging"
 )
 
 // DefaultAddr is where every example listens unless told otherwise.
@@ -157,13 +159,15 @@ func Serve(ctx context.Context, ln net.Listener, serveFn func(net.Listener, *htt
 	return err
 }
 
-// Logger returns the examples' start-up logger: zap's development console
-// logger, or production JSON when json is true.
+// Logger returns the examples' start-up logger, on standard error: the
+// presets' loggers, logging.Console, or logging.JSON when json is true.
+// Not zap.NewDevelopment or zap.NewProduction: they add a stack trace of
+// the logging call itself to every Warn (development) or Error
+// (production) line, fifteen lines of the logger's own callers under a
+// warning such as the recover layer's "traceback pages are on".
 func Logger(json bool) *zap.Logger {
 	if json {
-		l, _ := zap.NewProduction()
-		return l
+		return logging.JSON(os.Stderr)
 	}
-	l, _ := zap.NewDevelopment()
-	return l
+	return logging.Console(os.Stderr)
 }

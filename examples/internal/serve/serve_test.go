@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -98,5 +99,54 @@ func TestAddrFlagRejectsABadAddress(t *testing.T) {
 	fs.PrintDefaults()
 	if !strings.Contains(usage.String(), "(default localhost:8081)") {
 		t.Errorf("usage: %q", usage.String())
+	}
+}
+
+// stderrOf runs f with os.Stderr redirected to a file and returns what f
+// wrote there.
+func stderrOf(t *testing.T, f func()) string {
+	t.Helper()
+	tmp, err := os.CreateTemp(t.TempDir(), "stderr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := os.Stderr
+	os.Stderr = tmp
+	defer func() { os.Stderr = saved }()
+	f()
+	b, err := os.ReadFile(tmp.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// A Warn line of the start-up logger is one line: no stack trace of the
+// logging call under it, as zap.NewDevelopment adds to every Warn (and
+// zap.NewProduction to every Error).
+func TestLoggerWritesNoStacktrace(t *testing.T) {
+	for _, json := range []bool{false, true} {
+		out := stderrOf(t, func() {
+			log := Logger(json)
+			log.Warn("traceback pages are on", zap.String("k", "v"))
+			log.Error("it failed", zap.String("k", "v"))
+			log.Sync()
+		})
+		lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+		if len(lines) != 2 || !strings.Contains(lines[0], "traceback pages are on") || !strings.Contains(lines[1], "it failed") {
+			t.Fatalf("json=%v: want the Warn and the Error line and nothing else, got:\n%s", json, out)
+		}
+		for _, bad := range []string{"stacktrace", "serve_test.go", "testing.tRunner", "runtime."} {
+			if strings.Contains(out, bad) {
+				t.Fatalf("json=%v: %q in the log:\n%s", json, bad, out)
+			}
+		}
+		level := "WARN"
+		if json {
+			level = `"level":"warn"`
+		}
+		if !strings.Contains(lines[0], level) {
+			t.Fatalf("json=%v: no %s in %q", json, level, lines[0])
+		}
 	}
 }
