@@ -3,15 +3,19 @@
 // -debug (open it in a browser on this machine).
 //
 //	go run ./examples/panic [-addr localhost:8081] [-debug]
+//
+// Every request to / panics; the program logs the URL to open when it
+// starts.
 package main
 
 import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
+	"net"
 	"net/http"
 	"os"
+	"strconv"
 
 	"github.com/wsgo/wsgo/chain"
 	"github.com/wsgo/wsgo/environ"
@@ -23,16 +27,11 @@ import (
 	"go.uber.org/zap"
 )
 
-func index(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	io.WriteString(w, `<!doctype html><title>panic example</title><p><a href="boom?account=42&amp;api_key=s3cr3t">This page panics</a></p>`)
-}
-
-// Handler is the example's application with its middleware.
+// Handler is the example's application with its middleware: / panics (see
+// apps.Boom), anything else is 404 Not Found.
 func Handler(log *zap.Logger, debug bool) http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("/{$}", index)
-	mux.HandleFunc("/boom", apps.Boom)
+	mux.HandleFunc("/{$}", apps.Boom)
 	app := environ.Enrich("myapp.url_args", func(r *http.Request, e *environ.Environ) any {
 		return []string{r.URL.Query().Get("account")}
 	})(mux)
@@ -43,13 +42,43 @@ func Handler(log *zap.Logger, debug bool) http.Handler {
 	return chain.New(mw.RequestID(), logging.Access(log), wsgorecover.New(log, opts...), environ.Layer()).Then(app)
 }
 
+// pageURL is the URL of the panicking page for a server started with -addr
+// addr and listening on bound: the host as given (localhost for none or a
+// wildcard), the port bound (the one chosen for port 0).
+func pageURL(addr string, bound net.Addr) string {
+	host, port, _ := net.SplitHostPort(addr)
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	if a, ok := bound.(*net.TCPAddr); ok {
+		port = strconv.Itoa(a.Port)
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/"
+}
+
+// openMessage is the start-up line that says what opening the page shows.
+func openMessage(debug bool) string {
+	if debug {
+		return "open this URL in a browser on this machine: the page panics on purpose and shows the traceback"
+	}
+	return "open this URL: the page panics on purpose and shows the production 500 page; -debug shows the traceback"
+}
+
 func main() {
 	fs := flag.NewFlagSet("panic", flag.ExitOnError)
 	addr := serve.AddrFlag(fs)
 	debug := fs.Bool("debug", os.Getenv("WSGO_DEBUG") == "1", "serve traceback pages (development only); also WSGO_DEBUG=1")
 	fs.Parse(os.Args[1:])
 	log := serve.Logger(!*debug)
-	if err := serve.Run(context.Background(), *addr, Handler(log, *debug), log); err != nil {
+	h := Handler(log, *debug)
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "panic:", err)
+		os.Exit(1)
+	}
+	log.Info(openMessage(*debug), zap.String("url", pageURL(*addr, ln.Addr())))
+	serveHTTP := func(l net.Listener, srv *http.Server) error { return srv.Serve(l) }
+	if err := serve.Serve(context.Background(), ln, serveHTTP, h, log); err != nil {
 		fmt.Fprintln(os.Stderr, "panic:", err)
 		os.Exit(1)
 	}
