@@ -4,6 +4,8 @@
 //
 //	go run ./examples/panic [-addr localhost:8081] [-debug]
 //
+// WSGO_DEBUG=1 (or true, yes, on: see wsgo.DebugFromEnv) in the
+// environment turns -debug on by default; -debug=false turns it off.
 // Every request to / panics; the program logs the URL to open when it
 // starts.
 package main
@@ -17,6 +19,7 @@ import (
 	"os"
 	"strconv"
 
+	"github.com/wsgo/wsgo"
 	"github.com/wsgo/wsgo/chain"
 	"github.com/wsgo/wsgo/environ"
 	"github.com/wsgo/wsgo/examples/internal/apps"
@@ -61,13 +64,13 @@ func openMessage(debug bool) string {
 	if debug {
 		return "open this URL in a browser on this machine: the page panics on purpose and shows the traceback"
 	}
-	return "open this URL: the page panics on purpose and shows the production 500 page; -debug shows the traceback"
+	return "open this URL: the page panics on purpose and shows the production 500 page; -debug or WSGO_DEBUG=1 shows the traceback"
 }
 
 func main() {
 	fs := flag.NewFlagSet("panic", flag.ExitOnError)
 	addr := serve.AddrFlag(fs)
-	debug := fs.Bool("debug", os.Getenv("WSGO_DEBUG") == "1", "serve traceback pages (development only); also WSGO_DEBUG=1")
+	debug := fs.Bool("debug", wsgo.DebugFromEnv(), "serve traceback pages (development only); also WSGO_DEBUG=1, true, yes or on")
 	fs.Parse(os.Args[1:])
 	log := serve.Logger(!*debug)
 	h := Handler(log, *debug)

@@ -162,34 +162,41 @@ func startProgram(t *testing.T, bin, env string, args ...string) (url string, st
 	return url, startup
 }
 
-// The README's steps, run literally: start the program with -debug, open
-// the URL its log gives, see the traceback; without -debug, the safe 500.
+// The README's steps, run literally: start the program with -debug (or
+// WSGO_DEBUG=true), open the URL its log gives, see the traceback; without
+// either, or with -debug=false, the safe 500.
 // The start-up log is a line per entry: the warning that tracebacks are on
 // carries no stack of the logger.
 func TestProgramShowsTheTracebackAtTheURLItLogs(t *testing.T) {
 	bin := buildProgram(t)
 	for _, tt := range []struct {
+		env       string // WSGO_DEBUG, "" for unset
 		args      []string
 		traceback bool
 	}{
-		{[]string{"-debug"}, true},
-		{nil, false},
+		{"", []string{"-debug"}, true},
+		{"", nil, false},
+		// WSGO_DEBUG is the default of -debug, as wsgo.DebugFromEnv reads it.
+		{"true", nil, true},
+		{"1", nil, true},
+		{"0", nil, false},
+		{"true", []string{"-debug=false"}, false},
 	} {
-		url, startup := startProgram(t, bin, "", append([]string{"-addr", "127.0.0.1:0"}, tt.args...)...)
+		url, startup := startProgram(t, bin, tt.env, append([]string{"-addr", "127.0.0.1:0"}, tt.args...)...)
 		if !strings.HasPrefix(url, "http://127.0.0.1:") || !strings.HasSuffix(url, "/") {
-			t.Fatalf("%v: URL to open %q", tt.args, url)
+			t.Fatalf("WSGO_DEBUG=%q %v: URL to open %q", tt.env, tt.args, url)
 		}
 		res, body := get(t, url, "text/html")
 		if shown := strings.Contains(body, traceback); res.StatusCode != 500 || shown != tt.traceback {
-			t.Fatalf("%v: %s: %d, traceback shown = %v, want 500 and %v", tt.args, url, res.StatusCode, shown, tt.traceback)
+			t.Fatalf("WSGO_DEBUG=%q %v: %s: %d, traceback shown = %v, want 500 and %v", tt.env, tt.args, url, res.StatusCode, shown, tt.traceback)
 		}
 		for _, line := range startup {
 			if strings.HasPrefix(line, "\t") || strings.Contains(line, "runtime.main") || strings.HasPrefix(line, "github.com/") {
-				t.Fatalf("%v: a stack trace in the start-up log:\n%s", tt.args, strings.Join(startup, "\n"))
+				t.Fatalf("WSGO_DEBUG=%q %v: a stack trace in the start-up log:\n%s", tt.env, tt.args, strings.Join(startup, "\n"))
 			}
 		}
 		if warned := strings.Contains(strings.Join(startup, "\n"), "traceback pages are on"); warned != tt.traceback {
-			t.Fatalf("%v: warning that tracebacks are on = %v:\n%s", tt.args, warned, strings.Join(startup, "\n"))
+			t.Fatalf("WSGO_DEBUG=%q %v: warning that tracebacks are on = %v:\n%s", tt.env, tt.args, warned, strings.Join(startup, "\n"))
 		}
 	}
 }
