@@ -139,3 +139,31 @@ func TestProgram(t *testing.T) {
 		}
 	}
 }
+
+// WSGO_DEBUG=true, read by wsgo.DebugFromEnv, is the default of -debug:
+// /panic then shows the traceback to a browser on this machine;
+// -debug=false still turns it off.
+func TestDebugDefaultsToWSGODebug(t *testing.T) {
+	for _, tt := range []struct {
+		env       string
+		args      []string
+		traceback bool
+	}{
+		{"", nil, false},
+		{"true", nil, true},
+		{"1", nil, true},
+		{"true", []string{"-debug=false"}, false},
+	} {
+		t.Setenv("WSGO_DEBUG", tt.env)
+		var stderr strings.Builder
+		_, cfg, err := parseFlags(tt.args, &stderr)
+		if err != nil {
+			t.Fatalf("WSGO_DEBUG=%q %v: %v %s", tt.env, tt.args, err, stderr.String())
+		}
+		ts, _, _ := site(t, cfg)
+		res, body := get(t, ts, "/panic", map[string]string{"Accept": "text/html", "Host": "localhost"})
+		if shown := strings.Contains(body, "ledger: balance does not add up"); res.StatusCode != 500 || shown != tt.traceback {
+			t.Errorf("WSGO_DEBUG=%q %v: %d, traceback shown = %v, want 500 and %v", tt.env, tt.args, res.StatusCode, shown, tt.traceback)
+		}
+	}
+}

@@ -6,7 +6,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -100,5 +105,75 @@ func TestStreamsOutliveWriteTimeout(t *testing.T) {
 	res.Body.Close()
 	if err == nil || strings.Contains(string(b), "chunk 3 of 3") {
 		t.Fatalf("without its deadline extended: %q, %v; want the stream cut", b, err)
+	}
+}
+
+// WSGO_DEBUG=true, read by wsgo.DebugFromEnv, is the default of -debug: the
+// program runs the development preset, whose responses carry a
+// Server-Timing header; unset, or with -debug=false, production's do not.
+func TestProgramDebugDefaultsToWSGODebug(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the program")
+	}
+	bin := filepath.Join(t.TempDir(), "stream")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	re := regexp.MustCompile(`"msg":"listening","addr":"([^"]+)"|\tlistening\t\{"addr": "([^"]+)"`) // JSON or console
+	for _, tt := range []struct {
+		env   string
+		args  []string
+		debug bool
+	}{
+		{"", nil, false},
+		{"true", nil, true},
+		{"1", nil, true},
+		{"true", []string{"-debug=false"}, false},
+	} {
+		cmd := exec.Command(bin, append([]string{"-addr", "127.0.0.1:0"}, tt.args...)...)
+		for _, kv := range os.Environ() {
+			if !strings.HasPrefix(kv, "WSGO_DEBUG=") {
+				cmd.Env = append(cmd.Env, kv)
+			}
+		}
+		if tt.env != "" {
+			cmd.Env = append(cmd.Env, "WSGO_DEBUG="+tt.env)
+		}
+		stderr, _ := cmd.StderrPipe()
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		sc := bufio.NewScanner(stderr)
+		addr := ""
+		for addr == "" && sc.Scan() {
+			if m := re.FindStringSubmatch(sc.Text()); m != nil {
+				addr = m[1] + m[2]
+			}
+		}
+		drained := make(chan struct{})
+		go func() { // so the program never blocks on its log
+			io.Copy(io.Discard, stderr)
+			close(drained)
+		}()
+		stop := func(sig os.Signal) {
+			cmd.Process.Signal(sig)
+			<-drained // every read done before Wait closes the pipe
+			cmd.Wait()
+		}
+		if addr == "" {
+			stop(os.Kill)
+			t.Fatalf("WSGO_DEBUG=%q %v: no listening line", tt.env, tt.args)
+		}
+		res, err := http.Get("http://" + addr + "/")
+		if err != nil {
+			stop(os.Kill)
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		stop(syscall.SIGTERM)
+		if timed := res.Header.Get("Server-Timing") != ""; res.StatusCode != 200 || timed != tt.debug {
+			t.Errorf("WSGO_DEBUG=%q %v: %d, Server-Timing %q; want 200 and the development preset = %v",
+				tt.env, tt.args, res.StatusCode, res.Header.Get("Server-Timing"), tt.debug)
+		}
 	}
 }
