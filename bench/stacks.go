@@ -1,10 +1,11 @@
 package bench
 
 import (
-	"github.com/wsgo/wsgo"
 	"log"
 	"net/http"
 	"time"
+
+	"github.com/wsgo/wsgo"
 
 	"github.com/felixge/httpsnoop"
 	chimw "github.com/go-chi/chi/v5/middleware"

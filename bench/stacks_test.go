@@ -2,12 +2,13 @@ package bench
 
 import (
 	"fmt"
-	"github.com/wsgo/wsgo"
 	"net/http"
 	"os"
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/wsgo/wsgo"
 
 	chimw "github.com/go-chi/chi/v5/middleware"
 	"github.com/gorilla/handlers"

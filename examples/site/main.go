@@ -26,7 +26,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/wsgo/wsgo"
 	"html"
 	"io"
 	"io/fs"
@@ -37,6 +36,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/wsgo/wsgo"
 
 	"go.uber.org/zap"
 
@@ -70,8 +71,11 @@ type proxyCount struct {
 // proxyCounts are the proxy counts of cfg with the flags that set them.
 func (cfg Config) proxyCounts() []proxyCount {
 	return []proxyCount{
-		{"-proxy-for", cfg.Proxy.For}, {"-proxy-proto", cfg.Proxy.Proto}, {"-proxy-host", cfg.Proxy.Host},
-		{"-proxy-port", cfg.Proxy.Port}, {"-proxy-prefix", cfg.Proxy.Prefix},
+		{"-proxy-for", cfg.Proxy.For},
+		{"-proxy-proto", cfg.Proxy.Proto},
+		{"-proxy-host", cfg.Proxy.Host},
+		{"-proxy-port", cfg.Proxy.Port},
+		{"-proxy-prefix", cfg.Proxy.Prefix},
 	}
 }
 

@@ -11,12 +11,13 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"github.com/wsgo/wsgo"
 	"io"
 	"iter"
 	"net/http"
 	"os"
 	"time"
+
+	"github.com/wsgo/wsgo"
 
 	"github.com/wsgo/wsgo/environ"
 	"github.com/wsgo/wsgo/examples/internal/serve"

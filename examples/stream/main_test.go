@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"github.com/wsgo/wsgo"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/wsgo/wsgo"
 
 	"go.uber.org/zap"
 )
