@@ -541,7 +541,8 @@ func (w *combo2) FlushError() error { w.called("FlushError"); return nil }
 
 type combo3 struct{ baseWriter }
 
-func (w *combo3) Flush()            { w.called("Flush") }
+func (w *combo3) Flush() { w.called("Flush") }
+
 func (w *combo3) FlushError() error { w.called("FlushError"); return nil }
 
 type combo4 struct{ baseWriter }
@@ -550,18 +551,22 @@ func (w *combo4) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil
 
 type combo5 struct{ baseWriter }
 
-func (w *combo5) Flush()                   { w.called("Flush") }
+func (w *combo5) Flush() { w.called("Flush") }
+
 func (w *combo5) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
 
 type combo6 struct{ baseWriter }
 
-func (w *combo6) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo6) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo6) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
 
 type combo7 struct{ baseWriter }
 
-func (w *combo7) Flush()                   { w.called("Flush") }
-func (w *combo7) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo7) Flush() { w.called("Flush") }
+
+func (w *combo7) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo7) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
 
 type combo8 struct{ baseWriter }
@@ -574,6 +579,7 @@ func (w *combo8) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 type combo9 struct{ baseWriter }
 
 func (w *combo9) Flush() { w.called("Flush") }
+
 func (w *combo9) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
@@ -582,6 +588,7 @@ func (w *combo9) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 type combo10 struct{ baseWriter }
 
 func (w *combo10) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo10) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
@@ -589,8 +596,10 @@ func (w *combo10) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 
 type combo11 struct{ baseWriter }
 
-func (w *combo11) Flush()            { w.called("Flush") }
+func (w *combo11) Flush() { w.called("Flush") }
+
 func (w *combo11) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo11) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
@@ -599,6 +608,7 @@ func (w *combo11) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 type combo12 struct{ baseWriter }
 
 func (w *combo12) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo12) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
@@ -606,8 +616,10 @@ func (w *combo12) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 
 type combo13 struct{ baseWriter }
 
-func (w *combo13) Flush()                   { w.called("Flush") }
+func (w *combo13) Flush() { w.called("Flush") }
+
 func (w *combo13) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo13) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
@@ -615,8 +627,10 @@ func (w *combo13) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 
 type combo14 struct{ baseWriter }
 
-func (w *combo14) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo14) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo14) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo14) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
@@ -624,9 +638,12 @@ func (w *combo14) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 
 type combo15 struct{ baseWriter }
 
-func (w *combo15) Flush()                   { w.called("Flush") }
-func (w *combo15) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo15) Flush() { w.called("Flush") }
+
+func (w *combo15) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo15) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo15) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
@@ -642,6 +659,7 @@ func (w *combo16) ReadFrom(src io.Reader) (int64, error) {
 type combo17 struct{ baseWriter }
 
 func (w *combo17) Flush() { w.called("Flush") }
+
 func (w *combo17) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
@@ -650,6 +668,7 @@ func (w *combo17) ReadFrom(src io.Reader) (int64, error) {
 type combo18 struct{ baseWriter }
 
 func (w *combo18) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo18) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
@@ -657,8 +676,10 @@ func (w *combo18) ReadFrom(src io.Reader) (int64, error) {
 
 type combo19 struct{ baseWriter }
 
-func (w *combo19) Flush()            { w.called("Flush") }
+func (w *combo19) Flush() { w.called("Flush") }
+
 func (w *combo19) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo19) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
@@ -667,6 +688,7 @@ func (w *combo19) ReadFrom(src io.Reader) (int64, error) {
 type combo20 struct{ baseWriter }
 
 func (w *combo20) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo20) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
@@ -674,8 +696,10 @@ func (w *combo20) ReadFrom(src io.Reader) (int64, error) {
 
 type combo21 struct{ baseWriter }
 
-func (w *combo21) Flush()                   { w.called("Flush") }
+func (w *combo21) Flush() { w.called("Flush") }
+
 func (w *combo21) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo21) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
@@ -683,8 +707,10 @@ func (w *combo21) ReadFrom(src io.Reader) (int64, error) {
 
 type combo22 struct{ baseWriter }
 
-func (w *combo22) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo22) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo22) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo22) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
@@ -692,9 +718,12 @@ func (w *combo22) ReadFrom(src io.Reader) (int64, error) {
 
 type combo23 struct{ baseWriter }
 
-func (w *combo23) Flush()                   { w.called("Flush") }
-func (w *combo23) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo23) Flush() { w.called("Flush") }
+
+func (w *combo23) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo23) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo23) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
@@ -706,6 +735,7 @@ func (w *combo24) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo24) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
@@ -714,10 +744,12 @@ func (w *combo24) ReadFrom(src io.Reader) (int64, error) {
 type combo25 struct{ baseWriter }
 
 func (w *combo25) Flush() { w.called("Flush") }
+
 func (w *combo25) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo25) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
@@ -726,10 +758,12 @@ func (w *combo25) ReadFrom(src io.Reader) (int64, error) {
 type combo26 struct{ baseWriter }
 
 func (w *combo26) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo26) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo26) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
@@ -737,12 +771,15 @@ func (w *combo26) ReadFrom(src io.Reader) (int64, error) {
 
 type combo27 struct{ baseWriter }
 
-func (w *combo27) Flush()            { w.called("Flush") }
+func (w *combo27) Flush() { w.called("Flush") }
+
 func (w *combo27) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo27) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo27) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
@@ -751,10 +788,12 @@ func (w *combo27) ReadFrom(src io.Reader) (int64, error) {
 type combo28 struct{ baseWriter }
 
 func (w *combo28) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo28) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo28) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
@@ -762,12 +801,15 @@ func (w *combo28) ReadFrom(src io.Reader) (int64, error) {
 
 type combo29 struct{ baseWriter }
 
-func (w *combo29) Flush()                   { w.called("Flush") }
+func (w *combo29) Flush() { w.called("Flush") }
+
 func (w *combo29) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo29) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo29) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
@@ -775,12 +817,15 @@ func (w *combo29) ReadFrom(src io.Reader) (int64, error) {
 
 type combo30 struct{ baseWriter }
 
-func (w *combo30) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo30) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo30) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo30) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo30) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
@@ -788,13 +833,17 @@ func (w *combo30) ReadFrom(src io.Reader) (int64, error) {
 
 type combo31 struct{ baseWriter }
 
-func (w *combo31) Flush()                   { w.called("Flush") }
-func (w *combo31) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo31) Flush() { w.called("Flush") }
+
+func (w *combo31) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo31) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo31) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo31) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
@@ -807,48 +856,60 @@ func (w *combo32) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline
 
 type combo33 struct{ baseWriter }
 
-func (w *combo33) Flush()                           { w.called("Flush") }
+func (w *combo33) Flush() { w.called("Flush") }
+
 func (w *combo33) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo33) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
 
 type combo34 struct{ baseWriter }
 
-func (w *combo34) FlushError() error                { w.called("FlushError"); return nil }
+func (w *combo34) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo34) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo34) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
 
 type combo35 struct{ baseWriter }
 
-func (w *combo35) Flush()                           { w.called("Flush") }
-func (w *combo35) FlushError() error                { w.called("FlushError"); return nil }
+func (w *combo35) Flush() { w.called("Flush") }
+
+func (w *combo35) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo35) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo35) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
 
 type combo36 struct{ baseWriter }
 
-func (w *combo36) CloseNotify() <-chan bool         { w.called("CloseNotify"); return nil }
+func (w *combo36) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo36) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo36) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
 
 type combo37 struct{ baseWriter }
 
-func (w *combo37) Flush()                           { w.called("Flush") }
-func (w *combo37) CloseNotify() <-chan bool         { w.called("CloseNotify"); return nil }
+func (w *combo37) Flush() { w.called("Flush") }
+
+func (w *combo37) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo37) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo37) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
 
 type combo38 struct{ baseWriter }
 
-func (w *combo38) FlushError() error                { w.called("FlushError"); return nil }
-func (w *combo38) CloseNotify() <-chan bool         { w.called("CloseNotify"); return nil }
+func (w *combo38) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo38) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo38) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo38) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
 
 type combo39 struct{ baseWriter }
 
-func (w *combo39) Flush()                           { w.called("Flush") }
-func (w *combo39) FlushError() error                { w.called("FlushError"); return nil }
-func (w *combo39) CloseNotify() <-chan bool         { w.called("CloseNotify"); return nil }
+func (w *combo39) Flush() { w.called("Flush") }
+
+func (w *combo39) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo39) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo39) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo39) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
 
@@ -858,81 +919,101 @@ func (w *combo40) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo40) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo40) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
 
 type combo41 struct{ baseWriter }
 
 func (w *combo41) Flush() { w.called("Flush") }
+
 func (w *combo41) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo41) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo41) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
 
 type combo42 struct{ baseWriter }
 
 func (w *combo42) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo42) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo42) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo42) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
 
 type combo43 struct{ baseWriter }
 
-func (w *combo43) Flush()            { w.called("Flush") }
+func (w *combo43) Flush() { w.called("Flush") }
+
 func (w *combo43) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo43) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo43) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo43) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
 
 type combo44 struct{ baseWriter }
 
 func (w *combo44) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo44) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo44) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo44) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
 
 type combo45 struct{ baseWriter }
 
-func (w *combo45) Flush()                   { w.called("Flush") }
+func (w *combo45) Flush() { w.called("Flush") }
+
 func (w *combo45) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo45) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo45) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo45) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
 
 type combo46 struct{ baseWriter }
 
-func (w *combo46) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo46) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo46) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo46) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo46) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo46) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
 
 type combo47 struct{ baseWriter }
 
-func (w *combo47) Flush()                   { w.called("Flush") }
-func (w *combo47) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo47) Flush() { w.called("Flush") }
+
+func (w *combo47) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo47) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo47) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo47) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo47) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
 
@@ -942,81 +1023,101 @@ func (w *combo48) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo48) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo48) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
 
 type combo49 struct{ baseWriter }
 
 func (w *combo49) Flush() { w.called("Flush") }
+
 func (w *combo49) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo49) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo49) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
 
 type combo50 struct{ baseWriter }
 
 func (w *combo50) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo50) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo50) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo50) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
 
 type combo51 struct{ baseWriter }
 
-func (w *combo51) Flush()            { w.called("Flush") }
+func (w *combo51) Flush() { w.called("Flush") }
+
 func (w *combo51) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo51) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo51) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo51) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
 
 type combo52 struct{ baseWriter }
 
 func (w *combo52) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo52) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo52) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo52) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
 
 type combo53 struct{ baseWriter }
 
-func (w *combo53) Flush()                   { w.called("Flush") }
+func (w *combo53) Flush() { w.called("Flush") }
+
 func (w *combo53) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo53) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo53) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo53) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
 
 type combo54 struct{ baseWriter }
 
-func (w *combo54) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo54) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo54) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo54) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo54) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo54) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
 
 type combo55 struct{ baseWriter }
 
-func (w *combo55) Flush()                   { w.called("Flush") }
-func (w *combo55) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo55) Flush() { w.called("Flush") }
+
+func (w *combo55) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo55) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo55) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo55) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo55) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
 
@@ -1026,113 +1127,141 @@ func (w *combo56) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo56) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo56) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo56) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
 
 type combo57 struct{ baseWriter }
 
 func (w *combo57) Flush() { w.called("Flush") }
+
 func (w *combo57) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo57) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo57) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo57) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
 
 type combo58 struct{ baseWriter }
 
 func (w *combo58) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo58) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo58) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo58) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo58) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
 
 type combo59 struct{ baseWriter }
 
-func (w *combo59) Flush()            { w.called("Flush") }
+func (w *combo59) Flush() { w.called("Flush") }
+
 func (w *combo59) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo59) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo59) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo59) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo59) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
 
 type combo60 struct{ baseWriter }
 
 func (w *combo60) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo60) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo60) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo60) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo60) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
 
 type combo61 struct{ baseWriter }
 
-func (w *combo61) Flush()                   { w.called("Flush") }
+func (w *combo61) Flush() { w.called("Flush") }
+
 func (w *combo61) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo61) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo61) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo61) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo61) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
 
 type combo62 struct{ baseWriter }
 
-func (w *combo62) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo62) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo62) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo62) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo62) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo62) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo62) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
 
 type combo63 struct{ baseWriter }
 
-func (w *combo63) Flush()                   { w.called("Flush") }
-func (w *combo63) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo63) Flush() { w.called("Flush") }
+
+func (w *combo63) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo63) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo63) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo63) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo63) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo63) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
 
@@ -1142,43 +1271,55 @@ func (w *combo64) EnableFullDuplex() error { w.called("EnableFullDuplex"); retur
 
 type combo65 struct{ baseWriter }
 
-func (w *combo65) Flush()                  { w.called("Flush") }
+func (w *combo65) Flush() { w.called("Flush") }
+
 func (w *combo65) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo66 struct{ baseWriter }
 
-func (w *combo66) FlushError() error       { w.called("FlushError"); return nil }
+func (w *combo66) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo66) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo67 struct{ baseWriter }
 
-func (w *combo67) Flush()                  { w.called("Flush") }
-func (w *combo67) FlushError() error       { w.called("FlushError"); return nil }
+func (w *combo67) Flush() { w.called("Flush") }
+
+func (w *combo67) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo67) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo68 struct{ baseWriter }
 
 func (w *combo68) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
-func (w *combo68) EnableFullDuplex() error  { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo68) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo69 struct{ baseWriter }
 
-func (w *combo69) Flush()                   { w.called("Flush") }
+func (w *combo69) Flush() { w.called("Flush") }
+
 func (w *combo69) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
-func (w *combo69) EnableFullDuplex() error  { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo69) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo70 struct{ baseWriter }
 
-func (w *combo70) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo70) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo70) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
-func (w *combo70) EnableFullDuplex() error  { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo70) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo71 struct{ baseWriter }
 
-func (w *combo71) Flush()                   { w.called("Flush") }
-func (w *combo71) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo71) Flush() { w.called("Flush") }
+
+func (w *combo71) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo71) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
-func (w *combo71) EnableFullDuplex() error  { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo71) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo72 struct{ baseWriter }
 
@@ -1186,74 +1327,94 @@ func (w *combo72) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo72) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo73 struct{ baseWriter }
 
 func (w *combo73) Flush() { w.called("Flush") }
+
 func (w *combo73) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo73) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo74 struct{ baseWriter }
 
 func (w *combo74) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo74) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo74) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo75 struct{ baseWriter }
 
-func (w *combo75) Flush()            { w.called("Flush") }
+func (w *combo75) Flush() { w.called("Flush") }
+
 func (w *combo75) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo75) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo75) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo76 struct{ baseWriter }
 
 func (w *combo76) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo76) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo76) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo77 struct{ baseWriter }
 
-func (w *combo77) Flush()                   { w.called("Flush") }
+func (w *combo77) Flush() { w.called("Flush") }
+
 func (w *combo77) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo77) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo77) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo78 struct{ baseWriter }
 
-func (w *combo78) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo78) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo78) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo78) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo78) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo79 struct{ baseWriter }
 
-func (w *combo79) Flush()                   { w.called("Flush") }
-func (w *combo79) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo79) Flush() { w.called("Flush") }
+
+func (w *combo79) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo79) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo79) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo79) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo80 struct{ baseWriter }
@@ -1262,74 +1423,94 @@ func (w *combo80) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo80) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo81 struct{ baseWriter }
 
 func (w *combo81) Flush() { w.called("Flush") }
+
 func (w *combo81) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo81) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo82 struct{ baseWriter }
 
 func (w *combo82) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo82) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo82) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo83 struct{ baseWriter }
 
-func (w *combo83) Flush()            { w.called("Flush") }
+func (w *combo83) Flush() { w.called("Flush") }
+
 func (w *combo83) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo83) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo83) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo84 struct{ baseWriter }
 
 func (w *combo84) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo84) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo84) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo85 struct{ baseWriter }
 
-func (w *combo85) Flush()                   { w.called("Flush") }
+func (w *combo85) Flush() { w.called("Flush") }
+
 func (w *combo85) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo85) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo85) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo86 struct{ baseWriter }
 
-func (w *combo86) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo86) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo86) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo86) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo86) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo87 struct{ baseWriter }
 
-func (w *combo87) Flush()                   { w.called("Flush") }
-func (w *combo87) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo87) Flush() { w.called("Flush") }
+
+func (w *combo87) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo87) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo87) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo87) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo88 struct{ baseWriter }
@@ -1338,167 +1519,215 @@ func (w *combo88) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo88) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo88) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo89 struct{ baseWriter }
 
 func (w *combo89) Flush() { w.called("Flush") }
+
 func (w *combo89) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo89) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo89) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo90 struct{ baseWriter }
 
 func (w *combo90) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo90) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo90) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo90) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo91 struct{ baseWriter }
 
-func (w *combo91) Flush()            { w.called("Flush") }
+func (w *combo91) Flush() { w.called("Flush") }
+
 func (w *combo91) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo91) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo91) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo91) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo92 struct{ baseWriter }
 
 func (w *combo92) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo92) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo92) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo92) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo93 struct{ baseWriter }
 
-func (w *combo93) Flush()                   { w.called("Flush") }
+func (w *combo93) Flush() { w.called("Flush") }
+
 func (w *combo93) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo93) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo93) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo93) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo94 struct{ baseWriter }
 
-func (w *combo94) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo94) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo94) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo94) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo94) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo94) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo95 struct{ baseWriter }
 
-func (w *combo95) Flush()                   { w.called("Flush") }
-func (w *combo95) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo95) Flush() { w.called("Flush") }
+
+func (w *combo95) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo95) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo95) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo95) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo95) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo96 struct{ baseWriter }
 
 func (w *combo96) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo96) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
-func (w *combo96) EnableFullDuplex() error          { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo96) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo97 struct{ baseWriter }
 
-func (w *combo97) Flush()                           { w.called("Flush") }
+func (w *combo97) Flush() { w.called("Flush") }
+
 func (w *combo97) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo97) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
-func (w *combo97) EnableFullDuplex() error          { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo97) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo98 struct{ baseWriter }
 
-func (w *combo98) FlushError() error                { w.called("FlushError"); return nil }
+func (w *combo98) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo98) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo98) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
-func (w *combo98) EnableFullDuplex() error          { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo98) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo99 struct{ baseWriter }
 
-func (w *combo99) Flush()                           { w.called("Flush") }
-func (w *combo99) FlushError() error                { w.called("FlushError"); return nil }
+func (w *combo99) Flush() { w.called("Flush") }
+
+func (w *combo99) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo99) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo99) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
-func (w *combo99) EnableFullDuplex() error          { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo99) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo100 struct{ baseWriter }
 
-func (w *combo100) CloseNotify() <-chan bool         { w.called("CloseNotify"); return nil }
+func (w *combo100) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo100) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo100) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
-func (w *combo100) EnableFullDuplex() error          { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo100) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo101 struct{ baseWriter }
 
-func (w *combo101) Flush()                           { w.called("Flush") }
-func (w *combo101) CloseNotify() <-chan bool         { w.called("CloseNotify"); return nil }
+func (w *combo101) Flush() { w.called("Flush") }
+
+func (w *combo101) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo101) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo101) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
-func (w *combo101) EnableFullDuplex() error          { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo101) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo102 struct{ baseWriter }
 
-func (w *combo102) FlushError() error                { w.called("FlushError"); return nil }
-func (w *combo102) CloseNotify() <-chan bool         { w.called("CloseNotify"); return nil }
+func (w *combo102) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo102) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo102) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo102) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
-func (w *combo102) EnableFullDuplex() error          { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo102) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo103 struct{ baseWriter }
 
-func (w *combo103) Flush()                           { w.called("Flush") }
-func (w *combo103) FlushError() error                { w.called("FlushError"); return nil }
-func (w *combo103) CloseNotify() <-chan bool         { w.called("CloseNotify"); return nil }
+func (w *combo103) Flush() { w.called("Flush") }
+
+func (w *combo103) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo103) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo103) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo103) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
-func (w *combo103) EnableFullDuplex() error          { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo103) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo104 struct{ baseWriter }
 
@@ -1506,91 +1735,119 @@ func (w *combo104) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo104) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo104) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
-func (w *combo104) EnableFullDuplex() error          { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo104) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo105 struct{ baseWriter }
 
 func (w *combo105) Flush() { w.called("Flush") }
+
 func (w *combo105) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo105) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo105) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
-func (w *combo105) EnableFullDuplex() error          { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo105) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo106 struct{ baseWriter }
 
 func (w *combo106) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo106) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo106) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo106) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
-func (w *combo106) EnableFullDuplex() error          { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo106) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo107 struct{ baseWriter }
 
-func (w *combo107) Flush()            { w.called("Flush") }
+func (w *combo107) Flush() { w.called("Flush") }
+
 func (w *combo107) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo107) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo107) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo107) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
-func (w *combo107) EnableFullDuplex() error          { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo107) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo108 struct{ baseWriter }
 
 func (w *combo108) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo108) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo108) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo108) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
-func (w *combo108) EnableFullDuplex() error          { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo108) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo109 struct{ baseWriter }
 
-func (w *combo109) Flush()                   { w.called("Flush") }
+func (w *combo109) Flush() { w.called("Flush") }
+
 func (w *combo109) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo109) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo109) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo109) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
-func (w *combo109) EnableFullDuplex() error          { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo109) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo110 struct{ baseWriter }
 
-func (w *combo110) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo110) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo110) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo110) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo110) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo110) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
-func (w *combo110) EnableFullDuplex() error          { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo110) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo111 struct{ baseWriter }
 
-func (w *combo111) Flush()                   { w.called("Flush") }
-func (w *combo111) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo111) Flush() { w.called("Flush") }
+
+func (w *combo111) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo111) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo111) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo111) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo111) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
-func (w *combo111) EnableFullDuplex() error          { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo111) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo112 struct{ baseWriter }
 
@@ -1598,91 +1855,119 @@ func (w *combo112) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo112) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo112) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
-func (w *combo112) EnableFullDuplex() error          { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo112) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo113 struct{ baseWriter }
 
 func (w *combo113) Flush() { w.called("Flush") }
+
 func (w *combo113) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo113) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo113) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
-func (w *combo113) EnableFullDuplex() error          { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo113) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo114 struct{ baseWriter }
 
 func (w *combo114) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo114) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo114) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo114) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
-func (w *combo114) EnableFullDuplex() error          { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo114) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo115 struct{ baseWriter }
 
-func (w *combo115) Flush()            { w.called("Flush") }
+func (w *combo115) Flush() { w.called("Flush") }
+
 func (w *combo115) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo115) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo115) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo115) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
-func (w *combo115) EnableFullDuplex() error          { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo115) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo116 struct{ baseWriter }
 
 func (w *combo116) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo116) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo116) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo116) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
-func (w *combo116) EnableFullDuplex() error          { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo116) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo117 struct{ baseWriter }
 
-func (w *combo117) Flush()                   { w.called("Flush") }
+func (w *combo117) Flush() { w.called("Flush") }
+
 func (w *combo117) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo117) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo117) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo117) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
-func (w *combo117) EnableFullDuplex() error          { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo117) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo118 struct{ baseWriter }
 
-func (w *combo118) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo118) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo118) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo118) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo118) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo118) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
-func (w *combo118) EnableFullDuplex() error          { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo118) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo119 struct{ baseWriter }
 
-func (w *combo119) Flush()                   { w.called("Flush") }
-func (w *combo119) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo119) Flush() { w.called("Flush") }
+
+func (w *combo119) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo119) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo119) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo119) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo119) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
-func (w *combo119) EnableFullDuplex() error          { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo119) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo120 struct{ baseWriter }
 
@@ -1690,123 +1975,159 @@ func (w *combo120) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo120) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo120) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo120) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
-func (w *combo120) EnableFullDuplex() error          { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo120) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo121 struct{ baseWriter }
 
 func (w *combo121) Flush() { w.called("Flush") }
+
 func (w *combo121) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo121) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo121) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo121) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
-func (w *combo121) EnableFullDuplex() error          { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo121) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo122 struct{ baseWriter }
 
 func (w *combo122) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo122) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo122) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo122) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo122) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
-func (w *combo122) EnableFullDuplex() error          { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo122) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo123 struct{ baseWriter }
 
-func (w *combo123) Flush()            { w.called("Flush") }
+func (w *combo123) Flush() { w.called("Flush") }
+
 func (w *combo123) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo123) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo123) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo123) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo123) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
-func (w *combo123) EnableFullDuplex() error          { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo123) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo124 struct{ baseWriter }
 
 func (w *combo124) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo124) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo124) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo124) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo124) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
-func (w *combo124) EnableFullDuplex() error          { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo124) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo125 struct{ baseWriter }
 
-func (w *combo125) Flush()                   { w.called("Flush") }
+func (w *combo125) Flush() { w.called("Flush") }
+
 func (w *combo125) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo125) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo125) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo125) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo125) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
-func (w *combo125) EnableFullDuplex() error          { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo125) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo126 struct{ baseWriter }
 
-func (w *combo126) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo126) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo126) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo126) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo126) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo126) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo126) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
-func (w *combo126) EnableFullDuplex() error          { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo126) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo127 struct{ baseWriter }
 
-func (w *combo127) Flush()                   { w.called("Flush") }
-func (w *combo127) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo127) Flush() { w.called("Flush") }
+
+func (w *combo127) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo127) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo127) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo127) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo127) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
 func (w *combo127) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
-func (w *combo127) EnableFullDuplex() error          { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo127) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
 
 type combo128 struct{ baseWriter }
 
@@ -1814,42 +2135,54 @@ func (w *combo128) Push(string, *http.PushOptions) error { w.called("Push"); ret
 
 type combo129 struct{ baseWriter }
 
-func (w *combo129) Flush()                               { w.called("Flush") }
+func (w *combo129) Flush() { w.called("Flush") }
+
 func (w *combo129) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo130 struct{ baseWriter }
 
-func (w *combo130) FlushError() error                    { w.called("FlushError"); return nil }
+func (w *combo130) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo130) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo131 struct{ baseWriter }
 
-func (w *combo131) Flush()                               { w.called("Flush") }
-func (w *combo131) FlushError() error                    { w.called("FlushError"); return nil }
+func (w *combo131) Flush() { w.called("Flush") }
+
+func (w *combo131) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo131) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo132 struct{ baseWriter }
 
-func (w *combo132) CloseNotify() <-chan bool             { w.called("CloseNotify"); return nil }
+func (w *combo132) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo132) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo133 struct{ baseWriter }
 
-func (w *combo133) Flush()                               { w.called("Flush") }
-func (w *combo133) CloseNotify() <-chan bool             { w.called("CloseNotify"); return nil }
+func (w *combo133) Flush() { w.called("Flush") }
+
+func (w *combo133) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo133) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo134 struct{ baseWriter }
 
-func (w *combo134) FlushError() error                    { w.called("FlushError"); return nil }
-func (w *combo134) CloseNotify() <-chan bool             { w.called("CloseNotify"); return nil }
+func (w *combo134) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo134) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo134) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo135 struct{ baseWriter }
 
-func (w *combo135) Flush()                               { w.called("Flush") }
-func (w *combo135) FlushError() error                    { w.called("FlushError"); return nil }
-func (w *combo135) CloseNotify() <-chan bool             { w.called("CloseNotify"); return nil }
+func (w *combo135) Flush() { w.called("Flush") }
+
+func (w *combo135) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo135) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo135) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo136 struct{ baseWriter }
@@ -1858,74 +2191,94 @@ func (w *combo136) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo136) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo137 struct{ baseWriter }
 
 func (w *combo137) Flush() { w.called("Flush") }
+
 func (w *combo137) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo137) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo138 struct{ baseWriter }
 
 func (w *combo138) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo138) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo138) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo139 struct{ baseWriter }
 
-func (w *combo139) Flush()            { w.called("Flush") }
+func (w *combo139) Flush() { w.called("Flush") }
+
 func (w *combo139) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo139) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo139) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo140 struct{ baseWriter }
 
 func (w *combo140) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo140) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo140) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo141 struct{ baseWriter }
 
-func (w *combo141) Flush()                   { w.called("Flush") }
+func (w *combo141) Flush() { w.called("Flush") }
+
 func (w *combo141) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo141) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo141) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo142 struct{ baseWriter }
 
-func (w *combo142) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo142) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo142) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo142) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo142) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo143 struct{ baseWriter }
 
-func (w *combo143) Flush()                   { w.called("Flush") }
-func (w *combo143) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo143) Flush() { w.called("Flush") }
+
+func (w *combo143) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo143) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo143) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo143) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo144 struct{ baseWriter }
@@ -1934,74 +2287,94 @@ func (w *combo144) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo144) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo145 struct{ baseWriter }
 
 func (w *combo145) Flush() { w.called("Flush") }
+
 func (w *combo145) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo145) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo146 struct{ baseWriter }
 
 func (w *combo146) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo146) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo146) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo147 struct{ baseWriter }
 
-func (w *combo147) Flush()            { w.called("Flush") }
+func (w *combo147) Flush() { w.called("Flush") }
+
 func (w *combo147) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo147) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo147) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo148 struct{ baseWriter }
 
 func (w *combo148) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo148) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo148) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo149 struct{ baseWriter }
 
-func (w *combo149) Flush()                   { w.called("Flush") }
+func (w *combo149) Flush() { w.called("Flush") }
+
 func (w *combo149) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo149) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo149) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo150 struct{ baseWriter }
 
-func (w *combo150) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo150) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo150) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo150) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo150) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo151 struct{ baseWriter }
 
-func (w *combo151) Flush()                   { w.called("Flush") }
-func (w *combo151) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo151) Flush() { w.called("Flush") }
+
+func (w *combo151) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo151) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo151) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo151) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo152 struct{ baseWriter }
@@ -2010,166 +2383,214 @@ func (w *combo152) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo152) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo152) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo153 struct{ baseWriter }
 
 func (w *combo153) Flush() { w.called("Flush") }
+
 func (w *combo153) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo153) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo153) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo154 struct{ baseWriter }
 
 func (w *combo154) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo154) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo154) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo154) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo155 struct{ baseWriter }
 
-func (w *combo155) Flush()            { w.called("Flush") }
+func (w *combo155) Flush() { w.called("Flush") }
+
 func (w *combo155) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo155) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo155) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo155) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo156 struct{ baseWriter }
 
 func (w *combo156) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo156) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo156) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo156) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo157 struct{ baseWriter }
 
-func (w *combo157) Flush()                   { w.called("Flush") }
+func (w *combo157) Flush() { w.called("Flush") }
+
 func (w *combo157) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo157) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo157) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo157) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo158 struct{ baseWriter }
 
-func (w *combo158) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo158) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo158) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo158) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo158) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo158) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo159 struct{ baseWriter }
 
-func (w *combo159) Flush()                   { w.called("Flush") }
-func (w *combo159) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo159) Flush() { w.called("Flush") }
+
+func (w *combo159) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo159) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo159) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo159) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo159) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo160 struct{ baseWriter }
 
-func (w *combo160) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo160) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+func (w *combo160) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo160) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo160) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo161 struct{ baseWriter }
 
-func (w *combo161) Flush()                               { w.called("Flush") }
-func (w *combo161) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo161) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+func (w *combo161) Flush() { w.called("Flush") }
+
+func (w *combo161) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo161) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo161) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo162 struct{ baseWriter }
 
-func (w *combo162) FlushError() error                    { w.called("FlushError"); return nil }
-func (w *combo162) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo162) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+func (w *combo162) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo162) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo162) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo162) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo163 struct{ baseWriter }
 
-func (w *combo163) Flush()                               { w.called("Flush") }
-func (w *combo163) FlushError() error                    { w.called("FlushError"); return nil }
-func (w *combo163) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo163) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+func (w *combo163) Flush() { w.called("Flush") }
+
+func (w *combo163) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo163) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo163) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo163) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo164 struct{ baseWriter }
 
-func (w *combo164) CloseNotify() <-chan bool             { w.called("CloseNotify"); return nil }
-func (w *combo164) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo164) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+func (w *combo164) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
+func (w *combo164) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo164) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo164) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo165 struct{ baseWriter }
 
-func (w *combo165) Flush()                               { w.called("Flush") }
-func (w *combo165) CloseNotify() <-chan bool             { w.called("CloseNotify"); return nil }
-func (w *combo165) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo165) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+func (w *combo165) Flush() { w.called("Flush") }
+
+func (w *combo165) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
+func (w *combo165) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo165) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo165) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo166 struct{ baseWriter }
 
-func (w *combo166) FlushError() error                    { w.called("FlushError"); return nil }
-func (w *combo166) CloseNotify() <-chan bool             { w.called("CloseNotify"); return nil }
-func (w *combo166) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo166) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+func (w *combo166) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo166) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
+func (w *combo166) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo166) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo166) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo167 struct{ baseWriter }
 
-func (w *combo167) Flush()                               { w.called("Flush") }
-func (w *combo167) FlushError() error                    { w.called("FlushError"); return nil }
-func (w *combo167) CloseNotify() <-chan bool             { w.called("CloseNotify"); return nil }
-func (w *combo167) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo167) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+func (w *combo167) Flush() { w.called("Flush") }
+
+func (w *combo167) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo167) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
+func (w *combo167) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo167) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo167) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo168 struct{ baseWriter }
@@ -2178,90 +2599,118 @@ func (w *combo168) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo168) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo168) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo168) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo168) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo168) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo169 struct{ baseWriter }
 
 func (w *combo169) Flush() { w.called("Flush") }
+
 func (w *combo169) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo169) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo169) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo169) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo169) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo169) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo170 struct{ baseWriter }
 
 func (w *combo170) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo170) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo170) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo170) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo170) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo170) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo170) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo171 struct{ baseWriter }
 
-func (w *combo171) Flush()            { w.called("Flush") }
+func (w *combo171) Flush() { w.called("Flush") }
+
 func (w *combo171) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo171) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo171) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo171) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo171) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo171) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo171) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo172 struct{ baseWriter }
 
 func (w *combo172) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo172) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo172) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo172) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo172) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo172) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo172) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo173 struct{ baseWriter }
 
-func (w *combo173) Flush()                   { w.called("Flush") }
+func (w *combo173) Flush() { w.called("Flush") }
+
 func (w *combo173) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo173) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo173) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo173) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo173) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo173) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo173) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo174 struct{ baseWriter }
 
-func (w *combo174) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo174) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo174) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo174) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo174) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo174) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo174) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo174) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo174) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo175 struct{ baseWriter }
 
-func (w *combo175) Flush()                   { w.called("Flush") }
-func (w *combo175) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo175) Flush() { w.called("Flush") }
+
+func (w *combo175) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo175) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo175) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo175) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo175) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo175) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo175) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo175) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo176 struct{ baseWriter }
@@ -2270,90 +2719,118 @@ func (w *combo176) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo176) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo176) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo176) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo176) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo176) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo177 struct{ baseWriter }
 
 func (w *combo177) Flush() { w.called("Flush") }
+
 func (w *combo177) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo177) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo177) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo177) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo177) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo177) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo178 struct{ baseWriter }
 
 func (w *combo178) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo178) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo178) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo178) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo178) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo178) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo178) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo179 struct{ baseWriter }
 
-func (w *combo179) Flush()            { w.called("Flush") }
+func (w *combo179) Flush() { w.called("Flush") }
+
 func (w *combo179) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo179) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo179) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo179) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo179) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo179) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo179) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo180 struct{ baseWriter }
 
 func (w *combo180) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo180) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo180) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo180) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo180) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo180) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo180) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo181 struct{ baseWriter }
 
-func (w *combo181) Flush()                   { w.called("Flush") }
+func (w *combo181) Flush() { w.called("Flush") }
+
 func (w *combo181) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo181) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo181) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo181) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo181) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo181) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo181) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo182 struct{ baseWriter }
 
-func (w *combo182) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo182) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo182) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo182) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo182) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo182) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo182) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo182) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo182) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo183 struct{ baseWriter }
 
-func (w *combo183) Flush()                   { w.called("Flush") }
-func (w *combo183) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo183) Flush() { w.called("Flush") }
+
+func (w *combo183) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo183) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo183) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo183) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo183) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo183) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo183) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo183) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo184 struct{ baseWriter }
@@ -2362,174 +2839,230 @@ func (w *combo184) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo184) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo184) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo184) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo184) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo184) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo184) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo185 struct{ baseWriter }
 
 func (w *combo185) Flush() { w.called("Flush") }
+
 func (w *combo185) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo185) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo185) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo185) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo185) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo185) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo185) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo186 struct{ baseWriter }
 
 func (w *combo186) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo186) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo186) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo186) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo186) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo186) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo186) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo186) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo187 struct{ baseWriter }
 
-func (w *combo187) Flush()            { w.called("Flush") }
+func (w *combo187) Flush() { w.called("Flush") }
+
 func (w *combo187) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo187) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo187) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo187) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo187) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo187) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo187) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo187) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo188 struct{ baseWriter }
 
 func (w *combo188) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo188) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo188) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo188) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo188) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo188) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo188) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo188) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo189 struct{ baseWriter }
 
-func (w *combo189) Flush()                   { w.called("Flush") }
+func (w *combo189) Flush() { w.called("Flush") }
+
 func (w *combo189) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo189) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo189) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo189) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo189) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo189) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo189) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo189) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo190 struct{ baseWriter }
 
-func (w *combo190) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo190) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo190) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo190) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo190) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo190) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo190) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo190) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo190) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo190) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo191 struct{ baseWriter }
 
-func (w *combo191) Flush()                   { w.called("Flush") }
-func (w *combo191) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo191) Flush() { w.called("Flush") }
+
+func (w *combo191) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo191) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo191) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo191) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo191) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo191) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo191) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo191) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo191) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo192 struct{ baseWriter }
 
-func (w *combo192) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+func (w *combo192) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo192) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo193 struct{ baseWriter }
 
-func (w *combo193) Flush()                               { w.called("Flush") }
-func (w *combo193) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+func (w *combo193) Flush() { w.called("Flush") }
+
+func (w *combo193) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo193) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo194 struct{ baseWriter }
 
-func (w *combo194) FlushError() error                    { w.called("FlushError"); return nil }
-func (w *combo194) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+func (w *combo194) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo194) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo194) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo195 struct{ baseWriter }
 
-func (w *combo195) Flush()                               { w.called("Flush") }
-func (w *combo195) FlushError() error                    { w.called("FlushError"); return nil }
-func (w *combo195) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+func (w *combo195) Flush() { w.called("Flush") }
+
+func (w *combo195) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo195) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo195) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo196 struct{ baseWriter }
 
-func (w *combo196) CloseNotify() <-chan bool             { w.called("CloseNotify"); return nil }
-func (w *combo196) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+func (w *combo196) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
+func (w *combo196) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo196) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo197 struct{ baseWriter }
 
-func (w *combo197) Flush()                               { w.called("Flush") }
-func (w *combo197) CloseNotify() <-chan bool             { w.called("CloseNotify"); return nil }
-func (w *combo197) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+func (w *combo197) Flush() { w.called("Flush") }
+
+func (w *combo197) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
+func (w *combo197) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo197) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo198 struct{ baseWriter }
 
-func (w *combo198) FlushError() error                    { w.called("FlushError"); return nil }
-func (w *combo198) CloseNotify() <-chan bool             { w.called("CloseNotify"); return nil }
-func (w *combo198) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+func (w *combo198) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo198) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
+func (w *combo198) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo198) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo199 struct{ baseWriter }
 
-func (w *combo199) Flush()                               { w.called("Flush") }
-func (w *combo199) FlushError() error                    { w.called("FlushError"); return nil }
-func (w *combo199) CloseNotify() <-chan bool             { w.called("CloseNotify"); return nil }
-func (w *combo199) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+func (w *combo199) Flush() { w.called("Flush") }
+
+func (w *combo199) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo199) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
+func (w *combo199) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo199) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo200 struct{ baseWriter }
@@ -2538,82 +3071,110 @@ func (w *combo200) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo200) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo200) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo200) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo201 struct{ baseWriter }
 
 func (w *combo201) Flush() { w.called("Flush") }
+
 func (w *combo201) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo201) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo201) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo201) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo202 struct{ baseWriter }
 
 func (w *combo202) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo202) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo202) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo202) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo202) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo203 struct{ baseWriter }
 
-func (w *combo203) Flush()            { w.called("Flush") }
+func (w *combo203) Flush() { w.called("Flush") }
+
 func (w *combo203) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo203) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo203) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo203) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo203) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo204 struct{ baseWriter }
 
 func (w *combo204) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo204) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo204) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo204) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo204) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo205 struct{ baseWriter }
 
-func (w *combo205) Flush()                   { w.called("Flush") }
+func (w *combo205) Flush() { w.called("Flush") }
+
 func (w *combo205) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo205) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo205) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo205) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo205) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo206 struct{ baseWriter }
 
-func (w *combo206) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo206) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo206) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo206) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo206) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo206) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo206) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo207 struct{ baseWriter }
 
-func (w *combo207) Flush()                   { w.called("Flush") }
-func (w *combo207) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo207) Flush() { w.called("Flush") }
+
+func (w *combo207) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo207) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo207) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo207) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo207) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo207) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo208 struct{ baseWriter }
@@ -2622,82 +3183,110 @@ func (w *combo208) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo208) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo208) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo208) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo209 struct{ baseWriter }
 
 func (w *combo209) Flush() { w.called("Flush") }
+
 func (w *combo209) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo209) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo209) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo209) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo210 struct{ baseWriter }
 
 func (w *combo210) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo210) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo210) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo210) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo210) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo211 struct{ baseWriter }
 
-func (w *combo211) Flush()            { w.called("Flush") }
+func (w *combo211) Flush() { w.called("Flush") }
+
 func (w *combo211) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo211) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo211) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo211) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo211) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo212 struct{ baseWriter }
 
 func (w *combo212) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo212) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo212) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo212) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo212) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo213 struct{ baseWriter }
 
-func (w *combo213) Flush()                   { w.called("Flush") }
+func (w *combo213) Flush() { w.called("Flush") }
+
 func (w *combo213) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo213) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo213) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo213) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo213) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo214 struct{ baseWriter }
 
-func (w *combo214) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo214) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo214) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo214) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo214) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo214) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo214) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo215 struct{ baseWriter }
 
-func (w *combo215) Flush()                   { w.called("Flush") }
-func (w *combo215) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo215) Flush() { w.called("Flush") }
+
+func (w *combo215) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo215) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo215) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo215) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo215) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo215) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo216 struct{ baseWriter }
@@ -2706,182 +3295,246 @@ func (w *combo216) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo216) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo216) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo216) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo216) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo217 struct{ baseWriter }
 
 func (w *combo217) Flush() { w.called("Flush") }
+
 func (w *combo217) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo217) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo217) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo217) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo217) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo218 struct{ baseWriter }
 
 func (w *combo218) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo218) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo218) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo218) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo218) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo218) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo219 struct{ baseWriter }
 
-func (w *combo219) Flush()            { w.called("Flush") }
+func (w *combo219) Flush() { w.called("Flush") }
+
 func (w *combo219) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo219) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo219) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo219) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo219) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo219) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo220 struct{ baseWriter }
 
 func (w *combo220) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo220) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo220) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo220) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo220) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo220) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo221 struct{ baseWriter }
 
-func (w *combo221) Flush()                   { w.called("Flush") }
+func (w *combo221) Flush() { w.called("Flush") }
+
 func (w *combo221) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo221) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo221) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo221) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo221) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo221) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo222 struct{ baseWriter }
 
-func (w *combo222) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo222) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo222) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo222) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo222) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo222) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo222) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo222) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo223 struct{ baseWriter }
 
-func (w *combo223) Flush()                   { w.called("Flush") }
-func (w *combo223) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo223) Flush() { w.called("Flush") }
+
+func (w *combo223) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo223) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo223) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo223) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo223) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo223) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo223) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo224 struct{ baseWriter }
 
-func (w *combo224) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo224) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo224) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+func (w *combo224) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo224) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo224) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo224) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo225 struct{ baseWriter }
 
-func (w *combo225) Flush()                               { w.called("Flush") }
-func (w *combo225) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo225) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo225) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+func (w *combo225) Flush() { w.called("Flush") }
+
+func (w *combo225) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo225) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo225) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo225) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo226 struct{ baseWriter }
 
-func (w *combo226) FlushError() error                    { w.called("FlushError"); return nil }
-func (w *combo226) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo226) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo226) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+func (w *combo226) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo226) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo226) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo226) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo226) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo227 struct{ baseWriter }
 
-func (w *combo227) Flush()                               { w.called("Flush") }
-func (w *combo227) FlushError() error                    { w.called("FlushError"); return nil }
-func (w *combo227) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo227) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo227) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+func (w *combo227) Flush() { w.called("Flush") }
+
+func (w *combo227) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo227) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo227) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo227) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo227) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo228 struct{ baseWriter }
 
-func (w *combo228) CloseNotify() <-chan bool             { w.called("CloseNotify"); return nil }
-func (w *combo228) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo228) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo228) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+func (w *combo228) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
+func (w *combo228) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo228) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo228) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo228) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo229 struct{ baseWriter }
 
-func (w *combo229) Flush()                               { w.called("Flush") }
-func (w *combo229) CloseNotify() <-chan bool             { w.called("CloseNotify"); return nil }
-func (w *combo229) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo229) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo229) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+func (w *combo229) Flush() { w.called("Flush") }
+
+func (w *combo229) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
+func (w *combo229) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo229) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo229) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo229) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo230 struct{ baseWriter }
 
-func (w *combo230) FlushError() error                    { w.called("FlushError"); return nil }
-func (w *combo230) CloseNotify() <-chan bool             { w.called("CloseNotify"); return nil }
-func (w *combo230) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo230) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo230) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+func (w *combo230) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo230) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
+func (w *combo230) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo230) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo230) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo230) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo231 struct{ baseWriter }
 
-func (w *combo231) Flush()                               { w.called("Flush") }
-func (w *combo231) FlushError() error                    { w.called("FlushError"); return nil }
-func (w *combo231) CloseNotify() <-chan bool             { w.called("CloseNotify"); return nil }
-func (w *combo231) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo231) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo231) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+func (w *combo231) Flush() { w.called("Flush") }
+
+func (w *combo231) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo231) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
+func (w *combo231) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo231) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo231) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo231) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo232 struct{ baseWriter }
@@ -2890,98 +3543,134 @@ func (w *combo232) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo232) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo232) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo232) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo232) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo232) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo232) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo232) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo233 struct{ baseWriter }
 
 func (w *combo233) Flush() { w.called("Flush") }
+
 func (w *combo233) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo233) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo233) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo233) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo233) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo233) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo233) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo233) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo234 struct{ baseWriter }
 
 func (w *combo234) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo234) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo234) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo234) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo234) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo234) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo234) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo234) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo234) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo235 struct{ baseWriter }
 
-func (w *combo235) Flush()            { w.called("Flush") }
+func (w *combo235) Flush() { w.called("Flush") }
+
 func (w *combo235) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo235) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo235) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo235) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo235) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo235) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo235) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo235) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo235) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo236 struct{ baseWriter }
 
 func (w *combo236) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo236) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo236) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo236) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo236) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo236) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo236) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo236) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo236) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo237 struct{ baseWriter }
 
-func (w *combo237) Flush()                   { w.called("Flush") }
+func (w *combo237) Flush() { w.called("Flush") }
+
 func (w *combo237) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo237) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo237) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo237) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo237) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo237) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo237) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo237) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo237) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo238 struct{ baseWriter }
 
-func (w *combo238) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo238) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo238) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo238) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo238) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo238) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo238) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo238) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo238) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo238) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo238) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo239 struct{ baseWriter }
 
-func (w *combo239) Flush()                   { w.called("Flush") }
-func (w *combo239) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo239) Flush() { w.called("Flush") }
+
+func (w *combo239) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo239) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo239) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo239) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo239) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo239) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo239) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo239) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo239) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo239) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo240 struct{ baseWriter }
@@ -2990,98 +3679,134 @@ func (w *combo240) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo240) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo240) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo240) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo240) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo240) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo240) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo240) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo241 struct{ baseWriter }
 
 func (w *combo241) Flush() { w.called("Flush") }
+
 func (w *combo241) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo241) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo241) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo241) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo241) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo241) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo241) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo241) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo242 struct{ baseWriter }
 
 func (w *combo242) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo242) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo242) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo242) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo242) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo242) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo242) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo242) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo242) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo243 struct{ baseWriter }
 
-func (w *combo243) Flush()            { w.called("Flush") }
+func (w *combo243) Flush() { w.called("Flush") }
+
 func (w *combo243) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo243) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo243) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo243) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo243) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo243) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo243) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo243) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo243) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo244 struct{ baseWriter }
 
 func (w *combo244) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo244) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo244) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo244) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo244) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo244) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo244) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo244) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo244) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo245 struct{ baseWriter }
 
-func (w *combo245) Flush()                   { w.called("Flush") }
+func (w *combo245) Flush() { w.called("Flush") }
+
 func (w *combo245) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo245) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo245) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo245) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo245) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo245) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo245) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo245) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo245) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo246 struct{ baseWriter }
 
-func (w *combo246) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo246) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo246) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo246) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo246) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo246) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo246) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo246) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo246) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo246) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo246) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo247 struct{ baseWriter }
 
-func (w *combo247) Flush()                   { w.called("Flush") }
-func (w *combo247) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo247) Flush() { w.called("Flush") }
+
+func (w *combo247) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo247) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo247) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo247) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo247) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo247) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo247) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo247) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo247) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo247) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo248 struct{ baseWriter }
@@ -3090,130 +3815,174 @@ func (w *combo248) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo248) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo248) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo248) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo248) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo248) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo248) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo248) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo248) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo249 struct{ baseWriter }
 
 func (w *combo249) Flush() { w.called("Flush") }
+
 func (w *combo249) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo249) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo249) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo249) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo249) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo249) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo249) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo249) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo249) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo250 struct{ baseWriter }
 
 func (w *combo250) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo250) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo250) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo250) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo250) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo250) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo250) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo250) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo250) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo250) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo251 struct{ baseWriter }
 
-func (w *combo251) Flush()            { w.called("Flush") }
+func (w *combo251) Flush() { w.called("Flush") }
+
 func (w *combo251) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo251) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo251) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo251) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo251) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo251) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo251) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo251) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo251) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo251) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo252 struct{ baseWriter }
 
 func (w *combo252) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo252) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo252) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo252) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo252) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo252) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo252) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo252) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo252) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo252) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo253 struct{ baseWriter }
 
-func (w *combo253) Flush()                   { w.called("Flush") }
+func (w *combo253) Flush() { w.called("Flush") }
+
 func (w *combo253) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo253) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo253) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo253) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo253) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo253) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo253) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo253) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo253) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo253) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo254 struct{ baseWriter }
 
-func (w *combo254) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo254) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo254) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo254) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo254) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo254) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo254) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo254) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo254) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo254) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo254) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo254) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo255 struct{ baseWriter }
 
-func (w *combo255) Flush()                   { w.called("Flush") }
-func (w *combo255) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo255) Flush() { w.called("Flush") }
+
+func (w *combo255) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo255) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo255) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo255) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo255) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo255) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo255) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo255) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo255) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo255) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo255) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
 
 type combo256 struct{ baseWriter }
@@ -3222,42 +3991,54 @@ func (w *combo256) WriteString(s string) (int, error) { w.called("WriteString");
 
 type combo257 struct{ baseWriter }
 
-func (w *combo257) Flush()                            { w.called("Flush") }
+func (w *combo257) Flush() { w.called("Flush") }
+
 func (w *combo257) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo258 struct{ baseWriter }
 
-func (w *combo258) FlushError() error                 { w.called("FlushError"); return nil }
+func (w *combo258) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo258) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo259 struct{ baseWriter }
 
-func (w *combo259) Flush()                            { w.called("Flush") }
-func (w *combo259) FlushError() error                 { w.called("FlushError"); return nil }
+func (w *combo259) Flush() { w.called("Flush") }
+
+func (w *combo259) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo259) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo260 struct{ baseWriter }
 
-func (w *combo260) CloseNotify() <-chan bool          { w.called("CloseNotify"); return nil }
+func (w *combo260) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo260) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo261 struct{ baseWriter }
 
-func (w *combo261) Flush()                            { w.called("Flush") }
-func (w *combo261) CloseNotify() <-chan bool          { w.called("CloseNotify"); return nil }
+func (w *combo261) Flush() { w.called("Flush") }
+
+func (w *combo261) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo261) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo262 struct{ baseWriter }
 
-func (w *combo262) FlushError() error                 { w.called("FlushError"); return nil }
-func (w *combo262) CloseNotify() <-chan bool          { w.called("CloseNotify"); return nil }
+func (w *combo262) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo262) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo262) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo263 struct{ baseWriter }
 
-func (w *combo263) Flush()                            { w.called("Flush") }
-func (w *combo263) FlushError() error                 { w.called("FlushError"); return nil }
-func (w *combo263) CloseNotify() <-chan bool          { w.called("CloseNotify"); return nil }
+func (w *combo263) Flush() { w.called("Flush") }
+
+func (w *combo263) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo263) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo263) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo264 struct{ baseWriter }
@@ -3266,74 +4047,94 @@ func (w *combo264) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo264) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo265 struct{ baseWriter }
 
 func (w *combo265) Flush() { w.called("Flush") }
+
 func (w *combo265) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo265) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo266 struct{ baseWriter }
 
 func (w *combo266) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo266) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo266) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo267 struct{ baseWriter }
 
-func (w *combo267) Flush()            { w.called("Flush") }
+func (w *combo267) Flush() { w.called("Flush") }
+
 func (w *combo267) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo267) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo267) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo268 struct{ baseWriter }
 
 func (w *combo268) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo268) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo268) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo269 struct{ baseWriter }
 
-func (w *combo269) Flush()                   { w.called("Flush") }
+func (w *combo269) Flush() { w.called("Flush") }
+
 func (w *combo269) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo269) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo269) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo270 struct{ baseWriter }
 
-func (w *combo270) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo270) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo270) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo270) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo270) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo271 struct{ baseWriter }
 
-func (w *combo271) Flush()                   { w.called("Flush") }
-func (w *combo271) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo271) Flush() { w.called("Flush") }
+
+func (w *combo271) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo271) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo271) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo271) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo272 struct{ baseWriter }
@@ -3342,74 +4143,94 @@ func (w *combo272) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo272) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo273 struct{ baseWriter }
 
 func (w *combo273) Flush() { w.called("Flush") }
+
 func (w *combo273) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo273) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo274 struct{ baseWriter }
 
 func (w *combo274) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo274) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo274) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo275 struct{ baseWriter }
 
-func (w *combo275) Flush()            { w.called("Flush") }
+func (w *combo275) Flush() { w.called("Flush") }
+
 func (w *combo275) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo275) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo275) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo276 struct{ baseWriter }
 
 func (w *combo276) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo276) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo276) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo277 struct{ baseWriter }
 
-func (w *combo277) Flush()                   { w.called("Flush") }
+func (w *combo277) Flush() { w.called("Flush") }
+
 func (w *combo277) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo277) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo277) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo278 struct{ baseWriter }
 
-func (w *combo278) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo278) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo278) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo278) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo278) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo279 struct{ baseWriter }
 
-func (w *combo279) Flush()                   { w.called("Flush") }
-func (w *combo279) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo279) Flush() { w.called("Flush") }
+
+func (w *combo279) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo279) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo279) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo279) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo280 struct{ baseWriter }
@@ -3418,166 +4239,214 @@ func (w *combo280) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo280) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo280) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo281 struct{ baseWriter }
 
 func (w *combo281) Flush() { w.called("Flush") }
+
 func (w *combo281) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo281) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo281) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo282 struct{ baseWriter }
 
 func (w *combo282) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo282) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo282) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo282) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo283 struct{ baseWriter }
 
-func (w *combo283) Flush()            { w.called("Flush") }
+func (w *combo283) Flush() { w.called("Flush") }
+
 func (w *combo283) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo283) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo283) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo283) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo284 struct{ baseWriter }
 
 func (w *combo284) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo284) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo284) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo284) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo285 struct{ baseWriter }
 
-func (w *combo285) Flush()                   { w.called("Flush") }
+func (w *combo285) Flush() { w.called("Flush") }
+
 func (w *combo285) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo285) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo285) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo285) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo286 struct{ baseWriter }
 
-func (w *combo286) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo286) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo286) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo286) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo286) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo286) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo287 struct{ baseWriter }
 
-func (w *combo287) Flush()                   { w.called("Flush") }
-func (w *combo287) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo287) Flush() { w.called("Flush") }
+
+func (w *combo287) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo287) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo287) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo287) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo287) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo288 struct{ baseWriter }
 
-func (w *combo288) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo288) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
+func (w *combo288) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo288) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo288) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo289 struct{ baseWriter }
 
-func (w *combo289) Flush()                            { w.called("Flush") }
-func (w *combo289) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo289) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
+func (w *combo289) Flush() { w.called("Flush") }
+
+func (w *combo289) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo289) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo289) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo290 struct{ baseWriter }
 
-func (w *combo290) FlushError() error                 { w.called("FlushError"); return nil }
-func (w *combo290) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo290) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
+func (w *combo290) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo290) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo290) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo290) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo291 struct{ baseWriter }
 
-func (w *combo291) Flush()                            { w.called("Flush") }
-func (w *combo291) FlushError() error                 { w.called("FlushError"); return nil }
-func (w *combo291) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo291) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
+func (w *combo291) Flush() { w.called("Flush") }
+
+func (w *combo291) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo291) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo291) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo291) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo292 struct{ baseWriter }
 
-func (w *combo292) CloseNotify() <-chan bool          { w.called("CloseNotify"); return nil }
-func (w *combo292) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo292) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
+func (w *combo292) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
+func (w *combo292) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo292) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo292) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo293 struct{ baseWriter }
 
-func (w *combo293) Flush()                            { w.called("Flush") }
-func (w *combo293) CloseNotify() <-chan bool          { w.called("CloseNotify"); return nil }
-func (w *combo293) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo293) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
+func (w *combo293) Flush() { w.called("Flush") }
+
+func (w *combo293) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
+func (w *combo293) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo293) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo293) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo294 struct{ baseWriter }
 
-func (w *combo294) FlushError() error                 { w.called("FlushError"); return nil }
-func (w *combo294) CloseNotify() <-chan bool          { w.called("CloseNotify"); return nil }
-func (w *combo294) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo294) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
+func (w *combo294) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo294) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
+func (w *combo294) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo294) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo294) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo295 struct{ baseWriter }
 
-func (w *combo295) Flush()                            { w.called("Flush") }
-func (w *combo295) FlushError() error                 { w.called("FlushError"); return nil }
-func (w *combo295) CloseNotify() <-chan bool          { w.called("CloseNotify"); return nil }
-func (w *combo295) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo295) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
+func (w *combo295) Flush() { w.called("Flush") }
+
+func (w *combo295) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo295) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
+func (w *combo295) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo295) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo295) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo296 struct{ baseWriter }
@@ -3586,90 +4455,118 @@ func (w *combo296) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo296) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo296) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo296) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo296) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo296) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo297 struct{ baseWriter }
 
 func (w *combo297) Flush() { w.called("Flush") }
+
 func (w *combo297) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo297) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo297) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo297) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo297) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo297) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo298 struct{ baseWriter }
 
 func (w *combo298) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo298) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo298) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo298) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo298) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo298) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo298) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo299 struct{ baseWriter }
 
-func (w *combo299) Flush()            { w.called("Flush") }
+func (w *combo299) Flush() { w.called("Flush") }
+
 func (w *combo299) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo299) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo299) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo299) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo299) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo299) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo299) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo300 struct{ baseWriter }
 
 func (w *combo300) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo300) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo300) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo300) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo300) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo300) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo300) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo301 struct{ baseWriter }
 
-func (w *combo301) Flush()                   { w.called("Flush") }
+func (w *combo301) Flush() { w.called("Flush") }
+
 func (w *combo301) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo301) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo301) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo301) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo301) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo301) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo301) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo302 struct{ baseWriter }
 
-func (w *combo302) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo302) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo302) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo302) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo302) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo302) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo302) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo302) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo302) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo303 struct{ baseWriter }
 
-func (w *combo303) Flush()                   { w.called("Flush") }
-func (w *combo303) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo303) Flush() { w.called("Flush") }
+
+func (w *combo303) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo303) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo303) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo303) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo303) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo303) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo303) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo303) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo304 struct{ baseWriter }
@@ -3678,90 +4575,118 @@ func (w *combo304) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo304) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo304) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo304) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo304) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo304) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo305 struct{ baseWriter }
 
 func (w *combo305) Flush() { w.called("Flush") }
+
 func (w *combo305) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo305) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo305) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo305) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo305) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo305) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo306 struct{ baseWriter }
 
 func (w *combo306) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo306) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo306) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo306) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo306) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo306) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo306) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo307 struct{ baseWriter }
 
-func (w *combo307) Flush()            { w.called("Flush") }
+func (w *combo307) Flush() { w.called("Flush") }
+
 func (w *combo307) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo307) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo307) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo307) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo307) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo307) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo307) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo308 struct{ baseWriter }
 
 func (w *combo308) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo308) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo308) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo308) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo308) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo308) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo308) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo309 struct{ baseWriter }
 
-func (w *combo309) Flush()                   { w.called("Flush") }
+func (w *combo309) Flush() { w.called("Flush") }
+
 func (w *combo309) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo309) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo309) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo309) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo309) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo309) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo309) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo310 struct{ baseWriter }
 
-func (w *combo310) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo310) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo310) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo310) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo310) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo310) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo310) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo310) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo310) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo311 struct{ baseWriter }
 
-func (w *combo311) Flush()                   { w.called("Flush") }
-func (w *combo311) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo311) Flush() { w.called("Flush") }
+
+func (w *combo311) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo311) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo311) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo311) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo311) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo311) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo311) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo311) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo312 struct{ baseWriter }
@@ -3770,174 +4695,230 @@ func (w *combo312) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo312) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo312) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo312) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo312) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo312) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo312) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo313 struct{ baseWriter }
 
 func (w *combo313) Flush() { w.called("Flush") }
+
 func (w *combo313) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo313) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo313) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo313) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo313) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo313) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo313) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo314 struct{ baseWriter }
 
 func (w *combo314) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo314) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo314) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo314) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo314) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo314) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo314) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo314) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo315 struct{ baseWriter }
 
-func (w *combo315) Flush()            { w.called("Flush") }
+func (w *combo315) Flush() { w.called("Flush") }
+
 func (w *combo315) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo315) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo315) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo315) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo315) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo315) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo315) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo315) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo316 struct{ baseWriter }
 
 func (w *combo316) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo316) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo316) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo316) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo316) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo316) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo316) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo316) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo317 struct{ baseWriter }
 
-func (w *combo317) Flush()                   { w.called("Flush") }
+func (w *combo317) Flush() { w.called("Flush") }
+
 func (w *combo317) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo317) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo317) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo317) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo317) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo317) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo317) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo317) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo318 struct{ baseWriter }
 
-func (w *combo318) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo318) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo318) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo318) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo318) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo318) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo318) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo318) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo318) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo318) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo319 struct{ baseWriter }
 
-func (w *combo319) Flush()                   { w.called("Flush") }
-func (w *combo319) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo319) Flush() { w.called("Flush") }
+
+func (w *combo319) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo319) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo319) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo319) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo319) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo319) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo319) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo319) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo319) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo320 struct{ baseWriter }
 
-func (w *combo320) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+func (w *combo320) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo320) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo321 struct{ baseWriter }
 
-func (w *combo321) Flush()                            { w.called("Flush") }
-func (w *combo321) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+func (w *combo321) Flush() { w.called("Flush") }
+
+func (w *combo321) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo321) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo322 struct{ baseWriter }
 
-func (w *combo322) FlushError() error                 { w.called("FlushError"); return nil }
-func (w *combo322) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+func (w *combo322) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo322) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo322) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo323 struct{ baseWriter }
 
-func (w *combo323) Flush()                            { w.called("Flush") }
-func (w *combo323) FlushError() error                 { w.called("FlushError"); return nil }
-func (w *combo323) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+func (w *combo323) Flush() { w.called("Flush") }
+
+func (w *combo323) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo323) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo323) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo324 struct{ baseWriter }
 
-func (w *combo324) CloseNotify() <-chan bool          { w.called("CloseNotify"); return nil }
-func (w *combo324) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+func (w *combo324) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
+func (w *combo324) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo324) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo325 struct{ baseWriter }
 
-func (w *combo325) Flush()                            { w.called("Flush") }
-func (w *combo325) CloseNotify() <-chan bool          { w.called("CloseNotify"); return nil }
-func (w *combo325) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+func (w *combo325) Flush() { w.called("Flush") }
+
+func (w *combo325) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
+func (w *combo325) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo325) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo326 struct{ baseWriter }
 
-func (w *combo326) FlushError() error                 { w.called("FlushError"); return nil }
-func (w *combo326) CloseNotify() <-chan bool          { w.called("CloseNotify"); return nil }
-func (w *combo326) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+func (w *combo326) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo326) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
+func (w *combo326) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo326) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo327 struct{ baseWriter }
 
-func (w *combo327) Flush()                            { w.called("Flush") }
-func (w *combo327) FlushError() error                 { w.called("FlushError"); return nil }
-func (w *combo327) CloseNotify() <-chan bool          { w.called("CloseNotify"); return nil }
-func (w *combo327) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+func (w *combo327) Flush() { w.called("Flush") }
+
+func (w *combo327) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo327) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
+func (w *combo327) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo327) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo328 struct{ baseWriter }
@@ -3946,82 +4927,110 @@ func (w *combo328) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo328) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo328) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo328) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo329 struct{ baseWriter }
 
 func (w *combo329) Flush() { w.called("Flush") }
+
 func (w *combo329) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo329) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo329) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo329) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo330 struct{ baseWriter }
 
 func (w *combo330) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo330) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo330) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo330) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo330) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo331 struct{ baseWriter }
 
-func (w *combo331) Flush()            { w.called("Flush") }
+func (w *combo331) Flush() { w.called("Flush") }
+
 func (w *combo331) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo331) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo331) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo331) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo331) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo332 struct{ baseWriter }
 
 func (w *combo332) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo332) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo332) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo332) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo332) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo333 struct{ baseWriter }
 
-func (w *combo333) Flush()                   { w.called("Flush") }
+func (w *combo333) Flush() { w.called("Flush") }
+
 func (w *combo333) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo333) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo333) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo333) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo333) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo334 struct{ baseWriter }
 
-func (w *combo334) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo334) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo334) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo334) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo334) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo334) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo334) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo335 struct{ baseWriter }
 
-func (w *combo335) Flush()                   { w.called("Flush") }
-func (w *combo335) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo335) Flush() { w.called("Flush") }
+
+func (w *combo335) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo335) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo335) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo335) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo335) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo335) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo336 struct{ baseWriter }
@@ -4030,82 +5039,110 @@ func (w *combo336) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo336) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo336) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo336) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo337 struct{ baseWriter }
 
 func (w *combo337) Flush() { w.called("Flush") }
+
 func (w *combo337) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo337) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo337) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo337) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo338 struct{ baseWriter }
 
 func (w *combo338) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo338) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo338) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo338) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo338) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo339 struct{ baseWriter }
 
-func (w *combo339) Flush()            { w.called("Flush") }
+func (w *combo339) Flush() { w.called("Flush") }
+
 func (w *combo339) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo339) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo339) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo339) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo339) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo340 struct{ baseWriter }
 
 func (w *combo340) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo340) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo340) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo340) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo340) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo341 struct{ baseWriter }
 
-func (w *combo341) Flush()                   { w.called("Flush") }
+func (w *combo341) Flush() { w.called("Flush") }
+
 func (w *combo341) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo341) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo341) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo341) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo341) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo342 struct{ baseWriter }
 
-func (w *combo342) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo342) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo342) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo342) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo342) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo342) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo342) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo343 struct{ baseWriter }
 
-func (w *combo343) Flush()                   { w.called("Flush") }
-func (w *combo343) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo343) Flush() { w.called("Flush") }
+
+func (w *combo343) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo343) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo343) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo343) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo343) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo343) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo344 struct{ baseWriter }
@@ -4114,182 +5151,246 @@ func (w *combo344) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo344) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo344) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo344) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo344) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo345 struct{ baseWriter }
 
 func (w *combo345) Flush() { w.called("Flush") }
+
 func (w *combo345) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo345) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo345) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo345) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo345) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo346 struct{ baseWriter }
 
 func (w *combo346) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo346) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo346) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo346) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo346) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo346) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo347 struct{ baseWriter }
 
-func (w *combo347) Flush()            { w.called("Flush") }
+func (w *combo347) Flush() { w.called("Flush") }
+
 func (w *combo347) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo347) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo347) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo347) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo347) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo347) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo348 struct{ baseWriter }
 
 func (w *combo348) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo348) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo348) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo348) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo348) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo348) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo349 struct{ baseWriter }
 
-func (w *combo349) Flush()                   { w.called("Flush") }
+func (w *combo349) Flush() { w.called("Flush") }
+
 func (w *combo349) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo349) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo349) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo349) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo349) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo349) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo350 struct{ baseWriter }
 
-func (w *combo350) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo350) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo350) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo350) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo350) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo350) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo350) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo350) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo351 struct{ baseWriter }
 
-func (w *combo351) Flush()                   { w.called("Flush") }
-func (w *combo351) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo351) Flush() { w.called("Flush") }
+
+func (w *combo351) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo351) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo351) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo351) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo351) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo351) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo351) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo352 struct{ baseWriter }
 
-func (w *combo352) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo352) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
-func (w *combo352) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+func (w *combo352) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo352) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo352) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo352) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo353 struct{ baseWriter }
 
-func (w *combo353) Flush()                            { w.called("Flush") }
-func (w *combo353) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo353) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
-func (w *combo353) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+func (w *combo353) Flush() { w.called("Flush") }
+
+func (w *combo353) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo353) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo353) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo353) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo354 struct{ baseWriter }
 
-func (w *combo354) FlushError() error                 { w.called("FlushError"); return nil }
-func (w *combo354) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo354) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
-func (w *combo354) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+func (w *combo354) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo354) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo354) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo354) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo354) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo355 struct{ baseWriter }
 
-func (w *combo355) Flush()                            { w.called("Flush") }
-func (w *combo355) FlushError() error                 { w.called("FlushError"); return nil }
-func (w *combo355) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo355) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
-func (w *combo355) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+func (w *combo355) Flush() { w.called("Flush") }
+
+func (w *combo355) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo355) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo355) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo355) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo355) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo356 struct{ baseWriter }
 
-func (w *combo356) CloseNotify() <-chan bool          { w.called("CloseNotify"); return nil }
-func (w *combo356) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo356) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
-func (w *combo356) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+func (w *combo356) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
+func (w *combo356) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo356) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo356) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo356) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo357 struct{ baseWriter }
 
-func (w *combo357) Flush()                            { w.called("Flush") }
-func (w *combo357) CloseNotify() <-chan bool          { w.called("CloseNotify"); return nil }
-func (w *combo357) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo357) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
-func (w *combo357) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+func (w *combo357) Flush() { w.called("Flush") }
+
+func (w *combo357) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
+func (w *combo357) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo357) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo357) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo357) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo358 struct{ baseWriter }
 
-func (w *combo358) FlushError() error                 { w.called("FlushError"); return nil }
-func (w *combo358) CloseNotify() <-chan bool          { w.called("CloseNotify"); return nil }
-func (w *combo358) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo358) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
-func (w *combo358) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+func (w *combo358) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo358) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
+func (w *combo358) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo358) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo358) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo358) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo359 struct{ baseWriter }
 
-func (w *combo359) Flush()                            { w.called("Flush") }
-func (w *combo359) FlushError() error                 { w.called("FlushError"); return nil }
-func (w *combo359) CloseNotify() <-chan bool          { w.called("CloseNotify"); return nil }
-func (w *combo359) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo359) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
-func (w *combo359) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+func (w *combo359) Flush() { w.called("Flush") }
+
+func (w *combo359) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo359) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
+func (w *combo359) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo359) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo359) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo359) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo360 struct{ baseWriter }
@@ -4298,98 +5399,134 @@ func (w *combo360) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo360) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo360) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
-func (w *combo360) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo360) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo360) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo360) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo360) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo361 struct{ baseWriter }
 
 func (w *combo361) Flush() { w.called("Flush") }
+
 func (w *combo361) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo361) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo361) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
-func (w *combo361) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo361) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo361) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo361) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo361) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo362 struct{ baseWriter }
 
 func (w *combo362) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo362) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo362) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo362) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
-func (w *combo362) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo362) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo362) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo362) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo362) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo363 struct{ baseWriter }
 
-func (w *combo363) Flush()            { w.called("Flush") }
+func (w *combo363) Flush() { w.called("Flush") }
+
 func (w *combo363) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo363) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo363) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo363) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
-func (w *combo363) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo363) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo363) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo363) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo363) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo364 struct{ baseWriter }
 
 func (w *combo364) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo364) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo364) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo364) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
-func (w *combo364) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo364) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo364) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo364) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo364) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo365 struct{ baseWriter }
 
-func (w *combo365) Flush()                   { w.called("Flush") }
+func (w *combo365) Flush() { w.called("Flush") }
+
 func (w *combo365) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo365) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo365) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo365) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
-func (w *combo365) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo365) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo365) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo365) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo365) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo366 struct{ baseWriter }
 
-func (w *combo366) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo366) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo366) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo366) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo366) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo366) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
-func (w *combo366) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo366) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo366) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo366) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo366) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo367 struct{ baseWriter }
 
-func (w *combo367) Flush()                   { w.called("Flush") }
-func (w *combo367) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo367) Flush() { w.called("Flush") }
+
+func (w *combo367) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo367) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo367) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo367) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo367) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
-func (w *combo367) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo367) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo367) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo367) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo367) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo368 struct{ baseWriter }
@@ -4398,98 +5535,134 @@ func (w *combo368) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo368) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo368) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
-func (w *combo368) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo368) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo368) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo368) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo368) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo369 struct{ baseWriter }
 
 func (w *combo369) Flush() { w.called("Flush") }
+
 func (w *combo369) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo369) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo369) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
-func (w *combo369) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo369) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo369) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo369) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo369) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo370 struct{ baseWriter }
 
 func (w *combo370) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo370) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo370) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo370) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
-func (w *combo370) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo370) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo370) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo370) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo370) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo371 struct{ baseWriter }
 
-func (w *combo371) Flush()            { w.called("Flush") }
+func (w *combo371) Flush() { w.called("Flush") }
+
 func (w *combo371) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo371) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo371) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo371) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
-func (w *combo371) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo371) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo371) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo371) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo371) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo372 struct{ baseWriter }
 
 func (w *combo372) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo372) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo372) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo372) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
-func (w *combo372) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo372) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo372) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo372) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo372) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo373 struct{ baseWriter }
 
-func (w *combo373) Flush()                   { w.called("Flush") }
+func (w *combo373) Flush() { w.called("Flush") }
+
 func (w *combo373) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo373) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo373) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo373) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
-func (w *combo373) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo373) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo373) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo373) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo373) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo374 struct{ baseWriter }
 
-func (w *combo374) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo374) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo374) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo374) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo374) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo374) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
-func (w *combo374) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo374) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo374) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo374) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo374) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo375 struct{ baseWriter }
 
-func (w *combo375) Flush()                   { w.called("Flush") }
-func (w *combo375) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo375) Flush() { w.called("Flush") }
+
+func (w *combo375) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo375) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo375) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo375) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo375) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
-func (w *combo375) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo375) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo375) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo375) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo375) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo376 struct{ baseWriter }
@@ -4498,183 +5671,247 @@ func (w *combo376) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo376) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo376) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo376) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
-func (w *combo376) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo376) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo376) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo376) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo376) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo377 struct{ baseWriter }
 
 func (w *combo377) Flush() { w.called("Flush") }
+
 func (w *combo377) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo377) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo377) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo377) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
-func (w *combo377) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo377) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo377) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo377) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo377) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo378 struct{ baseWriter }
 
 func (w *combo378) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo378) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo378) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo378) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo378) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
-func (w *combo378) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo378) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo378) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo378) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo378) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo379 struct{ baseWriter }
 
-func (w *combo379) Flush()            { w.called("Flush") }
+func (w *combo379) Flush() { w.called("Flush") }
+
 func (w *combo379) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo379) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo379) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo379) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo379) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
-func (w *combo379) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo379) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo379) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo379) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo379) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo380 struct{ baseWriter }
 
 func (w *combo380) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo380) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo380) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo380) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo380) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
-func (w *combo380) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo380) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo380) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo380) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo380) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo381 struct{ baseWriter }
 
-func (w *combo381) Flush()                   { w.called("Flush") }
+func (w *combo381) Flush() { w.called("Flush") }
+
 func (w *combo381) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo381) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo381) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo381) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo381) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
-func (w *combo381) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo381) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo381) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo381) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo381) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo382 struct{ baseWriter }
 
-func (w *combo382) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo382) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo382) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo382) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo382) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo382) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo382) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
-func (w *combo382) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo382) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo382) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo382) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo382) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo383 struct{ baseWriter }
 
-func (w *combo383) Flush()                   { w.called("Flush") }
-func (w *combo383) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo383) Flush() { w.called("Flush") }
+
+func (w *combo383) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo383) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo383) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo383) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo383) SetReadDeadline(time.Time) error   { w.called("SetReadDeadline"); return nil }
-func (w *combo383) SetWriteDeadline(time.Time) error  { w.called("SetWriteDeadline"); return nil }
-func (w *combo383) EnableFullDuplex() error           { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo383) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo383) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo383) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo383) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo384 struct{ baseWriter }
 
 func (w *combo384) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo384) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo384) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo385 struct{ baseWriter }
 
-func (w *combo385) Flush()                               { w.called("Flush") }
+func (w *combo385) Flush() { w.called("Flush") }
+
 func (w *combo385) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo385) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo385) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo386 struct{ baseWriter }
 
-func (w *combo386) FlushError() error                    { w.called("FlushError"); return nil }
+func (w *combo386) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo386) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo386) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo386) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo387 struct{ baseWriter }
 
-func (w *combo387) Flush()                               { w.called("Flush") }
-func (w *combo387) FlushError() error                    { w.called("FlushError"); return nil }
+func (w *combo387) Flush() { w.called("Flush") }
+
+func (w *combo387) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo387) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo387) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo387) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo388 struct{ baseWriter }
 
-func (w *combo388) CloseNotify() <-chan bool             { w.called("CloseNotify"); return nil }
+func (w *combo388) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo388) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo388) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo388) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo389 struct{ baseWriter }
 
-func (w *combo389) Flush()                               { w.called("Flush") }
-func (w *combo389) CloseNotify() <-chan bool             { w.called("CloseNotify"); return nil }
+func (w *combo389) Flush() { w.called("Flush") }
+
+func (w *combo389) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo389) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo389) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo389) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo390 struct{ baseWriter }
 
-func (w *combo390) FlushError() error                    { w.called("FlushError"); return nil }
-func (w *combo390) CloseNotify() <-chan bool             { w.called("CloseNotify"); return nil }
+func (w *combo390) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo390) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo390) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo390) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo390) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo391 struct{ baseWriter }
 
-func (w *combo391) Flush()                               { w.called("Flush") }
-func (w *combo391) FlushError() error                    { w.called("FlushError"); return nil }
-func (w *combo391) CloseNotify() <-chan bool             { w.called("CloseNotify"); return nil }
+func (w *combo391) Flush() { w.called("Flush") }
+
+func (w *combo391) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo391) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo391) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo391) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo391) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo392 struct{ baseWriter }
 
@@ -4682,83 +5919,111 @@ func (w *combo392) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo392) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo392) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo392) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo393 struct{ baseWriter }
 
 func (w *combo393) Flush() { w.called("Flush") }
+
 func (w *combo393) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo393) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo393) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo393) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo394 struct{ baseWriter }
 
 func (w *combo394) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo394) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo394) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo394) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo394) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo395 struct{ baseWriter }
 
-func (w *combo395) Flush()            { w.called("Flush") }
+func (w *combo395) Flush() { w.called("Flush") }
+
 func (w *combo395) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo395) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo395) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo395) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo395) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo396 struct{ baseWriter }
 
 func (w *combo396) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo396) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo396) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo396) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo396) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo397 struct{ baseWriter }
 
-func (w *combo397) Flush()                   { w.called("Flush") }
+func (w *combo397) Flush() { w.called("Flush") }
+
 func (w *combo397) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo397) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo397) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo397) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo397) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo398 struct{ baseWriter }
 
-func (w *combo398) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo398) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo398) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo398) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo398) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo398) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo398) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo399 struct{ baseWriter }
 
-func (w *combo399) Flush()                   { w.called("Flush") }
-func (w *combo399) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo399) Flush() { w.called("Flush") }
+
+func (w *combo399) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo399) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo399) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo399) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo399) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo399) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo400 struct{ baseWriter }
 
@@ -4766,83 +6031,111 @@ func (w *combo400) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo400) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo400) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo400) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo401 struct{ baseWriter }
 
 func (w *combo401) Flush() { w.called("Flush") }
+
 func (w *combo401) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo401) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo401) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo401) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo402 struct{ baseWriter }
 
 func (w *combo402) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo402) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo402) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo402) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo402) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo403 struct{ baseWriter }
 
-func (w *combo403) Flush()            { w.called("Flush") }
+func (w *combo403) Flush() { w.called("Flush") }
+
 func (w *combo403) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo403) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo403) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo403) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo403) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo404 struct{ baseWriter }
 
 func (w *combo404) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo404) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo404) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo404) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo404) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo405 struct{ baseWriter }
 
-func (w *combo405) Flush()                   { w.called("Flush") }
+func (w *combo405) Flush() { w.called("Flush") }
+
 func (w *combo405) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo405) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo405) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo405) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo405) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo406 struct{ baseWriter }
 
-func (w *combo406) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo406) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo406) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo406) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo406) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo406) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo406) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo407 struct{ baseWriter }
 
-func (w *combo407) Flush()                   { w.called("Flush") }
-func (w *combo407) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo407) Flush() { w.called("Flush") }
+
+func (w *combo407) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo407) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo407) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo407) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo407) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo407) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo408 struct{ baseWriter }
 
@@ -4850,183 +6143,247 @@ func (w *combo408) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo408) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo408) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo408) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo408) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo409 struct{ baseWriter }
 
 func (w *combo409) Flush() { w.called("Flush") }
+
 func (w *combo409) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo409) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo409) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo409) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo409) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo410 struct{ baseWriter }
 
 func (w *combo410) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo410) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo410) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo410) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo410) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo410) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo411 struct{ baseWriter }
 
-func (w *combo411) Flush()            { w.called("Flush") }
+func (w *combo411) Flush() { w.called("Flush") }
+
 func (w *combo411) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo411) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo411) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo411) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo411) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo411) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo412 struct{ baseWriter }
 
 func (w *combo412) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo412) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo412) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo412) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo412) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo412) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo413 struct{ baseWriter }
 
-func (w *combo413) Flush()                   { w.called("Flush") }
+func (w *combo413) Flush() { w.called("Flush") }
+
 func (w *combo413) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo413) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo413) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo413) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo413) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo413) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo414 struct{ baseWriter }
 
-func (w *combo414) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo414) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo414) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo414) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo414) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo414) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo414) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo414) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo415 struct{ baseWriter }
 
-func (w *combo415) Flush()                   { w.called("Flush") }
-func (w *combo415) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo415) Flush() { w.called("Flush") }
+
+func (w *combo415) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo415) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo415) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo415) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
+
 func (w *combo415) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo415) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo415) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo416 struct{ baseWriter }
 
-func (w *combo416) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo416) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+func (w *combo416) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo416) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo416) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo416) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo416) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo417 struct{ baseWriter }
 
-func (w *combo417) Flush()                               { w.called("Flush") }
-func (w *combo417) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo417) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+func (w *combo417) Flush() { w.called("Flush") }
+
+func (w *combo417) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo417) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo417) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo417) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo417) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo418 struct{ baseWriter }
 
-func (w *combo418) FlushError() error                    { w.called("FlushError"); return nil }
-func (w *combo418) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo418) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+func (w *combo418) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo418) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo418) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo418) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo418) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo418) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo419 struct{ baseWriter }
 
-func (w *combo419) Flush()                               { w.called("Flush") }
-func (w *combo419) FlushError() error                    { w.called("FlushError"); return nil }
-func (w *combo419) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo419) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+func (w *combo419) Flush() { w.called("Flush") }
+
+func (w *combo419) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo419) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo419) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo419) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo419) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo419) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo420 struct{ baseWriter }
 
-func (w *combo420) CloseNotify() <-chan bool             { w.called("CloseNotify"); return nil }
-func (w *combo420) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo420) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+func (w *combo420) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
+func (w *combo420) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo420) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo420) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo420) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo420) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo421 struct{ baseWriter }
 
-func (w *combo421) Flush()                               { w.called("Flush") }
-func (w *combo421) CloseNotify() <-chan bool             { w.called("CloseNotify"); return nil }
-func (w *combo421) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo421) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+func (w *combo421) Flush() { w.called("Flush") }
+
+func (w *combo421) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
+func (w *combo421) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo421) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo421) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo421) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo421) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo422 struct{ baseWriter }
 
-func (w *combo422) FlushError() error                    { w.called("FlushError"); return nil }
-func (w *combo422) CloseNotify() <-chan bool             { w.called("CloseNotify"); return nil }
-func (w *combo422) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo422) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+func (w *combo422) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo422) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
+func (w *combo422) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo422) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo422) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo422) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo422) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo423 struct{ baseWriter }
 
-func (w *combo423) Flush()                               { w.called("Flush") }
-func (w *combo423) FlushError() error                    { w.called("FlushError"); return nil }
-func (w *combo423) CloseNotify() <-chan bool             { w.called("CloseNotify"); return nil }
-func (w *combo423) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo423) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+func (w *combo423) Flush() { w.called("Flush") }
+
+func (w *combo423) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo423) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
+func (w *combo423) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo423) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo423) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo423) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo423) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo424 struct{ baseWriter }
 
@@ -5034,99 +6391,135 @@ func (w *combo424) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo424) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo424) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo424) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo424) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo424) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo424) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo424) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo425 struct{ baseWriter }
 
 func (w *combo425) Flush() { w.called("Flush") }
+
 func (w *combo425) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo425) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo425) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo425) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo425) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo425) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo425) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo425) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo426 struct{ baseWriter }
 
 func (w *combo426) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo426) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo426) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo426) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo426) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo426) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo426) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo426) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo426) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo427 struct{ baseWriter }
 
-func (w *combo427) Flush()            { w.called("Flush") }
+func (w *combo427) Flush() { w.called("Flush") }
+
 func (w *combo427) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo427) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo427) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo427) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo427) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo427) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo427) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo427) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo427) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo428 struct{ baseWriter }
 
 func (w *combo428) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo428) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo428) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo428) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo428) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo428) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo428) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo428) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo428) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo429 struct{ baseWriter }
 
-func (w *combo429) Flush()                   { w.called("Flush") }
+func (w *combo429) Flush() { w.called("Flush") }
+
 func (w *combo429) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo429) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo429) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo429) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo429) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo429) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo429) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo429) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo429) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo430 struct{ baseWriter }
 
-func (w *combo430) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo430) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo430) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo430) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo430) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo430) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo430) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo430) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo430) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo430) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo430) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo431 struct{ baseWriter }
 
-func (w *combo431) Flush()                   { w.called("Flush") }
-func (w *combo431) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo431) Flush() { w.called("Flush") }
+
+func (w *combo431) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo431) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo431) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo431) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo431) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo431) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo431) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo431) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo431) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo431) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo432 struct{ baseWriter }
 
@@ -5134,99 +6527,135 @@ func (w *combo432) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo432) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo432) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo432) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo432) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo432) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo432) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo432) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo433 struct{ baseWriter }
 
 func (w *combo433) Flush() { w.called("Flush") }
+
 func (w *combo433) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo433) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo433) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo433) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo433) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo433) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo433) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo433) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo434 struct{ baseWriter }
 
 func (w *combo434) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo434) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo434) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo434) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo434) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo434) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo434) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo434) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo434) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo435 struct{ baseWriter }
 
-func (w *combo435) Flush()            { w.called("Flush") }
+func (w *combo435) Flush() { w.called("Flush") }
+
 func (w *combo435) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo435) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo435) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo435) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo435) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo435) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo435) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo435) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo435) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo436 struct{ baseWriter }
 
 func (w *combo436) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo436) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo436) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo436) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo436) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo436) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo436) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo436) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo436) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo437 struct{ baseWriter }
 
-func (w *combo437) Flush()                   { w.called("Flush") }
+func (w *combo437) Flush() { w.called("Flush") }
+
 func (w *combo437) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo437) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo437) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo437) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo437) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo437) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo437) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo437) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo437) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo438 struct{ baseWriter }
 
-func (w *combo438) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo438) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo438) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo438) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo438) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo438) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo438) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo438) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo438) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo438) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo438) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo439 struct{ baseWriter }
 
-func (w *combo439) Flush()                   { w.called("Flush") }
-func (w *combo439) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo439) Flush() { w.called("Flush") }
+
+func (w *combo439) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo439) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo439) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo439) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo439) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo439) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo439) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo439) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo439) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo439) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo440 struct{ baseWriter }
 
@@ -5234,191 +6663,263 @@ func (w *combo440) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo440) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo440) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo440) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo440) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo440) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo440) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo440) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo440) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo441 struct{ baseWriter }
 
 func (w *combo441) Flush() { w.called("Flush") }
+
 func (w *combo441) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo441) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo441) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo441) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo441) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo441) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo441) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo441) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo441) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo442 struct{ baseWriter }
 
 func (w *combo442) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo442) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo442) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo442) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo442) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo442) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo442) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo442) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo442) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo442) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo443 struct{ baseWriter }
 
-func (w *combo443) Flush()            { w.called("Flush") }
+func (w *combo443) Flush() { w.called("Flush") }
+
 func (w *combo443) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo443) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo443) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo443) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo443) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo443) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo443) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo443) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo443) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo443) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo444 struct{ baseWriter }
 
 func (w *combo444) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo444) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo444) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo444) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo444) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo444) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo444) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo444) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo444) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo444) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo445 struct{ baseWriter }
 
-func (w *combo445) Flush()                   { w.called("Flush") }
+func (w *combo445) Flush() { w.called("Flush") }
+
 func (w *combo445) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo445) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo445) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo445) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo445) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo445) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo445) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo445) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo445) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo445) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo446 struct{ baseWriter }
 
-func (w *combo446) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo446) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo446) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo446) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo446) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo446) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo446) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo446) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo446) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo446) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo446) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo446) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo447 struct{ baseWriter }
 
-func (w *combo447) Flush()                   { w.called("Flush") }
-func (w *combo447) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo447) Flush() { w.called("Flush") }
+
+func (w *combo447) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo447) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo447) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo447) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo447) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo447) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo447) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo447) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
 func (w *combo447) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo447) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo447) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo448 struct{ baseWriter }
 
-func (w *combo448) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+func (w *combo448) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo448) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo448) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo448) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo449 struct{ baseWriter }
 
-func (w *combo449) Flush()                               { w.called("Flush") }
-func (w *combo449) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+func (w *combo449) Flush() { w.called("Flush") }
+
+func (w *combo449) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo449) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo449) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo449) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo450 struct{ baseWriter }
 
-func (w *combo450) FlushError() error                    { w.called("FlushError"); return nil }
-func (w *combo450) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+func (w *combo450) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo450) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo450) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo450) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo450) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo451 struct{ baseWriter }
 
-func (w *combo451) Flush()                               { w.called("Flush") }
-func (w *combo451) FlushError() error                    { w.called("FlushError"); return nil }
-func (w *combo451) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+func (w *combo451) Flush() { w.called("Flush") }
+
+func (w *combo451) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo451) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo451) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo451) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo451) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo452 struct{ baseWriter }
 
-func (w *combo452) CloseNotify() <-chan bool             { w.called("CloseNotify"); return nil }
-func (w *combo452) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+func (w *combo452) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
+func (w *combo452) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo452) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo452) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo452) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo453 struct{ baseWriter }
 
-func (w *combo453) Flush()                               { w.called("Flush") }
-func (w *combo453) CloseNotify() <-chan bool             { w.called("CloseNotify"); return nil }
-func (w *combo453) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+func (w *combo453) Flush() { w.called("Flush") }
+
+func (w *combo453) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
+func (w *combo453) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo453) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo453) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo453) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo454 struct{ baseWriter }
 
-func (w *combo454) FlushError() error                    { w.called("FlushError"); return nil }
-func (w *combo454) CloseNotify() <-chan bool             { w.called("CloseNotify"); return nil }
-func (w *combo454) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+func (w *combo454) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo454) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
+func (w *combo454) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo454) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo454) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo454) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo455 struct{ baseWriter }
 
-func (w *combo455) Flush()                               { w.called("Flush") }
-func (w *combo455) FlushError() error                    { w.called("FlushError"); return nil }
-func (w *combo455) CloseNotify() <-chan bool             { w.called("CloseNotify"); return nil }
-func (w *combo455) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+func (w *combo455) Flush() { w.called("Flush") }
+
+func (w *combo455) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo455) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
+func (w *combo455) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo455) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo455) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo455) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo456 struct{ baseWriter }
 
@@ -5426,91 +6927,127 @@ func (w *combo456) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo456) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo456) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo456) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo456) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo456) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo457 struct{ baseWriter }
 
 func (w *combo457) Flush() { w.called("Flush") }
+
 func (w *combo457) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo457) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo457) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo457) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo457) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo457) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo458 struct{ baseWriter }
 
 func (w *combo458) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo458) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo458) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo458) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo458) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo458) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo458) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo459 struct{ baseWriter }
 
-func (w *combo459) Flush()            { w.called("Flush") }
+func (w *combo459) Flush() { w.called("Flush") }
+
 func (w *combo459) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo459) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo459) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo459) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo459) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo459) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo459) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo460 struct{ baseWriter }
 
 func (w *combo460) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo460) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo460) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo460) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo460) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo460) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo460) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo461 struct{ baseWriter }
 
-func (w *combo461) Flush()                   { w.called("Flush") }
+func (w *combo461) Flush() { w.called("Flush") }
+
 func (w *combo461) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo461) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo461) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo461) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo461) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo461) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo461) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo462 struct{ baseWriter }
 
-func (w *combo462) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo462) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo462) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo462) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo462) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo462) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo462) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo462) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo462) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo463 struct{ baseWriter }
 
-func (w *combo463) Flush()                   { w.called("Flush") }
-func (w *combo463) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo463) Flush() { w.called("Flush") }
+
+func (w *combo463) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo463) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo463) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo463) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo463) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo463) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo463) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo463) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo464 struct{ baseWriter }
 
@@ -5518,91 +7055,127 @@ func (w *combo464) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo464) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo464) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo464) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo464) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo464) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo465 struct{ baseWriter }
 
 func (w *combo465) Flush() { w.called("Flush") }
+
 func (w *combo465) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo465) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo465) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo465) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo465) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo465) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo466 struct{ baseWriter }
 
 func (w *combo466) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo466) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo466) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo466) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo466) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo466) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo466) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo467 struct{ baseWriter }
 
-func (w *combo467) Flush()            { w.called("Flush") }
+func (w *combo467) Flush() { w.called("Flush") }
+
 func (w *combo467) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo467) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo467) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo467) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo467) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo467) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo467) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo468 struct{ baseWriter }
 
 func (w *combo468) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo468) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo468) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo468) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo468) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo468) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo468) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo469 struct{ baseWriter }
 
-func (w *combo469) Flush()                   { w.called("Flush") }
+func (w *combo469) Flush() { w.called("Flush") }
+
 func (w *combo469) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo469) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo469) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo469) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo469) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo469) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo469) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo470 struct{ baseWriter }
 
-func (w *combo470) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo470) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo470) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo470) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo470) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo470) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo470) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo470) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo470) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo471 struct{ baseWriter }
 
-func (w *combo471) Flush()                   { w.called("Flush") }
-func (w *combo471) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo471) Flush() { w.called("Flush") }
+
+func (w *combo471) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo471) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo471) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo471) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo471) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo471) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo471) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo471) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo472 struct{ baseWriter }
 
@@ -5610,199 +7183,279 @@ func (w *combo472) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo472) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo472) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo472) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo472) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo472) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo472) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo473 struct{ baseWriter }
 
 func (w *combo473) Flush() { w.called("Flush") }
+
 func (w *combo473) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo473) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo473) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo473) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo473) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo473) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo473) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo474 struct{ baseWriter }
 
 func (w *combo474) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo474) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo474) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo474) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo474) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo474) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo474) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo474) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo475 struct{ baseWriter }
 
-func (w *combo475) Flush()            { w.called("Flush") }
+func (w *combo475) Flush() { w.called("Flush") }
+
 func (w *combo475) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo475) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo475) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo475) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo475) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo475) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo475) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo475) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo476 struct{ baseWriter }
 
 func (w *combo476) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo476) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo476) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo476) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo476) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo476) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo476) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo476) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo477 struct{ baseWriter }
 
-func (w *combo477) Flush()                   { w.called("Flush") }
+func (w *combo477) Flush() { w.called("Flush") }
+
 func (w *combo477) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo477) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo477) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo477) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo477) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo477) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo477) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo477) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo478 struct{ baseWriter }
 
-func (w *combo478) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo478) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo478) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo478) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo478) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo478) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo478) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo478) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo478) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo478) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo479 struct{ baseWriter }
 
-func (w *combo479) Flush()                   { w.called("Flush") }
-func (w *combo479) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo479) Flush() { w.called("Flush") }
+
+func (w *combo479) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo479) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo479) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo479) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo479) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo479) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo479) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo479) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo479) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo480 struct{ baseWriter }
 
-func (w *combo480) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo480) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo480) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+func (w *combo480) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo480) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo480) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo480) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo480) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo480) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo481 struct{ baseWriter }
 
-func (w *combo481) Flush()                               { w.called("Flush") }
-func (w *combo481) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo481) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo481) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+func (w *combo481) Flush() { w.called("Flush") }
+
+func (w *combo481) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo481) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo481) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo481) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo481) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo481) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo482 struct{ baseWriter }
 
-func (w *combo482) FlushError() error                    { w.called("FlushError"); return nil }
-func (w *combo482) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo482) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo482) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+func (w *combo482) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo482) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo482) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo482) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo482) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo482) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo482) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo483 struct{ baseWriter }
 
-func (w *combo483) Flush()                               { w.called("Flush") }
-func (w *combo483) FlushError() error                    { w.called("FlushError"); return nil }
-func (w *combo483) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo483) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo483) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+func (w *combo483) Flush() { w.called("Flush") }
+
+func (w *combo483) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo483) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo483) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo483) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo483) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo483) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo483) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo484 struct{ baseWriter }
 
-func (w *combo484) CloseNotify() <-chan bool             { w.called("CloseNotify"); return nil }
-func (w *combo484) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo484) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo484) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+func (w *combo484) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
+func (w *combo484) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo484) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo484) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo484) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo484) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo484) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo485 struct{ baseWriter }
 
-func (w *combo485) Flush()                               { w.called("Flush") }
-func (w *combo485) CloseNotify() <-chan bool             { w.called("CloseNotify"); return nil }
-func (w *combo485) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo485) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo485) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+func (w *combo485) Flush() { w.called("Flush") }
+
+func (w *combo485) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
+func (w *combo485) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo485) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo485) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo485) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo485) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo485) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo486 struct{ baseWriter }
 
-func (w *combo486) FlushError() error                    { w.called("FlushError"); return nil }
-func (w *combo486) CloseNotify() <-chan bool             { w.called("CloseNotify"); return nil }
-func (w *combo486) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo486) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo486) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+func (w *combo486) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo486) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
+func (w *combo486) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo486) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo486) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo486) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo486) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo486) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo487 struct{ baseWriter }
 
-func (w *combo487) Flush()                               { w.called("Flush") }
-func (w *combo487) FlushError() error                    { w.called("FlushError"); return nil }
-func (w *combo487) CloseNotify() <-chan bool             { w.called("CloseNotify"); return nil }
-func (w *combo487) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo487) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo487) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+func (w *combo487) Flush() { w.called("Flush") }
+
+func (w *combo487) FlushError() error { w.called("FlushError"); return nil }
+
+func (w *combo487) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
+func (w *combo487) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo487) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo487) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo487) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo487) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo487) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo488 struct{ baseWriter }
 
@@ -5810,107 +7463,151 @@ func (w *combo488) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo488) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo488) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo488) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo488) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo488) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo488) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo488) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo488) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo488) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo489 struct{ baseWriter }
 
 func (w *combo489) Flush() { w.called("Flush") }
+
 func (w *combo489) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo489) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo489) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo489) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo489) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo489) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo489) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo489) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo489) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo489) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo490 struct{ baseWriter }
 
 func (w *combo490) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo490) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo490) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo490) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo490) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo490) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo490) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo490) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo490) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo490) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo490) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo491 struct{ baseWriter }
 
-func (w *combo491) Flush()            { w.called("Flush") }
+func (w *combo491) Flush() { w.called("Flush") }
+
 func (w *combo491) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo491) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo491) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo491) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo491) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo491) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo491) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo491) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo491) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo491) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo491) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo492 struct{ baseWriter }
 
 func (w *combo492) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo492) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo492) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo492) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo492) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo492) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo492) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo492) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo492) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo492) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo492) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo493 struct{ baseWriter }
 
-func (w *combo493) Flush()                   { w.called("Flush") }
+func (w *combo493) Flush() { w.called("Flush") }
+
 func (w *combo493) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo493) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo493) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo493) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo493) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo493) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo493) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo493) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo493) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo493) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo493) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo494 struct{ baseWriter }
 
-func (w *combo494) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo494) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo494) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo494) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo494) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo494) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo494) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo494) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo494) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo494) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo494) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo494) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo494) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo495 struct{ baseWriter }
 
-func (w *combo495) Flush()                   { w.called("Flush") }
-func (w *combo495) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo495) Flush() { w.called("Flush") }
+
+func (w *combo495) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo495) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo495) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
-func (w *combo495) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo495) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo495) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo495) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo495) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo495) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo495) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo495) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo495) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo496 struct{ baseWriter }
 
@@ -5918,107 +7615,151 @@ func (w *combo496) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo496) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo496) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo496) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo496) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo496) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo496) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo496) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo496) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo496) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo497 struct{ baseWriter }
 
 func (w *combo497) Flush() { w.called("Flush") }
+
 func (w *combo497) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo497) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo497) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo497) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo497) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo497) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo497) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo497) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo497) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo497) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo498 struct{ baseWriter }
 
 func (w *combo498) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo498) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo498) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo498) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo498) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo498) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo498) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo498) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo498) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo498) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo498) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo499 struct{ baseWriter }
 
-func (w *combo499) Flush()            { w.called("Flush") }
+func (w *combo499) Flush() { w.called("Flush") }
+
 func (w *combo499) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo499) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo499) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo499) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo499) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo499) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo499) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo499) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo499) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo499) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo499) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo500 struct{ baseWriter }
 
 func (w *combo500) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo500) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo500) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo500) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo500) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo500) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo500) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo500) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo500) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo500) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo500) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo501 struct{ baseWriter }
 
-func (w *combo501) Flush()                   { w.called("Flush") }
+func (w *combo501) Flush() { w.called("Flush") }
+
 func (w *combo501) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo501) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo501) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo501) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo501) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo501) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo501) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo501) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo501) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo501) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo501) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo502 struct{ baseWriter }
 
-func (w *combo502) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo502) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo502) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo502) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo502) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo502) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo502) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo502) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo502) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo502) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo502) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo502) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo502) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo503 struct{ baseWriter }
 
-func (w *combo503) Flush()                   { w.called("Flush") }
-func (w *combo503) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo503) Flush() { w.called("Flush") }
+
+func (w *combo503) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo503) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo503) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo503) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo503) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo503) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo503) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo503) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo503) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo503) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo503) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo503) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo504 struct{ baseWriter }
 
@@ -6026,136 +7767,188 @@ func (w *combo504) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo504) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo504) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo504) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo504) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo504) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo504) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo504) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo504) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo504) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo504) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo505 struct{ baseWriter }
 
 func (w *combo505) Flush() { w.called("Flush") }
+
 func (w *combo505) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo505) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo505) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo505) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo505) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo505) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo505) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo505) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo505) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo505) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo505) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo506 struct{ baseWriter }
 
 func (w *combo506) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo506) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo506) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo506) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo506) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo506) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo506) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo506) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo506) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo506) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo506) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo506) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo507 struct{ baseWriter }
 
-func (w *combo507) Flush()            { w.called("Flush") }
+func (w *combo507) Flush() { w.called("Flush") }
+
 func (w *combo507) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo507) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo507) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo507) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo507) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo507) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo507) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo507) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo507) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo507) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo507) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo507) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo508 struct{ baseWriter }
 
 func (w *combo508) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo508) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo508) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo508) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo508) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo508) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo508) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo508) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo508) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo508) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo508) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo508) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo509 struct{ baseWriter }
 
-func (w *combo509) Flush()                   { w.called("Flush") }
+func (w *combo509) Flush() { w.called("Flush") }
+
 func (w *combo509) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo509) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo509) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo509) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo509) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo509) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo509) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo509) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo509) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo509) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo509) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo509) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo510 struct{ baseWriter }
 
-func (w *combo510) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo510) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo510) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo510) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo510) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo510) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo510) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo510) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo510) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo510) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo510) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo510) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo510) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo510) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }
 
 type combo511 struct{ baseWriter }
 
-func (w *combo511) Flush()                   { w.called("Flush") }
-func (w *combo511) FlushError() error        { w.called("FlushError"); return nil }
+func (w *combo511) Flush() { w.called("Flush") }
+
+func (w *combo511) FlushError() error { w.called("FlushError"); return nil }
+
 func (w *combo511) CloseNotify() <-chan bool { w.called("CloseNotify"); return nil }
+
 func (w *combo511) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.called("Hijack")
 	return nil, nil, nil
 }
+
 func (w *combo511) ReadFrom(src io.Reader) (int64, error) {
 	w.called("ReadFrom")
 	return io.Copy(io.Discard, src)
 }
-func (w *combo511) SetReadDeadline(time.Time) error      { w.called("SetReadDeadline"); return nil }
-func (w *combo511) SetWriteDeadline(time.Time) error     { w.called("SetWriteDeadline"); return nil }
-func (w *combo511) EnableFullDuplex() error              { w.called("EnableFullDuplex"); return nil }
+
+func (w *combo511) SetReadDeadline(time.Time) error  { w.called("SetReadDeadline"); return nil }
+func (w *combo511) SetWriteDeadline(time.Time) error { w.called("SetWriteDeadline"); return nil }
+
+func (w *combo511) EnableFullDuplex() error { w.called("EnableFullDuplex"); return nil }
+
 func (w *combo511) Push(string, *http.PushOptions) error { w.called("Push"); return nil }
-func (w *combo511) WriteString(s string) (int, error)    { w.called("WriteString"); return len(s), nil }
+
+func (w *combo511) WriteString(s string) (int, error) { w.called("WriteString"); return len(s), nil }

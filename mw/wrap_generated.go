@@ -572,7 +572,8 @@ func (w rw2) FlushError() error { return w.r.flushError() }
 
 type rw3 struct{ writer }
 
-func (w rw3) Flush()            { w.r.flush() }
+func (w rw3) Flush() { w.r.flush() }
+
 func (w rw3) FlushError() error { return w.r.flushError() }
 
 type rw4 struct{ writer }
@@ -581,18 +582,22 @@ func (w rw4) CloseNotify() <-chan bool { return w.r.closeNotify() }
 
 type rw5 struct{ writer }
 
-func (w rw5) Flush()                   { w.r.flush() }
+func (w rw5) Flush() { w.r.flush() }
+
 func (w rw5) CloseNotify() <-chan bool { return w.r.closeNotify() }
 
 type rw6 struct{ writer }
 
-func (w rw6) FlushError() error        { return w.r.flushError() }
+func (w rw6) FlushError() error { return w.r.flushError() }
+
 func (w rw6) CloseNotify() <-chan bool { return w.r.closeNotify() }
 
 type rw7 struct{ writer }
 
-func (w rw7) Flush()                   { w.r.flush() }
-func (w rw7) FlushError() error        { return w.r.flushError() }
+func (w rw7) Flush() { w.r.flush() }
+
+func (w rw7) FlushError() error { return w.r.flushError() }
+
 func (w rw7) CloseNotify() <-chan bool { return w.r.closeNotify() }
 
 type rw8 struct{ writer }
@@ -601,42 +606,54 @@ func (w rw8) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack()
 
 type rw9 struct{ writer }
 
-func (w rw9) Flush()                                       { w.r.flush() }
+func (w rw9) Flush() { w.r.flush() }
+
 func (w rw9) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
 
 type rw10 struct{ writer }
 
-func (w rw10) FlushError() error                            { return w.r.flushError() }
+func (w rw10) FlushError() error { return w.r.flushError() }
+
 func (w rw10) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
 
 type rw11 struct{ writer }
 
-func (w rw11) Flush()                                       { w.r.flush() }
-func (w rw11) FlushError() error                            { return w.r.flushError() }
+func (w rw11) Flush() { w.r.flush() }
+
+func (w rw11) FlushError() error { return w.r.flushError() }
+
 func (w rw11) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
 
 type rw12 struct{ writer }
 
-func (w rw12) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw12) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw12) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
 
 type rw13 struct{ writer }
 
-func (w rw13) Flush()                                       { w.r.flush() }
-func (w rw13) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw13) Flush() { w.r.flush() }
+
+func (w rw13) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw13) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
 
 type rw14 struct{ writer }
 
-func (w rw14) FlushError() error                            { return w.r.flushError() }
-func (w rw14) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw14) FlushError() error { return w.r.flushError() }
+
+func (w rw14) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw14) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
 
 type rw15 struct{ writer }
 
-func (w rw15) Flush()                                       { w.r.flush() }
-func (w rw15) FlushError() error                            { return w.r.flushError() }
-func (w rw15) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw15) Flush() { w.r.flush() }
+
+func (w rw15) FlushError() error { return w.r.flushError() }
+
+func (w rw15) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw15) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
 
 type rw16 struct{ writer }
@@ -645,95 +662,127 @@ func (w rw16) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) 
 
 type rw17 struct{ writer }
 
-func (w rw17) Flush()                                { w.r.flush() }
+func (w rw17) Flush() { w.r.flush() }
+
 func (w rw17) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
 
 type rw18 struct{ writer }
 
-func (w rw18) FlushError() error                     { return w.r.flushError() }
+func (w rw18) FlushError() error { return w.r.flushError() }
+
 func (w rw18) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
 
 type rw19 struct{ writer }
 
-func (w rw19) Flush()                                { w.r.flush() }
-func (w rw19) FlushError() error                     { return w.r.flushError() }
+func (w rw19) Flush() { w.r.flush() }
+
+func (w rw19) FlushError() error { return w.r.flushError() }
+
 func (w rw19) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
 
 type rw20 struct{ writer }
 
-func (w rw20) CloseNotify() <-chan bool              { return w.r.closeNotify() }
+func (w rw20) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw20) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
 
 type rw21 struct{ writer }
 
-func (w rw21) Flush()                                { w.r.flush() }
-func (w rw21) CloseNotify() <-chan bool              { return w.r.closeNotify() }
+func (w rw21) Flush() { w.r.flush() }
+
+func (w rw21) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw21) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
 
 type rw22 struct{ writer }
 
-func (w rw22) FlushError() error                     { return w.r.flushError() }
-func (w rw22) CloseNotify() <-chan bool              { return w.r.closeNotify() }
+func (w rw22) FlushError() error { return w.r.flushError() }
+
+func (w rw22) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw22) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
 
 type rw23 struct{ writer }
 
-func (w rw23) Flush()                                { w.r.flush() }
-func (w rw23) FlushError() error                     { return w.r.flushError() }
-func (w rw23) CloseNotify() <-chan bool              { return w.r.closeNotify() }
+func (w rw23) Flush() { w.r.flush() }
+
+func (w rw23) FlushError() error { return w.r.flushError() }
+
+func (w rw23) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw23) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
 
 type rw24 struct{ writer }
 
 func (w rw24) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw24) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
+
+func (w rw24) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
 
 type rw25 struct{ writer }
 
-func (w rw25) Flush()                                       { w.r.flush() }
+func (w rw25) Flush() { w.r.flush() }
+
 func (w rw25) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw25) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
+
+func (w rw25) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
 
 type rw26 struct{ writer }
 
-func (w rw26) FlushError() error                            { return w.r.flushError() }
+func (w rw26) FlushError() error { return w.r.flushError() }
+
 func (w rw26) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw26) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
+
+func (w rw26) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
 
 type rw27 struct{ writer }
 
-func (w rw27) Flush()                                       { w.r.flush() }
-func (w rw27) FlushError() error                            { return w.r.flushError() }
+func (w rw27) Flush() { w.r.flush() }
+
+func (w rw27) FlushError() error { return w.r.flushError() }
+
 func (w rw27) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw27) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
+
+func (w rw27) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
 
 type rw28 struct{ writer }
 
-func (w rw28) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw28) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw28) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw28) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
+
+func (w rw28) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
 
 type rw29 struct{ writer }
 
-func (w rw29) Flush()                                       { w.r.flush() }
-func (w rw29) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw29) Flush() { w.r.flush() }
+
+func (w rw29) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw29) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw29) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
+
+func (w rw29) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
 
 type rw30 struct{ writer }
 
-func (w rw30) FlushError() error                            { return w.r.flushError() }
-func (w rw30) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw30) FlushError() error { return w.r.flushError() }
+
+func (w rw30) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw30) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw30) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
+
+func (w rw30) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
 
 type rw31 struct{ writer }
 
-func (w rw31) Flush()                                       { w.r.flush() }
-func (w rw31) FlushError() error                            { return w.r.flushError() }
-func (w rw31) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw31) Flush() { w.r.flush() }
+
+func (w rw31) FlushError() error { return w.r.flushError() }
+
+func (w rw31) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw31) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw31) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
+
+func (w rw31) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
 
 type rw32 struct{ writer }
 
@@ -742,238 +791,318 @@ func (w rw32) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(
 
 type rw33 struct{ writer }
 
-func (w rw33) Flush()                             { w.r.flush() }
+func (w rw33) Flush() { w.r.flush() }
+
 func (w rw33) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
 func (w rw33) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
 
 type rw34 struct{ writer }
 
-func (w rw34) FlushError() error                  { return w.r.flushError() }
+func (w rw34) FlushError() error { return w.r.flushError() }
+
 func (w rw34) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
 func (w rw34) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
 
 type rw35 struct{ writer }
 
-func (w rw35) Flush()                             { w.r.flush() }
-func (w rw35) FlushError() error                  { return w.r.flushError() }
+func (w rw35) Flush() { w.r.flush() }
+
+func (w rw35) FlushError() error { return w.r.flushError() }
+
 func (w rw35) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
 func (w rw35) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
 
 type rw36 struct{ writer }
 
-func (w rw36) CloseNotify() <-chan bool           { return w.r.closeNotify() }
+func (w rw36) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw36) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
 func (w rw36) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
 
 type rw37 struct{ writer }
 
-func (w rw37) Flush()                             { w.r.flush() }
-func (w rw37) CloseNotify() <-chan bool           { return w.r.closeNotify() }
+func (w rw37) Flush() { w.r.flush() }
+
+func (w rw37) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw37) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
 func (w rw37) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
 
 type rw38 struct{ writer }
 
-func (w rw38) FlushError() error                  { return w.r.flushError() }
-func (w rw38) CloseNotify() <-chan bool           { return w.r.closeNotify() }
+func (w rw38) FlushError() error { return w.r.flushError() }
+
+func (w rw38) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw38) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
 func (w rw38) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
 
 type rw39 struct{ writer }
 
-func (w rw39) Flush()                             { w.r.flush() }
-func (w rw39) FlushError() error                  { return w.r.flushError() }
-func (w rw39) CloseNotify() <-chan bool           { return w.r.closeNotify() }
+func (w rw39) Flush() { w.r.flush() }
+
+func (w rw39) FlushError() error { return w.r.flushError() }
+
+func (w rw39) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw39) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
 func (w rw39) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
 
 type rw40 struct{ writer }
 
 func (w rw40) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw40) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw40) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
+
+func (w rw40) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw40) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
 
 type rw41 struct{ writer }
 
-func (w rw41) Flush()                                       { w.r.flush() }
+func (w rw41) Flush() { w.r.flush() }
+
 func (w rw41) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw41) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw41) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
+
+func (w rw41) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw41) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
 
 type rw42 struct{ writer }
 
-func (w rw42) FlushError() error                            { return w.r.flushError() }
+func (w rw42) FlushError() error { return w.r.flushError() }
+
 func (w rw42) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw42) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw42) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
+
+func (w rw42) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw42) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
 
 type rw43 struct{ writer }
 
-func (w rw43) Flush()                                       { w.r.flush() }
-func (w rw43) FlushError() error                            { return w.r.flushError() }
+func (w rw43) Flush() { w.r.flush() }
+
+func (w rw43) FlushError() error { return w.r.flushError() }
+
 func (w rw43) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw43) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw43) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
+
+func (w rw43) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw43) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
 
 type rw44 struct{ writer }
 
-func (w rw44) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw44) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw44) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw44) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw44) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
+
+func (w rw44) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw44) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
 
 type rw45 struct{ writer }
 
-func (w rw45) Flush()                                       { w.r.flush() }
-func (w rw45) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw45) Flush() { w.r.flush() }
+
+func (w rw45) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw45) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw45) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw45) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
+
+func (w rw45) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw45) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
 
 type rw46 struct{ writer }
 
-func (w rw46) FlushError() error                            { return w.r.flushError() }
-func (w rw46) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw46) FlushError() error { return w.r.flushError() }
+
+func (w rw46) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw46) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw46) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw46) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
+
+func (w rw46) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw46) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
 
 type rw47 struct{ writer }
 
-func (w rw47) Flush()                                       { w.r.flush() }
-func (w rw47) FlushError() error                            { return w.r.flushError() }
-func (w rw47) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw47) Flush() { w.r.flush() }
+
+func (w rw47) FlushError() error { return w.r.flushError() }
+
+func (w rw47) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw47) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw47) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw47) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
+
+func (w rw47) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw47) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
 
 type rw48 struct{ writer }
 
 func (w rw48) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw48) SetReadDeadline(t time.Time) error     { return w.r.setReadDeadline(t) }
-func (w rw48) SetWriteDeadline(t time.Time) error    { return w.r.setWriteDeadline(t) }
+
+func (w rw48) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw48) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
 
 type rw49 struct{ writer }
 
-func (w rw49) Flush()                                { w.r.flush() }
+func (w rw49) Flush() { w.r.flush() }
+
 func (w rw49) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw49) SetReadDeadline(t time.Time) error     { return w.r.setReadDeadline(t) }
-func (w rw49) SetWriteDeadline(t time.Time) error    { return w.r.setWriteDeadline(t) }
+
+func (w rw49) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw49) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
 
 type rw50 struct{ writer }
 
-func (w rw50) FlushError() error                     { return w.r.flushError() }
+func (w rw50) FlushError() error { return w.r.flushError() }
+
 func (w rw50) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw50) SetReadDeadline(t time.Time) error     { return w.r.setReadDeadline(t) }
-func (w rw50) SetWriteDeadline(t time.Time) error    { return w.r.setWriteDeadline(t) }
+
+func (w rw50) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw50) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
 
 type rw51 struct{ writer }
 
-func (w rw51) Flush()                                { w.r.flush() }
-func (w rw51) FlushError() error                     { return w.r.flushError() }
+func (w rw51) Flush() { w.r.flush() }
+
+func (w rw51) FlushError() error { return w.r.flushError() }
+
 func (w rw51) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw51) SetReadDeadline(t time.Time) error     { return w.r.setReadDeadline(t) }
-func (w rw51) SetWriteDeadline(t time.Time) error    { return w.r.setWriteDeadline(t) }
+
+func (w rw51) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw51) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
 
 type rw52 struct{ writer }
 
-func (w rw52) CloseNotify() <-chan bool              { return w.r.closeNotify() }
+func (w rw52) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw52) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw52) SetReadDeadline(t time.Time) error     { return w.r.setReadDeadline(t) }
-func (w rw52) SetWriteDeadline(t time.Time) error    { return w.r.setWriteDeadline(t) }
+
+func (w rw52) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw52) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
 
 type rw53 struct{ writer }
 
-func (w rw53) Flush()                                { w.r.flush() }
-func (w rw53) CloseNotify() <-chan bool              { return w.r.closeNotify() }
+func (w rw53) Flush() { w.r.flush() }
+
+func (w rw53) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw53) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw53) SetReadDeadline(t time.Time) error     { return w.r.setReadDeadline(t) }
-func (w rw53) SetWriteDeadline(t time.Time) error    { return w.r.setWriteDeadline(t) }
+
+func (w rw53) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw53) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
 
 type rw54 struct{ writer }
 
-func (w rw54) FlushError() error                     { return w.r.flushError() }
-func (w rw54) CloseNotify() <-chan bool              { return w.r.closeNotify() }
+func (w rw54) FlushError() error { return w.r.flushError() }
+
+func (w rw54) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw54) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw54) SetReadDeadline(t time.Time) error     { return w.r.setReadDeadline(t) }
-func (w rw54) SetWriteDeadline(t time.Time) error    { return w.r.setWriteDeadline(t) }
+
+func (w rw54) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw54) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
 
 type rw55 struct{ writer }
 
-func (w rw55) Flush()                                { w.r.flush() }
-func (w rw55) FlushError() error                     { return w.r.flushError() }
-func (w rw55) CloseNotify() <-chan bool              { return w.r.closeNotify() }
+func (w rw55) Flush() { w.r.flush() }
+
+func (w rw55) FlushError() error { return w.r.flushError() }
+
+func (w rw55) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw55) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw55) SetReadDeadline(t time.Time) error     { return w.r.setReadDeadline(t) }
-func (w rw55) SetWriteDeadline(t time.Time) error    { return w.r.setWriteDeadline(t) }
+
+func (w rw55) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw55) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
 
 type rw56 struct{ writer }
 
 func (w rw56) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw56) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw56) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw56) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
+
+func (w rw56) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw56) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw56) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
 
 type rw57 struct{ writer }
 
-func (w rw57) Flush()                                       { w.r.flush() }
+func (w rw57) Flush() { w.r.flush() }
+
 func (w rw57) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw57) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw57) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw57) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
+
+func (w rw57) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw57) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw57) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
 
 type rw58 struct{ writer }
 
-func (w rw58) FlushError() error                            { return w.r.flushError() }
+func (w rw58) FlushError() error { return w.r.flushError() }
+
 func (w rw58) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw58) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw58) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw58) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
+
+func (w rw58) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw58) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw58) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
 
 type rw59 struct{ writer }
 
-func (w rw59) Flush()                                       { w.r.flush() }
-func (w rw59) FlushError() error                            { return w.r.flushError() }
+func (w rw59) Flush() { w.r.flush() }
+
+func (w rw59) FlushError() error { return w.r.flushError() }
+
 func (w rw59) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw59) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw59) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw59) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
+
+func (w rw59) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw59) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw59) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
 
 type rw60 struct{ writer }
 
-func (w rw60) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw60) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw60) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw60) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw60) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw60) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
+
+func (w rw60) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw60) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw60) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
 
 type rw61 struct{ writer }
 
-func (w rw61) Flush()                                       { w.r.flush() }
-func (w rw61) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw61) Flush() { w.r.flush() }
+
+func (w rw61) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw61) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw61) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw61) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw61) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
+
+func (w rw61) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw61) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw61) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
 
 type rw62 struct{ writer }
 
-func (w rw62) FlushError() error                            { return w.r.flushError() }
-func (w rw62) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw62) FlushError() error { return w.r.flushError() }
+
+func (w rw62) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw62) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw62) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw62) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw62) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
+
+func (w rw62) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw62) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw62) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
 
 type rw63 struct{ writer }
 
-func (w rw63) Flush()                                       { w.r.flush() }
-func (w rw63) FlushError() error                            { return w.r.flushError() }
-func (w rw63) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw63) Flush() { w.r.flush() }
+
+func (w rw63) FlushError() error { return w.r.flushError() }
+
+func (w rw63) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw63) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw63) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw63) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw63) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
+
+func (w rw63) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw63) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw63) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
 
 type rw64 struct{ writer }
 
@@ -981,479 +1110,671 @@ func (w rw64) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw65 struct{ writer }
 
-func (w rw65) Flush()                  { w.r.flush() }
+func (w rw65) Flush() { w.r.flush() }
+
 func (w rw65) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw66 struct{ writer }
 
-func (w rw66) FlushError() error       { return w.r.flushError() }
+func (w rw66) FlushError() error { return w.r.flushError() }
+
 func (w rw66) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw67 struct{ writer }
 
-func (w rw67) Flush()                  { w.r.flush() }
-func (w rw67) FlushError() error       { return w.r.flushError() }
+func (w rw67) Flush() { w.r.flush() }
+
+func (w rw67) FlushError() error { return w.r.flushError() }
+
 func (w rw67) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw68 struct{ writer }
 
 func (w rw68) CloseNotify() <-chan bool { return w.r.closeNotify() }
-func (w rw68) EnableFullDuplex() error  { return w.r.enableFullDuplex() }
+
+func (w rw68) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw69 struct{ writer }
 
-func (w rw69) Flush()                   { w.r.flush() }
+func (w rw69) Flush() { w.r.flush() }
+
 func (w rw69) CloseNotify() <-chan bool { return w.r.closeNotify() }
-func (w rw69) EnableFullDuplex() error  { return w.r.enableFullDuplex() }
+
+func (w rw69) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw70 struct{ writer }
 
-func (w rw70) FlushError() error        { return w.r.flushError() }
+func (w rw70) FlushError() error { return w.r.flushError() }
+
 func (w rw70) CloseNotify() <-chan bool { return w.r.closeNotify() }
-func (w rw70) EnableFullDuplex() error  { return w.r.enableFullDuplex() }
+
+func (w rw70) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw71 struct{ writer }
 
-func (w rw71) Flush()                   { w.r.flush() }
-func (w rw71) FlushError() error        { return w.r.flushError() }
+func (w rw71) Flush() { w.r.flush() }
+
+func (w rw71) FlushError() error { return w.r.flushError() }
+
 func (w rw71) CloseNotify() <-chan bool { return w.r.closeNotify() }
-func (w rw71) EnableFullDuplex() error  { return w.r.enableFullDuplex() }
+
+func (w rw71) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw72 struct{ writer }
 
 func (w rw72) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw72) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
+
+func (w rw72) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw73 struct{ writer }
 
-func (w rw73) Flush()                                       { w.r.flush() }
+func (w rw73) Flush() { w.r.flush() }
+
 func (w rw73) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw73) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
+
+func (w rw73) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw74 struct{ writer }
 
-func (w rw74) FlushError() error                            { return w.r.flushError() }
+func (w rw74) FlushError() error { return w.r.flushError() }
+
 func (w rw74) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw74) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
+
+func (w rw74) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw75 struct{ writer }
 
-func (w rw75) Flush()                                       { w.r.flush() }
-func (w rw75) FlushError() error                            { return w.r.flushError() }
+func (w rw75) Flush() { w.r.flush() }
+
+func (w rw75) FlushError() error { return w.r.flushError() }
+
 func (w rw75) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw75) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
+
+func (w rw75) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw76 struct{ writer }
 
-func (w rw76) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw76) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw76) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw76) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
+
+func (w rw76) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw77 struct{ writer }
 
-func (w rw77) Flush()                                       { w.r.flush() }
-func (w rw77) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw77) Flush() { w.r.flush() }
+
+func (w rw77) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw77) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw77) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
+
+func (w rw77) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw78 struct{ writer }
 
-func (w rw78) FlushError() error                            { return w.r.flushError() }
-func (w rw78) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw78) FlushError() error { return w.r.flushError() }
+
+func (w rw78) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw78) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw78) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
+
+func (w rw78) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw79 struct{ writer }
 
-func (w rw79) Flush()                                       { w.r.flush() }
-func (w rw79) FlushError() error                            { return w.r.flushError() }
-func (w rw79) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw79) Flush() { w.r.flush() }
+
+func (w rw79) FlushError() error { return w.r.flushError() }
+
+func (w rw79) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw79) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw79) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
+
+func (w rw79) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw80 struct{ writer }
 
 func (w rw80) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw80) EnableFullDuplex() error               { return w.r.enableFullDuplex() }
+
+func (w rw80) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw81 struct{ writer }
 
-func (w rw81) Flush()                                { w.r.flush() }
+func (w rw81) Flush() { w.r.flush() }
+
 func (w rw81) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw81) EnableFullDuplex() error               { return w.r.enableFullDuplex() }
+
+func (w rw81) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw82 struct{ writer }
 
-func (w rw82) FlushError() error                     { return w.r.flushError() }
+func (w rw82) FlushError() error { return w.r.flushError() }
+
 func (w rw82) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw82) EnableFullDuplex() error               { return w.r.enableFullDuplex() }
+
+func (w rw82) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw83 struct{ writer }
 
-func (w rw83) Flush()                                { w.r.flush() }
-func (w rw83) FlushError() error                     { return w.r.flushError() }
+func (w rw83) Flush() { w.r.flush() }
+
+func (w rw83) FlushError() error { return w.r.flushError() }
+
 func (w rw83) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw83) EnableFullDuplex() error               { return w.r.enableFullDuplex() }
+
+func (w rw83) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw84 struct{ writer }
 
-func (w rw84) CloseNotify() <-chan bool              { return w.r.closeNotify() }
+func (w rw84) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw84) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw84) EnableFullDuplex() error               { return w.r.enableFullDuplex() }
+
+func (w rw84) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw85 struct{ writer }
 
-func (w rw85) Flush()                                { w.r.flush() }
-func (w rw85) CloseNotify() <-chan bool              { return w.r.closeNotify() }
+func (w rw85) Flush() { w.r.flush() }
+
+func (w rw85) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw85) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw85) EnableFullDuplex() error               { return w.r.enableFullDuplex() }
+
+func (w rw85) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw86 struct{ writer }
 
-func (w rw86) FlushError() error                     { return w.r.flushError() }
-func (w rw86) CloseNotify() <-chan bool              { return w.r.closeNotify() }
+func (w rw86) FlushError() error { return w.r.flushError() }
+
+func (w rw86) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw86) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw86) EnableFullDuplex() error               { return w.r.enableFullDuplex() }
+
+func (w rw86) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw87 struct{ writer }
 
-func (w rw87) Flush()                                { w.r.flush() }
-func (w rw87) FlushError() error                     { return w.r.flushError() }
-func (w rw87) CloseNotify() <-chan bool              { return w.r.closeNotify() }
+func (w rw87) Flush() { w.r.flush() }
+
+func (w rw87) FlushError() error { return w.r.flushError() }
+
+func (w rw87) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw87) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw87) EnableFullDuplex() error               { return w.r.enableFullDuplex() }
+
+func (w rw87) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw88 struct{ writer }
 
 func (w rw88) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw88) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw88) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
+
+func (w rw88) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw88) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw89 struct{ writer }
 
-func (w rw89) Flush()                                       { w.r.flush() }
+func (w rw89) Flush() { w.r.flush() }
+
 func (w rw89) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw89) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw89) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
+
+func (w rw89) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw89) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw90 struct{ writer }
 
-func (w rw90) FlushError() error                            { return w.r.flushError() }
+func (w rw90) FlushError() error { return w.r.flushError() }
+
 func (w rw90) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw90) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw90) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
+
+func (w rw90) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw90) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw91 struct{ writer }
 
-func (w rw91) Flush()                                       { w.r.flush() }
-func (w rw91) FlushError() error                            { return w.r.flushError() }
+func (w rw91) Flush() { w.r.flush() }
+
+func (w rw91) FlushError() error { return w.r.flushError() }
+
 func (w rw91) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw91) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw91) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
+
+func (w rw91) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw91) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw92 struct{ writer }
 
-func (w rw92) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw92) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw92) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw92) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw92) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
+
+func (w rw92) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw92) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw93 struct{ writer }
 
-func (w rw93) Flush()                                       { w.r.flush() }
-func (w rw93) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw93) Flush() { w.r.flush() }
+
+func (w rw93) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw93) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw93) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw93) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
+
+func (w rw93) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw93) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw94 struct{ writer }
 
-func (w rw94) FlushError() error                            { return w.r.flushError() }
-func (w rw94) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw94) FlushError() error { return w.r.flushError() }
+
+func (w rw94) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw94) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw94) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw94) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
+
+func (w rw94) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw94) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw95 struct{ writer }
 
-func (w rw95) Flush()                                       { w.r.flush() }
-func (w rw95) FlushError() error                            { return w.r.flushError() }
-func (w rw95) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw95) Flush() { w.r.flush() }
+
+func (w rw95) FlushError() error { return w.r.flushError() }
+
+func (w rw95) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw95) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw95) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw95) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
+
+func (w rw95) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw95) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw96 struct{ writer }
 
 func (w rw96) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
 func (w rw96) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
-func (w rw96) EnableFullDuplex() error            { return w.r.enableFullDuplex() }
+
+func (w rw96) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw97 struct{ writer }
 
-func (w rw97) Flush()                             { w.r.flush() }
+func (w rw97) Flush() { w.r.flush() }
+
 func (w rw97) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
 func (w rw97) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
-func (w rw97) EnableFullDuplex() error            { return w.r.enableFullDuplex() }
+
+func (w rw97) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw98 struct{ writer }
 
-func (w rw98) FlushError() error                  { return w.r.flushError() }
+func (w rw98) FlushError() error { return w.r.flushError() }
+
 func (w rw98) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
 func (w rw98) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
-func (w rw98) EnableFullDuplex() error            { return w.r.enableFullDuplex() }
+
+func (w rw98) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw99 struct{ writer }
 
-func (w rw99) Flush()                             { w.r.flush() }
-func (w rw99) FlushError() error                  { return w.r.flushError() }
+func (w rw99) Flush() { w.r.flush() }
+
+func (w rw99) FlushError() error { return w.r.flushError() }
+
 func (w rw99) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
 func (w rw99) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
-func (w rw99) EnableFullDuplex() error            { return w.r.enableFullDuplex() }
+
+func (w rw99) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw100 struct{ writer }
 
-func (w rw100) CloseNotify() <-chan bool           { return w.r.closeNotify() }
+func (w rw100) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw100) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
 func (w rw100) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
-func (w rw100) EnableFullDuplex() error            { return w.r.enableFullDuplex() }
+
+func (w rw100) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw101 struct{ writer }
 
-func (w rw101) Flush()                             { w.r.flush() }
-func (w rw101) CloseNotify() <-chan bool           { return w.r.closeNotify() }
+func (w rw101) Flush() { w.r.flush() }
+
+func (w rw101) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw101) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
 func (w rw101) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
-func (w rw101) EnableFullDuplex() error            { return w.r.enableFullDuplex() }
+
+func (w rw101) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw102 struct{ writer }
 
-func (w rw102) FlushError() error                  { return w.r.flushError() }
-func (w rw102) CloseNotify() <-chan bool           { return w.r.closeNotify() }
+func (w rw102) FlushError() error { return w.r.flushError() }
+
+func (w rw102) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw102) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
 func (w rw102) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
-func (w rw102) EnableFullDuplex() error            { return w.r.enableFullDuplex() }
+
+func (w rw102) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw103 struct{ writer }
 
-func (w rw103) Flush()                             { w.r.flush() }
-func (w rw103) FlushError() error                  { return w.r.flushError() }
-func (w rw103) CloseNotify() <-chan bool           { return w.r.closeNotify() }
+func (w rw103) Flush() { w.r.flush() }
+
+func (w rw103) FlushError() error { return w.r.flushError() }
+
+func (w rw103) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw103) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
 func (w rw103) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
-func (w rw103) EnableFullDuplex() error            { return w.r.enableFullDuplex() }
+
+func (w rw103) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw104 struct{ writer }
 
 func (w rw104) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw104) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw104) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw104) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
+
+func (w rw104) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw104) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw104) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw105 struct{ writer }
 
-func (w rw105) Flush()                                       { w.r.flush() }
+func (w rw105) Flush() { w.r.flush() }
+
 func (w rw105) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw105) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw105) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw105) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
+
+func (w rw105) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw105) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw105) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw106 struct{ writer }
 
-func (w rw106) FlushError() error                            { return w.r.flushError() }
+func (w rw106) FlushError() error { return w.r.flushError() }
+
 func (w rw106) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw106) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw106) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw106) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
+
+func (w rw106) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw106) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw106) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw107 struct{ writer }
 
-func (w rw107) Flush()                                       { w.r.flush() }
-func (w rw107) FlushError() error                            { return w.r.flushError() }
+func (w rw107) Flush() { w.r.flush() }
+
+func (w rw107) FlushError() error { return w.r.flushError() }
+
 func (w rw107) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw107) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw107) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw107) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
+
+func (w rw107) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw107) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw107) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw108 struct{ writer }
 
-func (w rw108) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw108) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw108) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw108) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw108) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw108) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
+
+func (w rw108) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw108) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw108) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw109 struct{ writer }
 
-func (w rw109) Flush()                                       { w.r.flush() }
-func (w rw109) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw109) Flush() { w.r.flush() }
+
+func (w rw109) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw109) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw109) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw109) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw109) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
+
+func (w rw109) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw109) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw109) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw110 struct{ writer }
 
-func (w rw110) FlushError() error                            { return w.r.flushError() }
-func (w rw110) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw110) FlushError() error { return w.r.flushError() }
+
+func (w rw110) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw110) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw110) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw110) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw110) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
+
+func (w rw110) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw110) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw110) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw111 struct{ writer }
 
-func (w rw111) Flush()                                       { w.r.flush() }
-func (w rw111) FlushError() error                            { return w.r.flushError() }
-func (w rw111) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw111) Flush() { w.r.flush() }
+
+func (w rw111) FlushError() error { return w.r.flushError() }
+
+func (w rw111) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw111) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw111) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw111) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw111) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
+
+func (w rw111) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw111) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw111) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw112 struct{ writer }
 
 func (w rw112) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw112) SetReadDeadline(t time.Time) error     { return w.r.setReadDeadline(t) }
-func (w rw112) SetWriteDeadline(t time.Time) error    { return w.r.setWriteDeadline(t) }
-func (w rw112) EnableFullDuplex() error               { return w.r.enableFullDuplex() }
+
+func (w rw112) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw112) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw112) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw113 struct{ writer }
 
-func (w rw113) Flush()                                { w.r.flush() }
+func (w rw113) Flush() { w.r.flush() }
+
 func (w rw113) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw113) SetReadDeadline(t time.Time) error     { return w.r.setReadDeadline(t) }
-func (w rw113) SetWriteDeadline(t time.Time) error    { return w.r.setWriteDeadline(t) }
-func (w rw113) EnableFullDuplex() error               { return w.r.enableFullDuplex() }
+
+func (w rw113) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw113) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw113) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw114 struct{ writer }
 
-func (w rw114) FlushError() error                     { return w.r.flushError() }
+func (w rw114) FlushError() error { return w.r.flushError() }
+
 func (w rw114) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw114) SetReadDeadline(t time.Time) error     { return w.r.setReadDeadline(t) }
-func (w rw114) SetWriteDeadline(t time.Time) error    { return w.r.setWriteDeadline(t) }
-func (w rw114) EnableFullDuplex() error               { return w.r.enableFullDuplex() }
+
+func (w rw114) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw114) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw114) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw115 struct{ writer }
 
-func (w rw115) Flush()                                { w.r.flush() }
-func (w rw115) FlushError() error                     { return w.r.flushError() }
+func (w rw115) Flush() { w.r.flush() }
+
+func (w rw115) FlushError() error { return w.r.flushError() }
+
 func (w rw115) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw115) SetReadDeadline(t time.Time) error     { return w.r.setReadDeadline(t) }
-func (w rw115) SetWriteDeadline(t time.Time) error    { return w.r.setWriteDeadline(t) }
-func (w rw115) EnableFullDuplex() error               { return w.r.enableFullDuplex() }
+
+func (w rw115) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw115) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw115) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw116 struct{ writer }
 
-func (w rw116) CloseNotify() <-chan bool              { return w.r.closeNotify() }
+func (w rw116) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw116) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw116) SetReadDeadline(t time.Time) error     { return w.r.setReadDeadline(t) }
-func (w rw116) SetWriteDeadline(t time.Time) error    { return w.r.setWriteDeadline(t) }
-func (w rw116) EnableFullDuplex() error               { return w.r.enableFullDuplex() }
+
+func (w rw116) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw116) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw116) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw117 struct{ writer }
 
-func (w rw117) Flush()                                { w.r.flush() }
-func (w rw117) CloseNotify() <-chan bool              { return w.r.closeNotify() }
+func (w rw117) Flush() { w.r.flush() }
+
+func (w rw117) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw117) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw117) SetReadDeadline(t time.Time) error     { return w.r.setReadDeadline(t) }
-func (w rw117) SetWriteDeadline(t time.Time) error    { return w.r.setWriteDeadline(t) }
-func (w rw117) EnableFullDuplex() error               { return w.r.enableFullDuplex() }
+
+func (w rw117) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw117) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw117) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw118 struct{ writer }
 
-func (w rw118) FlushError() error                     { return w.r.flushError() }
-func (w rw118) CloseNotify() <-chan bool              { return w.r.closeNotify() }
+func (w rw118) FlushError() error { return w.r.flushError() }
+
+func (w rw118) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw118) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw118) SetReadDeadline(t time.Time) error     { return w.r.setReadDeadline(t) }
-func (w rw118) SetWriteDeadline(t time.Time) error    { return w.r.setWriteDeadline(t) }
-func (w rw118) EnableFullDuplex() error               { return w.r.enableFullDuplex() }
+
+func (w rw118) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw118) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw118) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw119 struct{ writer }
 
-func (w rw119) Flush()                                { w.r.flush() }
-func (w rw119) FlushError() error                     { return w.r.flushError() }
-func (w rw119) CloseNotify() <-chan bool              { return w.r.closeNotify() }
+func (w rw119) Flush() { w.r.flush() }
+
+func (w rw119) FlushError() error { return w.r.flushError() }
+
+func (w rw119) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw119) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw119) SetReadDeadline(t time.Time) error     { return w.r.setReadDeadline(t) }
-func (w rw119) SetWriteDeadline(t time.Time) error    { return w.r.setWriteDeadline(t) }
-func (w rw119) EnableFullDuplex() error               { return w.r.enableFullDuplex() }
+
+func (w rw119) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw119) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw119) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw120 struct{ writer }
 
 func (w rw120) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw120) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw120) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw120) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw120) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
+
+func (w rw120) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw120) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw120) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw120) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw121 struct{ writer }
 
-func (w rw121) Flush()                                       { w.r.flush() }
+func (w rw121) Flush() { w.r.flush() }
+
 func (w rw121) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw121) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw121) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw121) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw121) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
+
+func (w rw121) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw121) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw121) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw121) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw122 struct{ writer }
 
-func (w rw122) FlushError() error                            { return w.r.flushError() }
+func (w rw122) FlushError() error { return w.r.flushError() }
+
 func (w rw122) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw122) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw122) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw122) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw122) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
+
+func (w rw122) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw122) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw122) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw122) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw123 struct{ writer }
 
-func (w rw123) Flush()                                       { w.r.flush() }
-func (w rw123) FlushError() error                            { return w.r.flushError() }
+func (w rw123) Flush() { w.r.flush() }
+
+func (w rw123) FlushError() error { return w.r.flushError() }
+
 func (w rw123) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw123) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw123) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw123) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw123) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
+
+func (w rw123) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw123) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw123) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw123) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw124 struct{ writer }
 
-func (w rw124) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw124) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw124) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw124) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw124) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw124) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw124) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
+
+func (w rw124) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw124) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw124) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw124) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw125 struct{ writer }
 
-func (w rw125) Flush()                                       { w.r.flush() }
-func (w rw125) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw125) Flush() { w.r.flush() }
+
+func (w rw125) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw125) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw125) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw125) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw125) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw125) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
+
+func (w rw125) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw125) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw125) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw125) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw126 struct{ writer }
 
-func (w rw126) FlushError() error                            { return w.r.flushError() }
-func (w rw126) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw126) FlushError() error { return w.r.flushError() }
+
+func (w rw126) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw126) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw126) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw126) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw126) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw126) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
+
+func (w rw126) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw126) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw126) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw126) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw127 struct{ writer }
 
-func (w rw127) Flush()                                       { w.r.flush() }
-func (w rw127) FlushError() error                            { return w.r.flushError() }
-func (w rw127) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw127) Flush() { w.r.flush() }
+
+func (w rw127) FlushError() error { return w.r.flushError() }
+
+func (w rw127) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw127) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw127) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw127) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw127) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw127) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
+
+func (w rw127) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw127) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw127) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw127) EnableFullDuplex() error { return w.r.enableFullDuplex() }
 
 type rw128 struct{ writer }
 
@@ -1461,1022 +1782,1470 @@ func (w rw128) Push(target string, opts *http.PushOptions) error { return w.r.pu
 
 type rw129 struct{ writer }
 
-func (w rw129) Flush()                                           { w.r.flush() }
+func (w rw129) Flush() { w.r.flush() }
+
 func (w rw129) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw130 struct{ writer }
 
-func (w rw130) FlushError() error                                { return w.r.flushError() }
+func (w rw130) FlushError() error { return w.r.flushError() }
+
 func (w rw130) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw131 struct{ writer }
 
-func (w rw131) Flush()                                           { w.r.flush() }
-func (w rw131) FlushError() error                                { return w.r.flushError() }
+func (w rw131) Flush() { w.r.flush() }
+
+func (w rw131) FlushError() error { return w.r.flushError() }
+
 func (w rw131) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw132 struct{ writer }
 
-func (w rw132) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
+func (w rw132) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw132) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw133 struct{ writer }
 
-func (w rw133) Flush()                                           { w.r.flush() }
-func (w rw133) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
+func (w rw133) Flush() { w.r.flush() }
+
+func (w rw133) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw133) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw134 struct{ writer }
 
-func (w rw134) FlushError() error                                { return w.r.flushError() }
-func (w rw134) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
+func (w rw134) FlushError() error { return w.r.flushError() }
+
+func (w rw134) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw134) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw135 struct{ writer }
 
-func (w rw135) Flush()                                           { w.r.flush() }
-func (w rw135) FlushError() error                                { return w.r.flushError() }
-func (w rw135) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
+func (w rw135) Flush() { w.r.flush() }
+
+func (w rw135) FlushError() error { return w.r.flushError() }
+
+func (w rw135) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw135) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw136 struct{ writer }
 
-func (w rw136) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
+func (w rw136) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
 func (w rw136) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw137 struct{ writer }
 
-func (w rw137) Flush()                                           { w.r.flush() }
-func (w rw137) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
+func (w rw137) Flush() { w.r.flush() }
+
+func (w rw137) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
 func (w rw137) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw138 struct{ writer }
 
-func (w rw138) FlushError() error                                { return w.r.flushError() }
-func (w rw138) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
+func (w rw138) FlushError() error { return w.r.flushError() }
+
+func (w rw138) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
 func (w rw138) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw139 struct{ writer }
 
-func (w rw139) Flush()                                           { w.r.flush() }
-func (w rw139) FlushError() error                                { return w.r.flushError() }
-func (w rw139) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
+func (w rw139) Flush() { w.r.flush() }
+
+func (w rw139) FlushError() error { return w.r.flushError() }
+
+func (w rw139) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
 func (w rw139) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw140 struct{ writer }
 
-func (w rw140) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw140) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
+func (w rw140) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw140) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
 func (w rw140) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw141 struct{ writer }
 
-func (w rw141) Flush()                                           { w.r.flush() }
-func (w rw141) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw141) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
+func (w rw141) Flush() { w.r.flush() }
+
+func (w rw141) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw141) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
 func (w rw141) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw142 struct{ writer }
 
-func (w rw142) FlushError() error                                { return w.r.flushError() }
-func (w rw142) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw142) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
+func (w rw142) FlushError() error { return w.r.flushError() }
+
+func (w rw142) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw142) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
 func (w rw142) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw143 struct{ writer }
 
-func (w rw143) Flush()                                           { w.r.flush() }
-func (w rw143) FlushError() error                                { return w.r.flushError() }
-func (w rw143) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw143) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
+func (w rw143) Flush() { w.r.flush() }
+
+func (w rw143) FlushError() error { return w.r.flushError() }
+
+func (w rw143) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw143) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
 func (w rw143) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw144 struct{ writer }
 
-func (w rw144) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
+func (w rw144) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
 func (w rw144) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw145 struct{ writer }
 
-func (w rw145) Flush()                                           { w.r.flush() }
-func (w rw145) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
+func (w rw145) Flush() { w.r.flush() }
+
+func (w rw145) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
 func (w rw145) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw146 struct{ writer }
 
-func (w rw146) FlushError() error                                { return w.r.flushError() }
-func (w rw146) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
+func (w rw146) FlushError() error { return w.r.flushError() }
+
+func (w rw146) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
 func (w rw146) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw147 struct{ writer }
 
-func (w rw147) Flush()                                           { w.r.flush() }
-func (w rw147) FlushError() error                                { return w.r.flushError() }
-func (w rw147) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
+func (w rw147) Flush() { w.r.flush() }
+
+func (w rw147) FlushError() error { return w.r.flushError() }
+
+func (w rw147) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
 func (w rw147) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw148 struct{ writer }
 
-func (w rw148) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw148) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
+func (w rw148) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw148) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
 func (w rw148) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw149 struct{ writer }
 
-func (w rw149) Flush()                                           { w.r.flush() }
-func (w rw149) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw149) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
+func (w rw149) Flush() { w.r.flush() }
+
+func (w rw149) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw149) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
 func (w rw149) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw150 struct{ writer }
 
-func (w rw150) FlushError() error                                { return w.r.flushError() }
-func (w rw150) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw150) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
+func (w rw150) FlushError() error { return w.r.flushError() }
+
+func (w rw150) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw150) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
 func (w rw150) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw151 struct{ writer }
 
-func (w rw151) Flush()                                           { w.r.flush() }
-func (w rw151) FlushError() error                                { return w.r.flushError() }
-func (w rw151) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw151) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
+func (w rw151) Flush() { w.r.flush() }
+
+func (w rw151) FlushError() error { return w.r.flushError() }
+
+func (w rw151) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw151) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
 func (w rw151) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw152 struct{ writer }
 
-func (w rw152) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw152) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
+func (w rw152) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw152) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
 func (w rw152) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw153 struct{ writer }
 
-func (w rw153) Flush()                                           { w.r.flush() }
-func (w rw153) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw153) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
+func (w rw153) Flush() { w.r.flush() }
+
+func (w rw153) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw153) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
 func (w rw153) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw154 struct{ writer }
 
-func (w rw154) FlushError() error                                { return w.r.flushError() }
-func (w rw154) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw154) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
+func (w rw154) FlushError() error { return w.r.flushError() }
+
+func (w rw154) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw154) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
 func (w rw154) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw155 struct{ writer }
 
-func (w rw155) Flush()                                           { w.r.flush() }
-func (w rw155) FlushError() error                                { return w.r.flushError() }
-func (w rw155) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw155) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
+func (w rw155) Flush() { w.r.flush() }
+
+func (w rw155) FlushError() error { return w.r.flushError() }
+
+func (w rw155) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw155) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
 func (w rw155) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw156 struct{ writer }
 
-func (w rw156) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw156) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw156) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
+func (w rw156) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw156) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw156) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
 func (w rw156) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw157 struct{ writer }
 
-func (w rw157) Flush()                                           { w.r.flush() }
-func (w rw157) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw157) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw157) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
+func (w rw157) Flush() { w.r.flush() }
+
+func (w rw157) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw157) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw157) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
 func (w rw157) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw158 struct{ writer }
 
-func (w rw158) FlushError() error                                { return w.r.flushError() }
-func (w rw158) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw158) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw158) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
+func (w rw158) FlushError() error { return w.r.flushError() }
+
+func (w rw158) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw158) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw158) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
 func (w rw158) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw159 struct{ writer }
 
-func (w rw159) Flush()                                           { w.r.flush() }
-func (w rw159) FlushError() error                                { return w.r.flushError() }
-func (w rw159) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw159) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw159) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
+func (w rw159) Flush() { w.r.flush() }
+
+func (w rw159) FlushError() error { return w.r.flushError() }
+
+func (w rw159) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw159) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw159) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
 func (w rw159) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw160 struct{ writer }
 
-func (w rw160) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw160) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw160) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw160) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw160) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw161 struct{ writer }
 
-func (w rw161) Flush()                                           { w.r.flush() }
-func (w rw161) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw161) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw161) Flush() { w.r.flush() }
+
+func (w rw161) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw161) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw161) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw162 struct{ writer }
 
-func (w rw162) FlushError() error                                { return w.r.flushError() }
-func (w rw162) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw162) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw162) FlushError() error { return w.r.flushError() }
+
+func (w rw162) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw162) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw162) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw163 struct{ writer }
 
-func (w rw163) Flush()                                           { w.r.flush() }
-func (w rw163) FlushError() error                                { return w.r.flushError() }
-func (w rw163) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw163) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw163) Flush() { w.r.flush() }
+
+func (w rw163) FlushError() error { return w.r.flushError() }
+
+func (w rw163) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw163) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw163) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw164 struct{ writer }
 
-func (w rw164) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw164) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw164) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw164) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw164) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw164) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw164) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw165 struct{ writer }
 
-func (w rw165) Flush()                                           { w.r.flush() }
-func (w rw165) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw165) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw165) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw165) Flush() { w.r.flush() }
+
+func (w rw165) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw165) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw165) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw165) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw166 struct{ writer }
 
-func (w rw166) FlushError() error                                { return w.r.flushError() }
-func (w rw166) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw166) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw166) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw166) FlushError() error { return w.r.flushError() }
+
+func (w rw166) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw166) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw166) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw166) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw167 struct{ writer }
 
-func (w rw167) Flush()                                           { w.r.flush() }
-func (w rw167) FlushError() error                                { return w.r.flushError() }
-func (w rw167) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw167) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw167) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw167) Flush() { w.r.flush() }
+
+func (w rw167) FlushError() error { return w.r.flushError() }
+
+func (w rw167) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw167) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw167) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw167) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw168 struct{ writer }
 
-func (w rw168) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw168) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw168) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw168) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw168) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw168) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw168) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw169 struct{ writer }
 
-func (w rw169) Flush()                                           { w.r.flush() }
-func (w rw169) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw169) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw169) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw169) Flush() { w.r.flush() }
+
+func (w rw169) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw169) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw169) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw169) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw170 struct{ writer }
 
-func (w rw170) FlushError() error                                { return w.r.flushError() }
-func (w rw170) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw170) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw170) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw170) FlushError() error { return w.r.flushError() }
+
+func (w rw170) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw170) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw170) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw170) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw171 struct{ writer }
 
-func (w rw171) Flush()                                           { w.r.flush() }
-func (w rw171) FlushError() error                                { return w.r.flushError() }
-func (w rw171) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw171) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw171) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw171) Flush() { w.r.flush() }
+
+func (w rw171) FlushError() error { return w.r.flushError() }
+
+func (w rw171) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw171) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw171) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw171) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw172 struct{ writer }
 
-func (w rw172) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw172) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw172) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw172) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw172) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw172) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw172) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw172) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw172) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw173 struct{ writer }
 
-func (w rw173) Flush()                                           { w.r.flush() }
-func (w rw173) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw173) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw173) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw173) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw173) Flush() { w.r.flush() }
+
+func (w rw173) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw173) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw173) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw173) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw173) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw174 struct{ writer }
 
-func (w rw174) FlushError() error                                { return w.r.flushError() }
-func (w rw174) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw174) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw174) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw174) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw174) FlushError() error { return w.r.flushError() }
+
+func (w rw174) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw174) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw174) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw174) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw174) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw175 struct{ writer }
 
-func (w rw175) Flush()                                           { w.r.flush() }
-func (w rw175) FlushError() error                                { return w.r.flushError() }
-func (w rw175) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw175) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw175) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw175) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw175) Flush() { w.r.flush() }
+
+func (w rw175) FlushError() error { return w.r.flushError() }
+
+func (w rw175) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw175) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw175) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw175) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw175) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw176 struct{ writer }
 
-func (w rw176) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw176) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw176) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw176) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw176) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw176) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw176) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw177 struct{ writer }
 
-func (w rw177) Flush()                                           { w.r.flush() }
-func (w rw177) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw177) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw177) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw177) Flush() { w.r.flush() }
+
+func (w rw177) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw177) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw177) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw177) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw178 struct{ writer }
 
-func (w rw178) FlushError() error                                { return w.r.flushError() }
-func (w rw178) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw178) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw178) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw178) FlushError() error { return w.r.flushError() }
+
+func (w rw178) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw178) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw178) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw178) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw179 struct{ writer }
 
-func (w rw179) Flush()                                           { w.r.flush() }
-func (w rw179) FlushError() error                                { return w.r.flushError() }
-func (w rw179) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw179) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw179) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw179) Flush() { w.r.flush() }
+
+func (w rw179) FlushError() error { return w.r.flushError() }
+
+func (w rw179) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw179) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw179) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw179) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw180 struct{ writer }
 
-func (w rw180) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw180) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw180) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw180) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw180) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw180) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw180) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw180) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw180) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw181 struct{ writer }
 
-func (w rw181) Flush()                                           { w.r.flush() }
-func (w rw181) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw181) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw181) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw181) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw181) Flush() { w.r.flush() }
+
+func (w rw181) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw181) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw181) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw181) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw181) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw182 struct{ writer }
 
-func (w rw182) FlushError() error                                { return w.r.flushError() }
-func (w rw182) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw182) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw182) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw182) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw182) FlushError() error { return w.r.flushError() }
+
+func (w rw182) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw182) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw182) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw182) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw182) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw183 struct{ writer }
 
-func (w rw183) Flush()                                           { w.r.flush() }
-func (w rw183) FlushError() error                                { return w.r.flushError() }
-func (w rw183) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw183) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw183) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw183) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw183) Flush() { w.r.flush() }
+
+func (w rw183) FlushError() error { return w.r.flushError() }
+
+func (w rw183) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw183) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw183) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw183) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw183) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw184 struct{ writer }
 
-func (w rw184) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw184) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw184) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw184) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw184) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw184) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw184) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw184) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw184) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw185 struct{ writer }
 
-func (w rw185) Flush()                                           { w.r.flush() }
-func (w rw185) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw185) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw185) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw185) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw185) Flush() { w.r.flush() }
+
+func (w rw185) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw185) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw185) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw185) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw185) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw186 struct{ writer }
 
-func (w rw186) FlushError() error                                { return w.r.flushError() }
-func (w rw186) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw186) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw186) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw186) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw186) FlushError() error { return w.r.flushError() }
+
+func (w rw186) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw186) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw186) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw186) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw186) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw187 struct{ writer }
 
-func (w rw187) Flush()                                           { w.r.flush() }
-func (w rw187) FlushError() error                                { return w.r.flushError() }
-func (w rw187) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw187) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw187) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw187) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw187) Flush() { w.r.flush() }
+
+func (w rw187) FlushError() error { return w.r.flushError() }
+
+func (w rw187) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw187) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw187) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw187) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw187) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw188 struct{ writer }
 
-func (w rw188) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw188) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw188) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw188) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw188) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw188) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw188) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw188) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw188) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw188) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw188) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw189 struct{ writer }
 
-func (w rw189) Flush()                                           { w.r.flush() }
-func (w rw189) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw189) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw189) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw189) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw189) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw189) Flush() { w.r.flush() }
+
+func (w rw189) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw189) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw189) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw189) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw189) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw189) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw190 struct{ writer }
 
-func (w rw190) FlushError() error                                { return w.r.flushError() }
-func (w rw190) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw190) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw190) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw190) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw190) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw190) FlushError() error { return w.r.flushError() }
+
+func (w rw190) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw190) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw190) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw190) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw190) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw190) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw191 struct{ writer }
 
-func (w rw191) Flush()                                           { w.r.flush() }
-func (w rw191) FlushError() error                                { return w.r.flushError() }
-func (w rw191) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw191) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw191) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw191) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw191) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw191) Flush() { w.r.flush() }
+
+func (w rw191) FlushError() error { return w.r.flushError() }
+
+func (w rw191) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw191) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw191) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw191) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw191) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw191) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw192 struct{ writer }
 
-func (w rw192) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw192) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw192) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw193 struct{ writer }
 
-func (w rw193) Flush()                                           { w.r.flush() }
-func (w rw193) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw193) Flush() { w.r.flush() }
+
+func (w rw193) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw193) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw194 struct{ writer }
 
-func (w rw194) FlushError() error                                { return w.r.flushError() }
-func (w rw194) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw194) FlushError() error { return w.r.flushError() }
+
+func (w rw194) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw194) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw195 struct{ writer }
 
-func (w rw195) Flush()                                           { w.r.flush() }
-func (w rw195) FlushError() error                                { return w.r.flushError() }
-func (w rw195) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw195) Flush() { w.r.flush() }
+
+func (w rw195) FlushError() error { return w.r.flushError() }
+
+func (w rw195) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw195) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw196 struct{ writer }
 
-func (w rw196) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw196) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw196) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw196) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw196) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw197 struct{ writer }
 
-func (w rw197) Flush()                                           { w.r.flush() }
-func (w rw197) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw197) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw197) Flush() { w.r.flush() }
+
+func (w rw197) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw197) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw197) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw198 struct{ writer }
 
-func (w rw198) FlushError() error                                { return w.r.flushError() }
-func (w rw198) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw198) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw198) FlushError() error { return w.r.flushError() }
+
+func (w rw198) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw198) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw198) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw199 struct{ writer }
 
-func (w rw199) Flush()                                           { w.r.flush() }
-func (w rw199) FlushError() error                                { return w.r.flushError() }
-func (w rw199) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw199) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw199) Flush() { w.r.flush() }
+
+func (w rw199) FlushError() error { return w.r.flushError() }
+
+func (w rw199) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw199) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw199) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw200 struct{ writer }
 
-func (w rw200) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw200) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw200) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw200) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw200) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw201 struct{ writer }
 
-func (w rw201) Flush()                                           { w.r.flush() }
-func (w rw201) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw201) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw201) Flush() { w.r.flush() }
+
+func (w rw201) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw201) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw201) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw202 struct{ writer }
 
-func (w rw202) FlushError() error                                { return w.r.flushError() }
-func (w rw202) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw202) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw202) FlushError() error { return w.r.flushError() }
+
+func (w rw202) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw202) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw202) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw203 struct{ writer }
 
-func (w rw203) Flush()                                           { w.r.flush() }
-func (w rw203) FlushError() error                                { return w.r.flushError() }
-func (w rw203) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw203) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw203) Flush() { w.r.flush() }
+
+func (w rw203) FlushError() error { return w.r.flushError() }
+
+func (w rw203) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw203) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw203) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw204 struct{ writer }
 
-func (w rw204) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw204) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw204) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw204) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw204) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw204) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw204) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw205 struct{ writer }
 
-func (w rw205) Flush()                                           { w.r.flush() }
-func (w rw205) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw205) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw205) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw205) Flush() { w.r.flush() }
+
+func (w rw205) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw205) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw205) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw205) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw206 struct{ writer }
 
-func (w rw206) FlushError() error                                { return w.r.flushError() }
-func (w rw206) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw206) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw206) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw206) FlushError() error { return w.r.flushError() }
+
+func (w rw206) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw206) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw206) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw206) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw207 struct{ writer }
 
-func (w rw207) Flush()                                           { w.r.flush() }
-func (w rw207) FlushError() error                                { return w.r.flushError() }
-func (w rw207) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw207) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw207) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw207) Flush() { w.r.flush() }
+
+func (w rw207) FlushError() error { return w.r.flushError() }
+
+func (w rw207) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw207) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw207) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw207) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw208 struct{ writer }
 
-func (w rw208) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw208) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw208) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw208) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw208) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw209 struct{ writer }
 
-func (w rw209) Flush()                                           { w.r.flush() }
-func (w rw209) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw209) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw209) Flush() { w.r.flush() }
+
+func (w rw209) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw209) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw209) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw210 struct{ writer }
 
-func (w rw210) FlushError() error                                { return w.r.flushError() }
-func (w rw210) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw210) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw210) FlushError() error { return w.r.flushError() }
+
+func (w rw210) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw210) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw210) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw211 struct{ writer }
 
-func (w rw211) Flush()                                           { w.r.flush() }
-func (w rw211) FlushError() error                                { return w.r.flushError() }
-func (w rw211) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw211) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw211) Flush() { w.r.flush() }
+
+func (w rw211) FlushError() error { return w.r.flushError() }
+
+func (w rw211) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw211) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw211) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw212 struct{ writer }
 
-func (w rw212) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw212) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw212) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw212) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw212) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw212) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw212) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw213 struct{ writer }
 
-func (w rw213) Flush()                                           { w.r.flush() }
-func (w rw213) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw213) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw213) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw213) Flush() { w.r.flush() }
+
+func (w rw213) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw213) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw213) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw213) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw214 struct{ writer }
 
-func (w rw214) FlushError() error                                { return w.r.flushError() }
-func (w rw214) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw214) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw214) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw214) FlushError() error { return w.r.flushError() }
+
+func (w rw214) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw214) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw214) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw214) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw215 struct{ writer }
 
-func (w rw215) Flush()                                           { w.r.flush() }
-func (w rw215) FlushError() error                                { return w.r.flushError() }
-func (w rw215) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw215) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw215) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw215) Flush() { w.r.flush() }
+
+func (w rw215) FlushError() error { return w.r.flushError() }
+
+func (w rw215) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw215) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw215) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw215) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw216 struct{ writer }
 
-func (w rw216) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw216) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw216) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw216) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw216) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw216) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw216) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw217 struct{ writer }
 
-func (w rw217) Flush()                                           { w.r.flush() }
-func (w rw217) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw217) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw217) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw217) Flush() { w.r.flush() }
+
+func (w rw217) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw217) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw217) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw217) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw218 struct{ writer }
 
-func (w rw218) FlushError() error                                { return w.r.flushError() }
-func (w rw218) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw218) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw218) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw218) FlushError() error { return w.r.flushError() }
+
+func (w rw218) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw218) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw218) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw218) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw219 struct{ writer }
 
-func (w rw219) Flush()                                           { w.r.flush() }
-func (w rw219) FlushError() error                                { return w.r.flushError() }
-func (w rw219) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw219) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw219) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw219) Flush() { w.r.flush() }
+
+func (w rw219) FlushError() error { return w.r.flushError() }
+
+func (w rw219) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw219) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw219) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw219) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw220 struct{ writer }
 
-func (w rw220) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw220) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw220) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw220) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw220) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw220) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw220) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw220) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw220) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw221 struct{ writer }
 
-func (w rw221) Flush()                                           { w.r.flush() }
-func (w rw221) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw221) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw221) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw221) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw221) Flush() { w.r.flush() }
+
+func (w rw221) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw221) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw221) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw221) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw221) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw222 struct{ writer }
 
-func (w rw222) FlushError() error                                { return w.r.flushError() }
-func (w rw222) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw222) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw222) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw222) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw222) FlushError() error { return w.r.flushError() }
+
+func (w rw222) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw222) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw222) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw222) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw222) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw223 struct{ writer }
 
-func (w rw223) Flush()                                           { w.r.flush() }
-func (w rw223) FlushError() error                                { return w.r.flushError() }
-func (w rw223) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw223) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw223) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw223) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw223) Flush() { w.r.flush() }
+
+func (w rw223) FlushError() error { return w.r.flushError() }
+
+func (w rw223) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw223) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw223) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw223) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw223) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw224 struct{ writer }
 
-func (w rw224) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw224) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw224) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw224) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw224) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw224) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw224) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw225 struct{ writer }
 
-func (w rw225) Flush()                                           { w.r.flush() }
-func (w rw225) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw225) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw225) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw225) Flush() { w.r.flush() }
+
+func (w rw225) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw225) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw225) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw225) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw226 struct{ writer }
 
-func (w rw226) FlushError() error                                { return w.r.flushError() }
-func (w rw226) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw226) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw226) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw226) FlushError() error { return w.r.flushError() }
+
+func (w rw226) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw226) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw226) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw226) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw227 struct{ writer }
 
-func (w rw227) Flush()                                           { w.r.flush() }
-func (w rw227) FlushError() error                                { return w.r.flushError() }
-func (w rw227) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw227) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw227) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw227) Flush() { w.r.flush() }
+
+func (w rw227) FlushError() error { return w.r.flushError() }
+
+func (w rw227) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw227) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw227) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw227) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw228 struct{ writer }
 
-func (w rw228) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw228) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw228) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw228) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw228) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw228) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw228) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw228) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw228) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw229 struct{ writer }
 
-func (w rw229) Flush()                                           { w.r.flush() }
-func (w rw229) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw229) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw229) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw229) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw229) Flush() { w.r.flush() }
+
+func (w rw229) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw229) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw229) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw229) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw229) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw230 struct{ writer }
 
-func (w rw230) FlushError() error                                { return w.r.flushError() }
-func (w rw230) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw230) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw230) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw230) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw230) FlushError() error { return w.r.flushError() }
+
+func (w rw230) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw230) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw230) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw230) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw230) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw231 struct{ writer }
 
-func (w rw231) Flush()                                           { w.r.flush() }
-func (w rw231) FlushError() error                                { return w.r.flushError() }
-func (w rw231) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw231) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw231) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw231) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw231) Flush() { w.r.flush() }
+
+func (w rw231) FlushError() error { return w.r.flushError() }
+
+func (w rw231) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw231) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw231) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw231) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw231) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw232 struct{ writer }
 
-func (w rw232) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw232) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw232) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw232) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw232) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw232) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw232) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw232) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw232) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw233 struct{ writer }
 
-func (w rw233) Flush()                                           { w.r.flush() }
-func (w rw233) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw233) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw233) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw233) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw233) Flush() { w.r.flush() }
+
+func (w rw233) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw233) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw233) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw233) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw233) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw234 struct{ writer }
 
-func (w rw234) FlushError() error                                { return w.r.flushError() }
-func (w rw234) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw234) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw234) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw234) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw234) FlushError() error { return w.r.flushError() }
+
+func (w rw234) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw234) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw234) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw234) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw234) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw235 struct{ writer }
 
-func (w rw235) Flush()                                           { w.r.flush() }
-func (w rw235) FlushError() error                                { return w.r.flushError() }
-func (w rw235) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw235) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw235) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw235) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw235) Flush() { w.r.flush() }
+
+func (w rw235) FlushError() error { return w.r.flushError() }
+
+func (w rw235) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw235) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw235) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw235) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw235) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw236 struct{ writer }
 
-func (w rw236) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw236) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw236) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw236) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw236) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw236) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw236) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw236) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw236) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw236) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw236) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw237 struct{ writer }
 
-func (w rw237) Flush()                                           { w.r.flush() }
-func (w rw237) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw237) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw237) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw237) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw237) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw237) Flush() { w.r.flush() }
+
+func (w rw237) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw237) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw237) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw237) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw237) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw237) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw238 struct{ writer }
 
-func (w rw238) FlushError() error                                { return w.r.flushError() }
-func (w rw238) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw238) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw238) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw238) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw238) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw238) FlushError() error { return w.r.flushError() }
+
+func (w rw238) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw238) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw238) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw238) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw238) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw238) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw239 struct{ writer }
 
-func (w rw239) Flush()                                           { w.r.flush() }
-func (w rw239) FlushError() error                                { return w.r.flushError() }
-func (w rw239) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw239) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw239) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw239) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw239) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw239) Flush() { w.r.flush() }
+
+func (w rw239) FlushError() error { return w.r.flushError() }
+
+func (w rw239) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw239) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw239) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw239) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw239) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw239) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw240 struct{ writer }
 
-func (w rw240) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw240) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw240) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw240) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw240) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw240) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw240) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw240) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw240) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw241 struct{ writer }
 
-func (w rw241) Flush()                                           { w.r.flush() }
-func (w rw241) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw241) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw241) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw241) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw241) Flush() { w.r.flush() }
+
+func (w rw241) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw241) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw241) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw241) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw241) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw242 struct{ writer }
 
-func (w rw242) FlushError() error                                { return w.r.flushError() }
-func (w rw242) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw242) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw242) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw242) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw242) FlushError() error { return w.r.flushError() }
+
+func (w rw242) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw242) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw242) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw242) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw242) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw243 struct{ writer }
 
-func (w rw243) Flush()                                           { w.r.flush() }
-func (w rw243) FlushError() error                                { return w.r.flushError() }
-func (w rw243) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw243) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw243) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw243) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw243) Flush() { w.r.flush() }
+
+func (w rw243) FlushError() error { return w.r.flushError() }
+
+func (w rw243) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw243) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw243) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw243) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw243) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw244 struct{ writer }
 
-func (w rw244) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw244) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw244) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw244) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw244) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw244) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw244) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw244) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw244) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw244) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw244) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw245 struct{ writer }
 
-func (w rw245) Flush()                                           { w.r.flush() }
-func (w rw245) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw245) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw245) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw245) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw245) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw245) Flush() { w.r.flush() }
+
+func (w rw245) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw245) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw245) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw245) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw245) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw245) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw246 struct{ writer }
 
-func (w rw246) FlushError() error                                { return w.r.flushError() }
-func (w rw246) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw246) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw246) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw246) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw246) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw246) FlushError() error { return w.r.flushError() }
+
+func (w rw246) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw246) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw246) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw246) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw246) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw246) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw247 struct{ writer }
 
-func (w rw247) Flush()                                           { w.r.flush() }
-func (w rw247) FlushError() error                                { return w.r.flushError() }
-func (w rw247) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw247) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw247) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw247) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw247) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw247) Flush() { w.r.flush() }
+
+func (w rw247) FlushError() error { return w.r.flushError() }
+
+func (w rw247) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw247) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw247) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw247) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw247) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw247) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw248 struct{ writer }
 
-func (w rw248) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw248) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw248) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw248) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw248) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw248) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw248) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw248) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw248) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw248) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw248) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw249 struct{ writer }
 
-func (w rw249) Flush()                                           { w.r.flush() }
-func (w rw249) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw249) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw249) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw249) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw249) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw249) Flush() { w.r.flush() }
+
+func (w rw249) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw249) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw249) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw249) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw249) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw249) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw250 struct{ writer }
 
-func (w rw250) FlushError() error                                { return w.r.flushError() }
-func (w rw250) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw250) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw250) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw250) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw250) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw250) FlushError() error { return w.r.flushError() }
+
+func (w rw250) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw250) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw250) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw250) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw250) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw250) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw251 struct{ writer }
 
-func (w rw251) Flush()                                           { w.r.flush() }
-func (w rw251) FlushError() error                                { return w.r.flushError() }
-func (w rw251) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw251) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw251) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw251) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw251) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw251) Flush() { w.r.flush() }
+
+func (w rw251) FlushError() error { return w.r.flushError() }
+
+func (w rw251) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw251) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw251) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw251) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw251) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw251) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw252 struct{ writer }
 
-func (w rw252) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw252) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw252) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw252) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw252) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw252) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw252) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw252) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw252) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw252) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw252) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw252) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw252) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw253 struct{ writer }
 
-func (w rw253) Flush()                                           { w.r.flush() }
-func (w rw253) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw253) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw253) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw253) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw253) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw253) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw253) Flush() { w.r.flush() }
+
+func (w rw253) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw253) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw253) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw253) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw253) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw253) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw253) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw254 struct{ writer }
 
-func (w rw254) FlushError() error                                { return w.r.flushError() }
-func (w rw254) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw254) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw254) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw254) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw254) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw254) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw254) FlushError() error { return w.r.flushError() }
+
+func (w rw254) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw254) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw254) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw254) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw254) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw254) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw254) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw255 struct{ writer }
 
-func (w rw255) Flush()                                           { w.r.flush() }
-func (w rw255) FlushError() error                                { return w.r.flushError() }
-func (w rw255) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw255) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw255) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw255) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw255) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw255) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw255) Flush() { w.r.flush() }
+
+func (w rw255) FlushError() error { return w.r.flushError() }
+
+func (w rw255) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw255) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw255) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw255) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw255) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw255) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw255) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
 
 type rw256 struct{ writer }
@@ -2485,2172 +3254,3196 @@ func (w rw256) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw257 struct{ writer }
 
-func (w rw257) Flush()                            { w.r.flush() }
+func (w rw257) Flush() { w.r.flush() }
+
 func (w rw257) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw258 struct{ writer }
 
-func (w rw258) FlushError() error                 { return w.r.flushError() }
+func (w rw258) FlushError() error { return w.r.flushError() }
+
 func (w rw258) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw259 struct{ writer }
 
-func (w rw259) Flush()                            { w.r.flush() }
-func (w rw259) FlushError() error                 { return w.r.flushError() }
+func (w rw259) Flush() { w.r.flush() }
+
+func (w rw259) FlushError() error { return w.r.flushError() }
+
 func (w rw259) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw260 struct{ writer }
 
-func (w rw260) CloseNotify() <-chan bool          { return w.r.closeNotify() }
+func (w rw260) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw260) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw261 struct{ writer }
 
-func (w rw261) Flush()                            { w.r.flush() }
-func (w rw261) CloseNotify() <-chan bool          { return w.r.closeNotify() }
+func (w rw261) Flush() { w.r.flush() }
+
+func (w rw261) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw261) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw262 struct{ writer }
 
-func (w rw262) FlushError() error                 { return w.r.flushError() }
-func (w rw262) CloseNotify() <-chan bool          { return w.r.closeNotify() }
+func (w rw262) FlushError() error { return w.r.flushError() }
+
+func (w rw262) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw262) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw263 struct{ writer }
 
-func (w rw263) Flush()                            { w.r.flush() }
-func (w rw263) FlushError() error                 { return w.r.flushError() }
-func (w rw263) CloseNotify() <-chan bool          { return w.r.closeNotify() }
+func (w rw263) Flush() { w.r.flush() }
+
+func (w rw263) FlushError() error { return w.r.flushError() }
+
+func (w rw263) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw263) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw264 struct{ writer }
 
 func (w rw264) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw264) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw264) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw265 struct{ writer }
 
-func (w rw265) Flush()                                       { w.r.flush() }
+func (w rw265) Flush() { w.r.flush() }
+
 func (w rw265) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw265) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw265) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw266 struct{ writer }
 
-func (w rw266) FlushError() error                            { return w.r.flushError() }
+func (w rw266) FlushError() error { return w.r.flushError() }
+
 func (w rw266) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw266) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw266) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw267 struct{ writer }
 
-func (w rw267) Flush()                                       { w.r.flush() }
-func (w rw267) FlushError() error                            { return w.r.flushError() }
+func (w rw267) Flush() { w.r.flush() }
+
+func (w rw267) FlushError() error { return w.r.flushError() }
+
 func (w rw267) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw267) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw267) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw268 struct{ writer }
 
-func (w rw268) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw268) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw268) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw268) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw268) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw269 struct{ writer }
 
-func (w rw269) Flush()                                       { w.r.flush() }
-func (w rw269) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw269) Flush() { w.r.flush() }
+
+func (w rw269) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw269) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw269) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw269) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw270 struct{ writer }
 
-func (w rw270) FlushError() error                            { return w.r.flushError() }
-func (w rw270) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw270) FlushError() error { return w.r.flushError() }
+
+func (w rw270) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw270) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw270) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw270) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw271 struct{ writer }
 
-func (w rw271) Flush()                                       { w.r.flush() }
-func (w rw271) FlushError() error                            { return w.r.flushError() }
-func (w rw271) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw271) Flush() { w.r.flush() }
+
+func (w rw271) FlushError() error { return w.r.flushError() }
+
+func (w rw271) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw271) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw271) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw271) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw272 struct{ writer }
 
 func (w rw272) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw272) WriteString(s string) (int, error)     { return w.r.writeString(s) }
+
+func (w rw272) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw273 struct{ writer }
 
-func (w rw273) Flush()                                { w.r.flush() }
+func (w rw273) Flush() { w.r.flush() }
+
 func (w rw273) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw273) WriteString(s string) (int, error)     { return w.r.writeString(s) }
+
+func (w rw273) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw274 struct{ writer }
 
-func (w rw274) FlushError() error                     { return w.r.flushError() }
+func (w rw274) FlushError() error { return w.r.flushError() }
+
 func (w rw274) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw274) WriteString(s string) (int, error)     { return w.r.writeString(s) }
+
+func (w rw274) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw275 struct{ writer }
 
-func (w rw275) Flush()                                { w.r.flush() }
-func (w rw275) FlushError() error                     { return w.r.flushError() }
+func (w rw275) Flush() { w.r.flush() }
+
+func (w rw275) FlushError() error { return w.r.flushError() }
+
 func (w rw275) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw275) WriteString(s string) (int, error)     { return w.r.writeString(s) }
+
+func (w rw275) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw276 struct{ writer }
 
-func (w rw276) CloseNotify() <-chan bool              { return w.r.closeNotify() }
+func (w rw276) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw276) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw276) WriteString(s string) (int, error)     { return w.r.writeString(s) }
+
+func (w rw276) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw277 struct{ writer }
 
-func (w rw277) Flush()                                { w.r.flush() }
-func (w rw277) CloseNotify() <-chan bool              { return w.r.closeNotify() }
+func (w rw277) Flush() { w.r.flush() }
+
+func (w rw277) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw277) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw277) WriteString(s string) (int, error)     { return w.r.writeString(s) }
+
+func (w rw277) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw278 struct{ writer }
 
-func (w rw278) FlushError() error                     { return w.r.flushError() }
-func (w rw278) CloseNotify() <-chan bool              { return w.r.closeNotify() }
+func (w rw278) FlushError() error { return w.r.flushError() }
+
+func (w rw278) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw278) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw278) WriteString(s string) (int, error)     { return w.r.writeString(s) }
+
+func (w rw278) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw279 struct{ writer }
 
-func (w rw279) Flush()                                { w.r.flush() }
-func (w rw279) FlushError() error                     { return w.r.flushError() }
-func (w rw279) CloseNotify() <-chan bool              { return w.r.closeNotify() }
+func (w rw279) Flush() { w.r.flush() }
+
+func (w rw279) FlushError() error { return w.r.flushError() }
+
+func (w rw279) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw279) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw279) WriteString(s string) (int, error)     { return w.r.writeString(s) }
+
+func (w rw279) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw280 struct{ writer }
 
 func (w rw280) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw280) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw280) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw280) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw280) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw281 struct{ writer }
 
-func (w rw281) Flush()                                       { w.r.flush() }
+func (w rw281) Flush() { w.r.flush() }
+
 func (w rw281) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw281) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw281) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw281) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw281) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw282 struct{ writer }
 
-func (w rw282) FlushError() error                            { return w.r.flushError() }
+func (w rw282) FlushError() error { return w.r.flushError() }
+
 func (w rw282) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw282) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw282) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw282) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw282) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw283 struct{ writer }
 
-func (w rw283) Flush()                                       { w.r.flush() }
-func (w rw283) FlushError() error                            { return w.r.flushError() }
+func (w rw283) Flush() { w.r.flush() }
+
+func (w rw283) FlushError() error { return w.r.flushError() }
+
 func (w rw283) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw283) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw283) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw283) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw283) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw284 struct{ writer }
 
-func (w rw284) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw284) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw284) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw284) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw284) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw284) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw284) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw285 struct{ writer }
 
-func (w rw285) Flush()                                       { w.r.flush() }
-func (w rw285) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw285) Flush() { w.r.flush() }
+
+func (w rw285) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw285) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw285) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw285) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw285) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw285) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw286 struct{ writer }
 
-func (w rw286) FlushError() error                            { return w.r.flushError() }
-func (w rw286) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw286) FlushError() error { return w.r.flushError() }
+
+func (w rw286) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw286) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw286) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw286) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw286) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw286) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw287 struct{ writer }
 
-func (w rw287) Flush()                                       { w.r.flush() }
-func (w rw287) FlushError() error                            { return w.r.flushError() }
-func (w rw287) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw287) Flush() { w.r.flush() }
+
+func (w rw287) FlushError() error { return w.r.flushError() }
+
+func (w rw287) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw287) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw287) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw287) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw287) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw287) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw288 struct{ writer }
 
 func (w rw288) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
 func (w rw288) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
-func (w rw288) WriteString(s string) (int, error)  { return w.r.writeString(s) }
+
+func (w rw288) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw289 struct{ writer }
 
-func (w rw289) Flush()                             { w.r.flush() }
+func (w rw289) Flush() { w.r.flush() }
+
 func (w rw289) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
 func (w rw289) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
-func (w rw289) WriteString(s string) (int, error)  { return w.r.writeString(s) }
+
+func (w rw289) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw290 struct{ writer }
 
-func (w rw290) FlushError() error                  { return w.r.flushError() }
+func (w rw290) FlushError() error { return w.r.flushError() }
+
 func (w rw290) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
 func (w rw290) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
-func (w rw290) WriteString(s string) (int, error)  { return w.r.writeString(s) }
+
+func (w rw290) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw291 struct{ writer }
 
-func (w rw291) Flush()                             { w.r.flush() }
-func (w rw291) FlushError() error                  { return w.r.flushError() }
+func (w rw291) Flush() { w.r.flush() }
+
+func (w rw291) FlushError() error { return w.r.flushError() }
+
 func (w rw291) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
 func (w rw291) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
-func (w rw291) WriteString(s string) (int, error)  { return w.r.writeString(s) }
+
+func (w rw291) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw292 struct{ writer }
 
-func (w rw292) CloseNotify() <-chan bool           { return w.r.closeNotify() }
+func (w rw292) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw292) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
 func (w rw292) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
-func (w rw292) WriteString(s string) (int, error)  { return w.r.writeString(s) }
+
+func (w rw292) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw293 struct{ writer }
 
-func (w rw293) Flush()                             { w.r.flush() }
-func (w rw293) CloseNotify() <-chan bool           { return w.r.closeNotify() }
+func (w rw293) Flush() { w.r.flush() }
+
+func (w rw293) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw293) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
 func (w rw293) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
-func (w rw293) WriteString(s string) (int, error)  { return w.r.writeString(s) }
+
+func (w rw293) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw294 struct{ writer }
 
-func (w rw294) FlushError() error                  { return w.r.flushError() }
-func (w rw294) CloseNotify() <-chan bool           { return w.r.closeNotify() }
+func (w rw294) FlushError() error { return w.r.flushError() }
+
+func (w rw294) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw294) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
 func (w rw294) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
-func (w rw294) WriteString(s string) (int, error)  { return w.r.writeString(s) }
+
+func (w rw294) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw295 struct{ writer }
 
-func (w rw295) Flush()                             { w.r.flush() }
-func (w rw295) FlushError() error                  { return w.r.flushError() }
-func (w rw295) CloseNotify() <-chan bool           { return w.r.closeNotify() }
+func (w rw295) Flush() { w.r.flush() }
+
+func (w rw295) FlushError() error { return w.r.flushError() }
+
+func (w rw295) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw295) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
 func (w rw295) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
-func (w rw295) WriteString(s string) (int, error)  { return w.r.writeString(s) }
+
+func (w rw295) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw296 struct{ writer }
 
 func (w rw296) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw296) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw296) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw296) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw296) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw296) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw296) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw297 struct{ writer }
 
-func (w rw297) Flush()                                       { w.r.flush() }
+func (w rw297) Flush() { w.r.flush() }
+
 func (w rw297) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw297) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw297) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw297) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw297) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw297) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw297) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw298 struct{ writer }
 
-func (w rw298) FlushError() error                            { return w.r.flushError() }
+func (w rw298) FlushError() error { return w.r.flushError() }
+
 func (w rw298) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw298) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw298) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw298) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw298) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw298) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw298) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw299 struct{ writer }
 
-func (w rw299) Flush()                                       { w.r.flush() }
-func (w rw299) FlushError() error                            { return w.r.flushError() }
+func (w rw299) Flush() { w.r.flush() }
+
+func (w rw299) FlushError() error { return w.r.flushError() }
+
 func (w rw299) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw299) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw299) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw299) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw299) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw299) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw299) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw300 struct{ writer }
 
-func (w rw300) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw300) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw300) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw300) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw300) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw300) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw300) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw300) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw300) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw301 struct{ writer }
 
-func (w rw301) Flush()                                       { w.r.flush() }
-func (w rw301) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw301) Flush() { w.r.flush() }
+
+func (w rw301) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw301) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw301) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw301) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw301) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw301) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw301) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw301) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw302 struct{ writer }
 
-func (w rw302) FlushError() error                            { return w.r.flushError() }
-func (w rw302) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw302) FlushError() error { return w.r.flushError() }
+
+func (w rw302) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw302) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw302) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw302) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw302) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw302) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw302) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw302) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw303 struct{ writer }
 
-func (w rw303) Flush()                                       { w.r.flush() }
-func (w rw303) FlushError() error                            { return w.r.flushError() }
-func (w rw303) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw303) Flush() { w.r.flush() }
+
+func (w rw303) FlushError() error { return w.r.flushError() }
+
+func (w rw303) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw303) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw303) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw303) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw303) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw303) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw303) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw303) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw304 struct{ writer }
 
 func (w rw304) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw304) SetReadDeadline(t time.Time) error     { return w.r.setReadDeadline(t) }
-func (w rw304) SetWriteDeadline(t time.Time) error    { return w.r.setWriteDeadline(t) }
-func (w rw304) WriteString(s string) (int, error)     { return w.r.writeString(s) }
+
+func (w rw304) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw304) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw304) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw305 struct{ writer }
 
-func (w rw305) Flush()                                { w.r.flush() }
+func (w rw305) Flush() { w.r.flush() }
+
 func (w rw305) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw305) SetReadDeadline(t time.Time) error     { return w.r.setReadDeadline(t) }
-func (w rw305) SetWriteDeadline(t time.Time) error    { return w.r.setWriteDeadline(t) }
-func (w rw305) WriteString(s string) (int, error)     { return w.r.writeString(s) }
+
+func (w rw305) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw305) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw305) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw306 struct{ writer }
 
-func (w rw306) FlushError() error                     { return w.r.flushError() }
+func (w rw306) FlushError() error { return w.r.flushError() }
+
 func (w rw306) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw306) SetReadDeadline(t time.Time) error     { return w.r.setReadDeadline(t) }
-func (w rw306) SetWriteDeadline(t time.Time) error    { return w.r.setWriteDeadline(t) }
-func (w rw306) WriteString(s string) (int, error)     { return w.r.writeString(s) }
+
+func (w rw306) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw306) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw306) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw307 struct{ writer }
 
-func (w rw307) Flush()                                { w.r.flush() }
-func (w rw307) FlushError() error                     { return w.r.flushError() }
+func (w rw307) Flush() { w.r.flush() }
+
+func (w rw307) FlushError() error { return w.r.flushError() }
+
 func (w rw307) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw307) SetReadDeadline(t time.Time) error     { return w.r.setReadDeadline(t) }
-func (w rw307) SetWriteDeadline(t time.Time) error    { return w.r.setWriteDeadline(t) }
-func (w rw307) WriteString(s string) (int, error)     { return w.r.writeString(s) }
+
+func (w rw307) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw307) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw307) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw308 struct{ writer }
 
-func (w rw308) CloseNotify() <-chan bool              { return w.r.closeNotify() }
+func (w rw308) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw308) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw308) SetReadDeadline(t time.Time) error     { return w.r.setReadDeadline(t) }
-func (w rw308) SetWriteDeadline(t time.Time) error    { return w.r.setWriteDeadline(t) }
-func (w rw308) WriteString(s string) (int, error)     { return w.r.writeString(s) }
+
+func (w rw308) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw308) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw308) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw309 struct{ writer }
 
-func (w rw309) Flush()                                { w.r.flush() }
-func (w rw309) CloseNotify() <-chan bool              { return w.r.closeNotify() }
+func (w rw309) Flush() { w.r.flush() }
+
+func (w rw309) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw309) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw309) SetReadDeadline(t time.Time) error     { return w.r.setReadDeadline(t) }
-func (w rw309) SetWriteDeadline(t time.Time) error    { return w.r.setWriteDeadline(t) }
-func (w rw309) WriteString(s string) (int, error)     { return w.r.writeString(s) }
+
+func (w rw309) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw309) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw309) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw310 struct{ writer }
 
-func (w rw310) FlushError() error                     { return w.r.flushError() }
-func (w rw310) CloseNotify() <-chan bool              { return w.r.closeNotify() }
+func (w rw310) FlushError() error { return w.r.flushError() }
+
+func (w rw310) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw310) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw310) SetReadDeadline(t time.Time) error     { return w.r.setReadDeadline(t) }
-func (w rw310) SetWriteDeadline(t time.Time) error    { return w.r.setWriteDeadline(t) }
-func (w rw310) WriteString(s string) (int, error)     { return w.r.writeString(s) }
+
+func (w rw310) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw310) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw310) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw311 struct{ writer }
 
-func (w rw311) Flush()                                { w.r.flush() }
-func (w rw311) FlushError() error                     { return w.r.flushError() }
-func (w rw311) CloseNotify() <-chan bool              { return w.r.closeNotify() }
+func (w rw311) Flush() { w.r.flush() }
+
+func (w rw311) FlushError() error { return w.r.flushError() }
+
+func (w rw311) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw311) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw311) SetReadDeadline(t time.Time) error     { return w.r.setReadDeadline(t) }
-func (w rw311) SetWriteDeadline(t time.Time) error    { return w.r.setWriteDeadline(t) }
-func (w rw311) WriteString(s string) (int, error)     { return w.r.writeString(s) }
+
+func (w rw311) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw311) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw311) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw312 struct{ writer }
 
 func (w rw312) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw312) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw312) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw312) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw312) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw312) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw312) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw312) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw312) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw313 struct{ writer }
 
-func (w rw313) Flush()                                       { w.r.flush() }
+func (w rw313) Flush() { w.r.flush() }
+
 func (w rw313) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw313) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw313) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw313) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw313) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw313) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw313) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw313) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw313) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw314 struct{ writer }
 
-func (w rw314) FlushError() error                            { return w.r.flushError() }
+func (w rw314) FlushError() error { return w.r.flushError() }
+
 func (w rw314) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw314) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw314) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw314) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw314) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw314) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw314) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw314) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw314) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw315 struct{ writer }
 
-func (w rw315) Flush()                                       { w.r.flush() }
-func (w rw315) FlushError() error                            { return w.r.flushError() }
+func (w rw315) Flush() { w.r.flush() }
+
+func (w rw315) FlushError() error { return w.r.flushError() }
+
 func (w rw315) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw315) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw315) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw315) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw315) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw315) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw315) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw315) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw315) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw316 struct{ writer }
 
-func (w rw316) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw316) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw316) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw316) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw316) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw316) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw316) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw316) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw316) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw316) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw316) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw317 struct{ writer }
 
-func (w rw317) Flush()                                       { w.r.flush() }
-func (w rw317) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw317) Flush() { w.r.flush() }
+
+func (w rw317) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw317) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw317) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw317) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw317) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw317) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw317) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw317) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw317) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw317) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw318 struct{ writer }
 
-func (w rw318) FlushError() error                            { return w.r.flushError() }
-func (w rw318) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw318) FlushError() error { return w.r.flushError() }
+
+func (w rw318) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw318) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw318) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw318) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw318) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw318) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw318) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw318) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw318) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw318) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw319 struct{ writer }
 
-func (w rw319) Flush()                                       { w.r.flush() }
-func (w rw319) FlushError() error                            { return w.r.flushError() }
-func (w rw319) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw319) Flush() { w.r.flush() }
+
+func (w rw319) FlushError() error { return w.r.flushError() }
+
+func (w rw319) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw319) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw319) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw319) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw319) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw319) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw319) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw319) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw319) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw319) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw320 struct{ writer }
 
-func (w rw320) EnableFullDuplex() error           { return w.r.enableFullDuplex() }
+func (w rw320) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw320) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw321 struct{ writer }
 
-func (w rw321) Flush()                            { w.r.flush() }
-func (w rw321) EnableFullDuplex() error           { return w.r.enableFullDuplex() }
+func (w rw321) Flush() { w.r.flush() }
+
+func (w rw321) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw321) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw322 struct{ writer }
 
-func (w rw322) FlushError() error                 { return w.r.flushError() }
-func (w rw322) EnableFullDuplex() error           { return w.r.enableFullDuplex() }
+func (w rw322) FlushError() error { return w.r.flushError() }
+
+func (w rw322) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw322) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw323 struct{ writer }
 
-func (w rw323) Flush()                            { w.r.flush() }
-func (w rw323) FlushError() error                 { return w.r.flushError() }
-func (w rw323) EnableFullDuplex() error           { return w.r.enableFullDuplex() }
+func (w rw323) Flush() { w.r.flush() }
+
+func (w rw323) FlushError() error { return w.r.flushError() }
+
+func (w rw323) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw323) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw324 struct{ writer }
 
-func (w rw324) CloseNotify() <-chan bool          { return w.r.closeNotify() }
-func (w rw324) EnableFullDuplex() error           { return w.r.enableFullDuplex() }
+func (w rw324) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw324) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw324) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw325 struct{ writer }
 
-func (w rw325) Flush()                            { w.r.flush() }
-func (w rw325) CloseNotify() <-chan bool          { return w.r.closeNotify() }
-func (w rw325) EnableFullDuplex() error           { return w.r.enableFullDuplex() }
+func (w rw325) Flush() { w.r.flush() }
+
+func (w rw325) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw325) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw325) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw326 struct{ writer }
 
-func (w rw326) FlushError() error                 { return w.r.flushError() }
-func (w rw326) CloseNotify() <-chan bool          { return w.r.closeNotify() }
-func (w rw326) EnableFullDuplex() error           { return w.r.enableFullDuplex() }
+func (w rw326) FlushError() error { return w.r.flushError() }
+
+func (w rw326) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw326) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw326) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw327 struct{ writer }
 
-func (w rw327) Flush()                            { w.r.flush() }
-func (w rw327) FlushError() error                 { return w.r.flushError() }
-func (w rw327) CloseNotify() <-chan bool          { return w.r.closeNotify() }
-func (w rw327) EnableFullDuplex() error           { return w.r.enableFullDuplex() }
+func (w rw327) Flush() { w.r.flush() }
+
+func (w rw327) FlushError() error { return w.r.flushError() }
+
+func (w rw327) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw327) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw327) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw328 struct{ writer }
 
 func (w rw328) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw328) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
-func (w rw328) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw328) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw328) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw329 struct{ writer }
 
-func (w rw329) Flush()                                       { w.r.flush() }
+func (w rw329) Flush() { w.r.flush() }
+
 func (w rw329) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw329) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
-func (w rw329) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw329) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw329) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw330 struct{ writer }
 
-func (w rw330) FlushError() error                            { return w.r.flushError() }
+func (w rw330) FlushError() error { return w.r.flushError() }
+
 func (w rw330) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw330) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
-func (w rw330) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw330) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw330) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw331 struct{ writer }
 
-func (w rw331) Flush()                                       { w.r.flush() }
-func (w rw331) FlushError() error                            { return w.r.flushError() }
+func (w rw331) Flush() { w.r.flush() }
+
+func (w rw331) FlushError() error { return w.r.flushError() }
+
 func (w rw331) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw331) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
-func (w rw331) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw331) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw331) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw332 struct{ writer }
 
-func (w rw332) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw332) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw332) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw332) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
-func (w rw332) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw332) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw332) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw333 struct{ writer }
 
-func (w rw333) Flush()                                       { w.r.flush() }
-func (w rw333) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw333) Flush() { w.r.flush() }
+
+func (w rw333) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw333) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw333) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
-func (w rw333) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw333) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw333) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw334 struct{ writer }
 
-func (w rw334) FlushError() error                            { return w.r.flushError() }
-func (w rw334) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw334) FlushError() error { return w.r.flushError() }
+
+func (w rw334) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw334) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw334) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
-func (w rw334) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw334) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw334) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw335 struct{ writer }
 
-func (w rw335) Flush()                                       { w.r.flush() }
-func (w rw335) FlushError() error                            { return w.r.flushError() }
-func (w rw335) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw335) Flush() { w.r.flush() }
+
+func (w rw335) FlushError() error { return w.r.flushError() }
+
+func (w rw335) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw335) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw335) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
-func (w rw335) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw335) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw335) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw336 struct{ writer }
 
 func (w rw336) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw336) EnableFullDuplex() error               { return w.r.enableFullDuplex() }
-func (w rw336) WriteString(s string) (int, error)     { return w.r.writeString(s) }
+
+func (w rw336) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw336) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw337 struct{ writer }
 
-func (w rw337) Flush()                                { w.r.flush() }
+func (w rw337) Flush() { w.r.flush() }
+
 func (w rw337) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw337) EnableFullDuplex() error               { return w.r.enableFullDuplex() }
-func (w rw337) WriteString(s string) (int, error)     { return w.r.writeString(s) }
+
+func (w rw337) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw337) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw338 struct{ writer }
 
-func (w rw338) FlushError() error                     { return w.r.flushError() }
+func (w rw338) FlushError() error { return w.r.flushError() }
+
 func (w rw338) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw338) EnableFullDuplex() error               { return w.r.enableFullDuplex() }
-func (w rw338) WriteString(s string) (int, error)     { return w.r.writeString(s) }
+
+func (w rw338) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw338) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw339 struct{ writer }
 
-func (w rw339) Flush()                                { w.r.flush() }
-func (w rw339) FlushError() error                     { return w.r.flushError() }
+func (w rw339) Flush() { w.r.flush() }
+
+func (w rw339) FlushError() error { return w.r.flushError() }
+
 func (w rw339) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw339) EnableFullDuplex() error               { return w.r.enableFullDuplex() }
-func (w rw339) WriteString(s string) (int, error)     { return w.r.writeString(s) }
+
+func (w rw339) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw339) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw340 struct{ writer }
 
-func (w rw340) CloseNotify() <-chan bool              { return w.r.closeNotify() }
+func (w rw340) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw340) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw340) EnableFullDuplex() error               { return w.r.enableFullDuplex() }
-func (w rw340) WriteString(s string) (int, error)     { return w.r.writeString(s) }
+
+func (w rw340) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw340) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw341 struct{ writer }
 
-func (w rw341) Flush()                                { w.r.flush() }
-func (w rw341) CloseNotify() <-chan bool              { return w.r.closeNotify() }
+func (w rw341) Flush() { w.r.flush() }
+
+func (w rw341) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw341) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw341) EnableFullDuplex() error               { return w.r.enableFullDuplex() }
-func (w rw341) WriteString(s string) (int, error)     { return w.r.writeString(s) }
+
+func (w rw341) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw341) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw342 struct{ writer }
 
-func (w rw342) FlushError() error                     { return w.r.flushError() }
-func (w rw342) CloseNotify() <-chan bool              { return w.r.closeNotify() }
+func (w rw342) FlushError() error { return w.r.flushError() }
+
+func (w rw342) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw342) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw342) EnableFullDuplex() error               { return w.r.enableFullDuplex() }
-func (w rw342) WriteString(s string) (int, error)     { return w.r.writeString(s) }
+
+func (w rw342) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw342) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw343 struct{ writer }
 
-func (w rw343) Flush()                                { w.r.flush() }
-func (w rw343) FlushError() error                     { return w.r.flushError() }
-func (w rw343) CloseNotify() <-chan bool              { return w.r.closeNotify() }
+func (w rw343) Flush() { w.r.flush() }
+
+func (w rw343) FlushError() error { return w.r.flushError() }
+
+func (w rw343) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw343) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw343) EnableFullDuplex() error               { return w.r.enableFullDuplex() }
-func (w rw343) WriteString(s string) (int, error)     { return w.r.writeString(s) }
+
+func (w rw343) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw343) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw344 struct{ writer }
 
 func (w rw344) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw344) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw344) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
-func (w rw344) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw344) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw344) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw344) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw345 struct{ writer }
 
-func (w rw345) Flush()                                       { w.r.flush() }
+func (w rw345) Flush() { w.r.flush() }
+
 func (w rw345) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw345) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw345) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
-func (w rw345) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw345) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw345) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw345) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw346 struct{ writer }
 
-func (w rw346) FlushError() error                            { return w.r.flushError() }
+func (w rw346) FlushError() error { return w.r.flushError() }
+
 func (w rw346) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw346) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw346) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
-func (w rw346) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw346) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw346) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw346) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw347 struct{ writer }
 
-func (w rw347) Flush()                                       { w.r.flush() }
-func (w rw347) FlushError() error                            { return w.r.flushError() }
+func (w rw347) Flush() { w.r.flush() }
+
+func (w rw347) FlushError() error { return w.r.flushError() }
+
 func (w rw347) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw347) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw347) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
-func (w rw347) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw347) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw347) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw347) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw348 struct{ writer }
 
-func (w rw348) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw348) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw348) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw348) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw348) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
-func (w rw348) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw348) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw348) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw348) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw349 struct{ writer }
 
-func (w rw349) Flush()                                       { w.r.flush() }
-func (w rw349) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw349) Flush() { w.r.flush() }
+
+func (w rw349) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw349) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw349) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw349) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
-func (w rw349) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw349) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw349) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw349) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw350 struct{ writer }
 
-func (w rw350) FlushError() error                            { return w.r.flushError() }
-func (w rw350) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw350) FlushError() error { return w.r.flushError() }
+
+func (w rw350) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw350) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw350) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw350) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
-func (w rw350) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw350) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw350) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw350) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw351 struct{ writer }
 
-func (w rw351) Flush()                                       { w.r.flush() }
-func (w rw351) FlushError() error                            { return w.r.flushError() }
-func (w rw351) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw351) Flush() { w.r.flush() }
+
+func (w rw351) FlushError() error { return w.r.flushError() }
+
+func (w rw351) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw351) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw351) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw351) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
-func (w rw351) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw351) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw351) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw351) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw352 struct{ writer }
 
 func (w rw352) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
 func (w rw352) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
-func (w rw352) EnableFullDuplex() error            { return w.r.enableFullDuplex() }
-func (w rw352) WriteString(s string) (int, error)  { return w.r.writeString(s) }
+
+func (w rw352) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw352) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw353 struct{ writer }
 
-func (w rw353) Flush()                             { w.r.flush() }
+func (w rw353) Flush() { w.r.flush() }
+
 func (w rw353) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
 func (w rw353) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
-func (w rw353) EnableFullDuplex() error            { return w.r.enableFullDuplex() }
-func (w rw353) WriteString(s string) (int, error)  { return w.r.writeString(s) }
+
+func (w rw353) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw353) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw354 struct{ writer }
 
-func (w rw354) FlushError() error                  { return w.r.flushError() }
+func (w rw354) FlushError() error { return w.r.flushError() }
+
 func (w rw354) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
 func (w rw354) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
-func (w rw354) EnableFullDuplex() error            { return w.r.enableFullDuplex() }
-func (w rw354) WriteString(s string) (int, error)  { return w.r.writeString(s) }
+
+func (w rw354) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw354) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw355 struct{ writer }
 
-func (w rw355) Flush()                             { w.r.flush() }
-func (w rw355) FlushError() error                  { return w.r.flushError() }
+func (w rw355) Flush() { w.r.flush() }
+
+func (w rw355) FlushError() error { return w.r.flushError() }
+
 func (w rw355) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
 func (w rw355) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
-func (w rw355) EnableFullDuplex() error            { return w.r.enableFullDuplex() }
-func (w rw355) WriteString(s string) (int, error)  { return w.r.writeString(s) }
+
+func (w rw355) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw355) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw356 struct{ writer }
 
-func (w rw356) CloseNotify() <-chan bool           { return w.r.closeNotify() }
+func (w rw356) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw356) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
 func (w rw356) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
-func (w rw356) EnableFullDuplex() error            { return w.r.enableFullDuplex() }
-func (w rw356) WriteString(s string) (int, error)  { return w.r.writeString(s) }
+
+func (w rw356) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw356) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw357 struct{ writer }
 
-func (w rw357) Flush()                             { w.r.flush() }
-func (w rw357) CloseNotify() <-chan bool           { return w.r.closeNotify() }
+func (w rw357) Flush() { w.r.flush() }
+
+func (w rw357) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw357) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
 func (w rw357) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
-func (w rw357) EnableFullDuplex() error            { return w.r.enableFullDuplex() }
-func (w rw357) WriteString(s string) (int, error)  { return w.r.writeString(s) }
+
+func (w rw357) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw357) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw358 struct{ writer }
 
-func (w rw358) FlushError() error                  { return w.r.flushError() }
-func (w rw358) CloseNotify() <-chan bool           { return w.r.closeNotify() }
+func (w rw358) FlushError() error { return w.r.flushError() }
+
+func (w rw358) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw358) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
 func (w rw358) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
-func (w rw358) EnableFullDuplex() error            { return w.r.enableFullDuplex() }
-func (w rw358) WriteString(s string) (int, error)  { return w.r.writeString(s) }
+
+func (w rw358) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw358) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw359 struct{ writer }
 
-func (w rw359) Flush()                             { w.r.flush() }
-func (w rw359) FlushError() error                  { return w.r.flushError() }
-func (w rw359) CloseNotify() <-chan bool           { return w.r.closeNotify() }
+func (w rw359) Flush() { w.r.flush() }
+
+func (w rw359) FlushError() error { return w.r.flushError() }
+
+func (w rw359) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw359) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
 func (w rw359) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
-func (w rw359) EnableFullDuplex() error            { return w.r.enableFullDuplex() }
-func (w rw359) WriteString(s string) (int, error)  { return w.r.writeString(s) }
+
+func (w rw359) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw359) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw360 struct{ writer }
 
 func (w rw360) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw360) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw360) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw360) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
-func (w rw360) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw360) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw360) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw360) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw360) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw361 struct{ writer }
 
-func (w rw361) Flush()                                       { w.r.flush() }
+func (w rw361) Flush() { w.r.flush() }
+
 func (w rw361) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw361) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw361) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw361) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
-func (w rw361) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw361) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw361) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw361) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw361) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw362 struct{ writer }
 
-func (w rw362) FlushError() error                            { return w.r.flushError() }
+func (w rw362) FlushError() error { return w.r.flushError() }
+
 func (w rw362) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw362) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw362) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw362) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
-func (w rw362) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw362) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw362) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw362) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw362) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw363 struct{ writer }
 
-func (w rw363) Flush()                                       { w.r.flush() }
-func (w rw363) FlushError() error                            { return w.r.flushError() }
+func (w rw363) Flush() { w.r.flush() }
+
+func (w rw363) FlushError() error { return w.r.flushError() }
+
 func (w rw363) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw363) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw363) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw363) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
-func (w rw363) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw363) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw363) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw363) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw363) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw364 struct{ writer }
 
-func (w rw364) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw364) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw364) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw364) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw364) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw364) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
-func (w rw364) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw364) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw364) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw364) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw364) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw365 struct{ writer }
 
-func (w rw365) Flush()                                       { w.r.flush() }
-func (w rw365) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw365) Flush() { w.r.flush() }
+
+func (w rw365) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw365) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw365) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw365) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw365) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
-func (w rw365) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw365) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw365) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw365) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw365) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw366 struct{ writer }
 
-func (w rw366) FlushError() error                            { return w.r.flushError() }
-func (w rw366) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw366) FlushError() error { return w.r.flushError() }
+
+func (w rw366) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw366) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw366) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw366) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw366) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
-func (w rw366) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw366) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw366) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw366) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw366) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw367 struct{ writer }
 
-func (w rw367) Flush()                                       { w.r.flush() }
-func (w rw367) FlushError() error                            { return w.r.flushError() }
-func (w rw367) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw367) Flush() { w.r.flush() }
+
+func (w rw367) FlushError() error { return w.r.flushError() }
+
+func (w rw367) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw367) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw367) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw367) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw367) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
-func (w rw367) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw367) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw367) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw367) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw367) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw368 struct{ writer }
 
 func (w rw368) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw368) SetReadDeadline(t time.Time) error     { return w.r.setReadDeadline(t) }
-func (w rw368) SetWriteDeadline(t time.Time) error    { return w.r.setWriteDeadline(t) }
-func (w rw368) EnableFullDuplex() error               { return w.r.enableFullDuplex() }
-func (w rw368) WriteString(s string) (int, error)     { return w.r.writeString(s) }
+
+func (w rw368) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw368) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw368) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw368) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw369 struct{ writer }
 
-func (w rw369) Flush()                                { w.r.flush() }
+func (w rw369) Flush() { w.r.flush() }
+
 func (w rw369) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw369) SetReadDeadline(t time.Time) error     { return w.r.setReadDeadline(t) }
-func (w rw369) SetWriteDeadline(t time.Time) error    { return w.r.setWriteDeadline(t) }
-func (w rw369) EnableFullDuplex() error               { return w.r.enableFullDuplex() }
-func (w rw369) WriteString(s string) (int, error)     { return w.r.writeString(s) }
+
+func (w rw369) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw369) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw369) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw369) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw370 struct{ writer }
 
-func (w rw370) FlushError() error                     { return w.r.flushError() }
+func (w rw370) FlushError() error { return w.r.flushError() }
+
 func (w rw370) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw370) SetReadDeadline(t time.Time) error     { return w.r.setReadDeadline(t) }
-func (w rw370) SetWriteDeadline(t time.Time) error    { return w.r.setWriteDeadline(t) }
-func (w rw370) EnableFullDuplex() error               { return w.r.enableFullDuplex() }
-func (w rw370) WriteString(s string) (int, error)     { return w.r.writeString(s) }
+
+func (w rw370) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw370) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw370) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw370) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw371 struct{ writer }
 
-func (w rw371) Flush()                                { w.r.flush() }
-func (w rw371) FlushError() error                     { return w.r.flushError() }
+func (w rw371) Flush() { w.r.flush() }
+
+func (w rw371) FlushError() error { return w.r.flushError() }
+
 func (w rw371) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw371) SetReadDeadline(t time.Time) error     { return w.r.setReadDeadline(t) }
-func (w rw371) SetWriteDeadline(t time.Time) error    { return w.r.setWriteDeadline(t) }
-func (w rw371) EnableFullDuplex() error               { return w.r.enableFullDuplex() }
-func (w rw371) WriteString(s string) (int, error)     { return w.r.writeString(s) }
+
+func (w rw371) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw371) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw371) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw371) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw372 struct{ writer }
 
-func (w rw372) CloseNotify() <-chan bool              { return w.r.closeNotify() }
+func (w rw372) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw372) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw372) SetReadDeadline(t time.Time) error     { return w.r.setReadDeadline(t) }
-func (w rw372) SetWriteDeadline(t time.Time) error    { return w.r.setWriteDeadline(t) }
-func (w rw372) EnableFullDuplex() error               { return w.r.enableFullDuplex() }
-func (w rw372) WriteString(s string) (int, error)     { return w.r.writeString(s) }
+
+func (w rw372) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw372) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw372) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw372) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw373 struct{ writer }
 
-func (w rw373) Flush()                                { w.r.flush() }
-func (w rw373) CloseNotify() <-chan bool              { return w.r.closeNotify() }
+func (w rw373) Flush() { w.r.flush() }
+
+func (w rw373) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw373) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw373) SetReadDeadline(t time.Time) error     { return w.r.setReadDeadline(t) }
-func (w rw373) SetWriteDeadline(t time.Time) error    { return w.r.setWriteDeadline(t) }
-func (w rw373) EnableFullDuplex() error               { return w.r.enableFullDuplex() }
-func (w rw373) WriteString(s string) (int, error)     { return w.r.writeString(s) }
+
+func (w rw373) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw373) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw373) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw373) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw374 struct{ writer }
 
-func (w rw374) FlushError() error                     { return w.r.flushError() }
-func (w rw374) CloseNotify() <-chan bool              { return w.r.closeNotify() }
+func (w rw374) FlushError() error { return w.r.flushError() }
+
+func (w rw374) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw374) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw374) SetReadDeadline(t time.Time) error     { return w.r.setReadDeadline(t) }
-func (w rw374) SetWriteDeadline(t time.Time) error    { return w.r.setWriteDeadline(t) }
-func (w rw374) EnableFullDuplex() error               { return w.r.enableFullDuplex() }
-func (w rw374) WriteString(s string) (int, error)     { return w.r.writeString(s) }
+
+func (w rw374) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw374) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw374) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw374) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw375 struct{ writer }
 
-func (w rw375) Flush()                                { w.r.flush() }
-func (w rw375) FlushError() error                     { return w.r.flushError() }
-func (w rw375) CloseNotify() <-chan bool              { return w.r.closeNotify() }
+func (w rw375) Flush() { w.r.flush() }
+
+func (w rw375) FlushError() error { return w.r.flushError() }
+
+func (w rw375) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw375) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
-func (w rw375) SetReadDeadline(t time.Time) error     { return w.r.setReadDeadline(t) }
-func (w rw375) SetWriteDeadline(t time.Time) error    { return w.r.setWriteDeadline(t) }
-func (w rw375) EnableFullDuplex() error               { return w.r.enableFullDuplex() }
-func (w rw375) WriteString(s string) (int, error)     { return w.r.writeString(s) }
+
+func (w rw375) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw375) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw375) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw375) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw376 struct{ writer }
 
 func (w rw376) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw376) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw376) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw376) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw376) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
-func (w rw376) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw376) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw376) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw376) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw376) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw376) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw377 struct{ writer }
 
-func (w rw377) Flush()                                       { w.r.flush() }
+func (w rw377) Flush() { w.r.flush() }
+
 func (w rw377) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw377) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw377) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw377) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw377) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
-func (w rw377) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw377) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw377) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw377) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw377) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw377) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw378 struct{ writer }
 
-func (w rw378) FlushError() error                            { return w.r.flushError() }
+func (w rw378) FlushError() error { return w.r.flushError() }
+
 func (w rw378) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw378) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw378) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw378) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw378) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
-func (w rw378) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw378) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw378) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw378) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw378) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw378) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw379 struct{ writer }
 
-func (w rw379) Flush()                                       { w.r.flush() }
-func (w rw379) FlushError() error                            { return w.r.flushError() }
+func (w rw379) Flush() { w.r.flush() }
+
+func (w rw379) FlushError() error { return w.r.flushError() }
+
 func (w rw379) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw379) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw379) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw379) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw379) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
-func (w rw379) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw379) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw379) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw379) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw379) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw379) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw380 struct{ writer }
 
-func (w rw380) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw380) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw380) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw380) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw380) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw380) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw380) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
-func (w rw380) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw380) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw380) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw380) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw380) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw380) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw381 struct{ writer }
 
-func (w rw381) Flush()                                       { w.r.flush() }
-func (w rw381) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw381) Flush() { w.r.flush() }
+
+func (w rw381) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw381) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw381) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw381) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw381) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw381) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
-func (w rw381) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw381) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw381) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw381) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw381) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw381) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw382 struct{ writer }
 
-func (w rw382) FlushError() error                            { return w.r.flushError() }
-func (w rw382) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw382) FlushError() error { return w.r.flushError() }
+
+func (w rw382) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw382) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw382) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw382) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw382) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw382) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
-func (w rw382) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw382) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw382) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw382) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw382) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw382) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw383 struct{ writer }
 
-func (w rw383) Flush()                                       { w.r.flush() }
-func (w rw383) FlushError() error                            { return w.r.flushError() }
-func (w rw383) CloseNotify() <-chan bool                     { return w.r.closeNotify() }
+func (w rw383) Flush() { w.r.flush() }
+
+func (w rw383) FlushError() error { return w.r.flushError() }
+
+func (w rw383) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw383) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
-func (w rw383) ReadFrom(src io.Reader) (int64, error)        { return w.r.readFrom(src) }
-func (w rw383) SetReadDeadline(t time.Time) error            { return w.r.setReadDeadline(t) }
-func (w rw383) SetWriteDeadline(t time.Time) error           { return w.r.setWriteDeadline(t) }
-func (w rw383) EnableFullDuplex() error                      { return w.r.enableFullDuplex() }
-func (w rw383) WriteString(s string) (int, error)            { return w.r.writeString(s) }
+
+func (w rw383) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw383) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw383) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw383) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
+func (w rw383) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw384 struct{ writer }
 
 func (w rw384) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw384) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw384) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw385 struct{ writer }
 
-func (w rw385) Flush()                                           { w.r.flush() }
+func (w rw385) Flush() { w.r.flush() }
+
 func (w rw385) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw385) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw385) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw386 struct{ writer }
 
-func (w rw386) FlushError() error                                { return w.r.flushError() }
+func (w rw386) FlushError() error { return w.r.flushError() }
+
 func (w rw386) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw386) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw386) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw387 struct{ writer }
 
-func (w rw387) Flush()                                           { w.r.flush() }
-func (w rw387) FlushError() error                                { return w.r.flushError() }
+func (w rw387) Flush() { w.r.flush() }
+
+func (w rw387) FlushError() error { return w.r.flushError() }
+
 func (w rw387) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw387) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw387) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw388 struct{ writer }
 
-func (w rw388) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
+func (w rw388) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw388) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw388) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw388) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw389 struct{ writer }
 
-func (w rw389) Flush()                                           { w.r.flush() }
-func (w rw389) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
+func (w rw389) Flush() { w.r.flush() }
+
+func (w rw389) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw389) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw389) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw389) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw390 struct{ writer }
 
-func (w rw390) FlushError() error                                { return w.r.flushError() }
-func (w rw390) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
+func (w rw390) FlushError() error { return w.r.flushError() }
+
+func (w rw390) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw390) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw390) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw390) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw391 struct{ writer }
 
-func (w rw391) Flush()                                           { w.r.flush() }
-func (w rw391) FlushError() error                                { return w.r.flushError() }
-func (w rw391) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
+func (w rw391) Flush() { w.r.flush() }
+
+func (w rw391) FlushError() error { return w.r.flushError() }
+
+func (w rw391) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
 func (w rw391) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw391) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw391) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw392 struct{ writer }
 
-func (w rw392) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
+func (w rw392) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
 func (w rw392) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw392) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw392) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw393 struct{ writer }
 
-func (w rw393) Flush()                                           { w.r.flush() }
-func (w rw393) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
+func (w rw393) Flush() { w.r.flush() }
+
+func (w rw393) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
 func (w rw393) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw393) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw393) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw394 struct{ writer }
 
-func (w rw394) FlushError() error                                { return w.r.flushError() }
-func (w rw394) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
+func (w rw394) FlushError() error { return w.r.flushError() }
+
+func (w rw394) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
 func (w rw394) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw394) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw394) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw395 struct{ writer }
 
-func (w rw395) Flush()                                           { w.r.flush() }
-func (w rw395) FlushError() error                                { return w.r.flushError() }
-func (w rw395) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
+func (w rw395) Flush() { w.r.flush() }
+
+func (w rw395) FlushError() error { return w.r.flushError() }
+
+func (w rw395) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
 func (w rw395) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw395) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw395) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw396 struct{ writer }
 
-func (w rw396) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw396) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
+func (w rw396) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw396) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
 func (w rw396) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw396) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw396) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw397 struct{ writer }
 
-func (w rw397) Flush()                                           { w.r.flush() }
-func (w rw397) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw397) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
+func (w rw397) Flush() { w.r.flush() }
+
+func (w rw397) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw397) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
 func (w rw397) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw397) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw397) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw398 struct{ writer }
 
-func (w rw398) FlushError() error                                { return w.r.flushError() }
-func (w rw398) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw398) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
+func (w rw398) FlushError() error { return w.r.flushError() }
+
+func (w rw398) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw398) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
 func (w rw398) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw398) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw398) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw399 struct{ writer }
 
-func (w rw399) Flush()                                           { w.r.flush() }
-func (w rw399) FlushError() error                                { return w.r.flushError() }
-func (w rw399) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw399) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
+func (w rw399) Flush() { w.r.flush() }
+
+func (w rw399) FlushError() error { return w.r.flushError() }
+
+func (w rw399) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw399) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
 func (w rw399) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw399) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw399) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw400 struct{ writer }
 
-func (w rw400) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
+func (w rw400) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
 func (w rw400) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw400) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw400) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw401 struct{ writer }
 
-func (w rw401) Flush()                                           { w.r.flush() }
-func (w rw401) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
+func (w rw401) Flush() { w.r.flush() }
+
+func (w rw401) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
 func (w rw401) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw401) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw401) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw402 struct{ writer }
 
-func (w rw402) FlushError() error                                { return w.r.flushError() }
-func (w rw402) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
+func (w rw402) FlushError() error { return w.r.flushError() }
+
+func (w rw402) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
 func (w rw402) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw402) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw402) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw403 struct{ writer }
 
-func (w rw403) Flush()                                           { w.r.flush() }
-func (w rw403) FlushError() error                                { return w.r.flushError() }
-func (w rw403) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
+func (w rw403) Flush() { w.r.flush() }
+
+func (w rw403) FlushError() error { return w.r.flushError() }
+
+func (w rw403) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
 func (w rw403) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw403) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw403) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw404 struct{ writer }
 
-func (w rw404) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw404) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
+func (w rw404) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw404) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
 func (w rw404) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw404) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw404) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw405 struct{ writer }
 
-func (w rw405) Flush()                                           { w.r.flush() }
-func (w rw405) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw405) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
+func (w rw405) Flush() { w.r.flush() }
+
+func (w rw405) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw405) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
 func (w rw405) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw405) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw405) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw406 struct{ writer }
 
-func (w rw406) FlushError() error                                { return w.r.flushError() }
-func (w rw406) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw406) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
+func (w rw406) FlushError() error { return w.r.flushError() }
+
+func (w rw406) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw406) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
 func (w rw406) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw406) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw406) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw407 struct{ writer }
 
-func (w rw407) Flush()                                           { w.r.flush() }
-func (w rw407) FlushError() error                                { return w.r.flushError() }
-func (w rw407) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw407) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
+func (w rw407) Flush() { w.r.flush() }
+
+func (w rw407) FlushError() error { return w.r.flushError() }
+
+func (w rw407) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw407) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
 func (w rw407) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw407) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw407) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw408 struct{ writer }
 
-func (w rw408) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw408) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
+func (w rw408) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw408) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
 func (w rw408) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw408) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw408) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw409 struct{ writer }
 
-func (w rw409) Flush()                                           { w.r.flush() }
-func (w rw409) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw409) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
+func (w rw409) Flush() { w.r.flush() }
+
+func (w rw409) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw409) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
 func (w rw409) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw409) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw409) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw410 struct{ writer }
 
-func (w rw410) FlushError() error                                { return w.r.flushError() }
-func (w rw410) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw410) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
+func (w rw410) FlushError() error { return w.r.flushError() }
+
+func (w rw410) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw410) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
 func (w rw410) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw410) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw410) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw411 struct{ writer }
 
-func (w rw411) Flush()                                           { w.r.flush() }
-func (w rw411) FlushError() error                                { return w.r.flushError() }
-func (w rw411) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw411) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
+func (w rw411) Flush() { w.r.flush() }
+
+func (w rw411) FlushError() error { return w.r.flushError() }
+
+func (w rw411) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw411) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
 func (w rw411) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw411) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw411) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw412 struct{ writer }
 
-func (w rw412) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw412) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw412) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
+func (w rw412) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw412) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw412) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
 func (w rw412) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw412) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw412) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw413 struct{ writer }
 
-func (w rw413) Flush()                                           { w.r.flush() }
-func (w rw413) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw413) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw413) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
+func (w rw413) Flush() { w.r.flush() }
+
+func (w rw413) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw413) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw413) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
 func (w rw413) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw413) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw413) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw414 struct{ writer }
 
-func (w rw414) FlushError() error                                { return w.r.flushError() }
-func (w rw414) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw414) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw414) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
+func (w rw414) FlushError() error { return w.r.flushError() }
+
+func (w rw414) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw414) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw414) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
 func (w rw414) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw414) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw414) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw415 struct{ writer }
 
-func (w rw415) Flush()                                           { w.r.flush() }
-func (w rw415) FlushError() error                                { return w.r.flushError() }
-func (w rw415) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw415) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw415) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
+func (w rw415) Flush() { w.r.flush() }
+
+func (w rw415) FlushError() error { return w.r.flushError() }
+
+func (w rw415) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw415) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw415) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
 func (w rw415) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw415) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw415) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw416 struct{ writer }
 
-func (w rw416) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw416) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw416) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw416) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw416) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw416) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw416) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw417 struct{ writer }
 
-func (w rw417) Flush()                                           { w.r.flush() }
-func (w rw417) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw417) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw417) Flush() { w.r.flush() }
+
+func (w rw417) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw417) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw417) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw417) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw417) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw418 struct{ writer }
 
-func (w rw418) FlushError() error                                { return w.r.flushError() }
-func (w rw418) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw418) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw418) FlushError() error { return w.r.flushError() }
+
+func (w rw418) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw418) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw418) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw418) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw418) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw419 struct{ writer }
 
-func (w rw419) Flush()                                           { w.r.flush() }
-func (w rw419) FlushError() error                                { return w.r.flushError() }
-func (w rw419) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw419) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw419) Flush() { w.r.flush() }
+
+func (w rw419) FlushError() error { return w.r.flushError() }
+
+func (w rw419) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw419) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw419) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw419) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw419) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw420 struct{ writer }
 
-func (w rw420) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw420) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw420) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw420) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw420) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw420) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw420) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw420) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw420) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw421 struct{ writer }
 
-func (w rw421) Flush()                                           { w.r.flush() }
-func (w rw421) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw421) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw421) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw421) Flush() { w.r.flush() }
+
+func (w rw421) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw421) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw421) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw421) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw421) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw421) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw422 struct{ writer }
 
-func (w rw422) FlushError() error                                { return w.r.flushError() }
-func (w rw422) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw422) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw422) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw422) FlushError() error { return w.r.flushError() }
+
+func (w rw422) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw422) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw422) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw422) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw422) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw422) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw423 struct{ writer }
 
-func (w rw423) Flush()                                           { w.r.flush() }
-func (w rw423) FlushError() error                                { return w.r.flushError() }
-func (w rw423) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw423) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw423) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw423) Flush() { w.r.flush() }
+
+func (w rw423) FlushError() error { return w.r.flushError() }
+
+func (w rw423) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw423) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw423) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw423) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw423) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw423) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw424 struct{ writer }
 
-func (w rw424) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw424) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw424) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw424) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw424) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw424) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw424) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw424) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw424) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw425 struct{ writer }
 
-func (w rw425) Flush()                                           { w.r.flush() }
-func (w rw425) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw425) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw425) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw425) Flush() { w.r.flush() }
+
+func (w rw425) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw425) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw425) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw425) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw425) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw425) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw426 struct{ writer }
 
-func (w rw426) FlushError() error                                { return w.r.flushError() }
-func (w rw426) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw426) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw426) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw426) FlushError() error { return w.r.flushError() }
+
+func (w rw426) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw426) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw426) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw426) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw426) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw426) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw427 struct{ writer }
 
-func (w rw427) Flush()                                           { w.r.flush() }
-func (w rw427) FlushError() error                                { return w.r.flushError() }
-func (w rw427) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw427) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw427) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw427) Flush() { w.r.flush() }
+
+func (w rw427) FlushError() error { return w.r.flushError() }
+
+func (w rw427) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw427) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw427) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw427) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw427) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw427) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw428 struct{ writer }
 
-func (w rw428) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw428) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw428) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw428) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw428) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw428) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw428) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw428) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw428) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw428) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw428) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw429 struct{ writer }
 
-func (w rw429) Flush()                                           { w.r.flush() }
-func (w rw429) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw429) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw429) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw429) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw429) Flush() { w.r.flush() }
+
+func (w rw429) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw429) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw429) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw429) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw429) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw429) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw429) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw430 struct{ writer }
 
-func (w rw430) FlushError() error                                { return w.r.flushError() }
-func (w rw430) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw430) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw430) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw430) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw430) FlushError() error { return w.r.flushError() }
+
+func (w rw430) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw430) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw430) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw430) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw430) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw430) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw430) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw431 struct{ writer }
 
-func (w rw431) Flush()                                           { w.r.flush() }
-func (w rw431) FlushError() error                                { return w.r.flushError() }
-func (w rw431) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw431) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw431) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw431) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw431) Flush() { w.r.flush() }
+
+func (w rw431) FlushError() error { return w.r.flushError() }
+
+func (w rw431) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw431) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw431) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw431) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw431) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw431) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw431) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw432 struct{ writer }
 
-func (w rw432) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw432) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw432) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw432) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw432) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw432) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw432) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw432) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw432) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw433 struct{ writer }
 
-func (w rw433) Flush()                                           { w.r.flush() }
-func (w rw433) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw433) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw433) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw433) Flush() { w.r.flush() }
+
+func (w rw433) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw433) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw433) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw433) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw433) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw433) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw434 struct{ writer }
 
-func (w rw434) FlushError() error                                { return w.r.flushError() }
-func (w rw434) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw434) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw434) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw434) FlushError() error { return w.r.flushError() }
+
+func (w rw434) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw434) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw434) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw434) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw434) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw434) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw435 struct{ writer }
 
-func (w rw435) Flush()                                           { w.r.flush() }
-func (w rw435) FlushError() error                                { return w.r.flushError() }
-func (w rw435) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw435) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw435) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw435) Flush() { w.r.flush() }
+
+func (w rw435) FlushError() error { return w.r.flushError() }
+
+func (w rw435) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw435) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw435) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw435) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw435) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw435) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw436 struct{ writer }
 
-func (w rw436) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw436) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw436) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw436) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw436) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw436) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw436) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw436) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw436) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw436) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw436) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw437 struct{ writer }
 
-func (w rw437) Flush()                                           { w.r.flush() }
-func (w rw437) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw437) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw437) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw437) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw437) Flush() { w.r.flush() }
+
+func (w rw437) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw437) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw437) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw437) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw437) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw437) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw437) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw438 struct{ writer }
 
-func (w rw438) FlushError() error                                { return w.r.flushError() }
-func (w rw438) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw438) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw438) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw438) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw438) FlushError() error { return w.r.flushError() }
+
+func (w rw438) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw438) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw438) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw438) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw438) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw438) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw438) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw439 struct{ writer }
 
-func (w rw439) Flush()                                           { w.r.flush() }
-func (w rw439) FlushError() error                                { return w.r.flushError() }
-func (w rw439) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw439) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw439) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw439) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw439) Flush() { w.r.flush() }
+
+func (w rw439) FlushError() error { return w.r.flushError() }
+
+func (w rw439) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw439) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw439) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw439) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw439) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw439) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw439) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw440 struct{ writer }
 
-func (w rw440) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw440) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw440) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw440) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw440) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw440) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw440) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw440) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw440) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw440) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw440) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw441 struct{ writer }
 
-func (w rw441) Flush()                                           { w.r.flush() }
-func (w rw441) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw441) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw441) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw441) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw441) Flush() { w.r.flush() }
+
+func (w rw441) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw441) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw441) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw441) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw441) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw441) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw441) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw442 struct{ writer }
 
-func (w rw442) FlushError() error                                { return w.r.flushError() }
-func (w rw442) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw442) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw442) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw442) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw442) FlushError() error { return w.r.flushError() }
+
+func (w rw442) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw442) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw442) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw442) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw442) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw442) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw442) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw443 struct{ writer }
 
-func (w rw443) Flush()                                           { w.r.flush() }
-func (w rw443) FlushError() error                                { return w.r.flushError() }
-func (w rw443) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw443) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw443) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw443) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw443) Flush() { w.r.flush() }
+
+func (w rw443) FlushError() error { return w.r.flushError() }
+
+func (w rw443) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw443) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw443) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw443) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw443) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw443) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw443) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw444 struct{ writer }
 
-func (w rw444) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw444) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw444) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw444) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw444) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw444) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw444) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw444) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw444) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw444) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw444) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw444) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw444) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw445 struct{ writer }
 
-func (w rw445) Flush()                                           { w.r.flush() }
-func (w rw445) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw445) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw445) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw445) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw445) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw445) Flush() { w.r.flush() }
+
+func (w rw445) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw445) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw445) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw445) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw445) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw445) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw445) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw445) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw446 struct{ writer }
 
-func (w rw446) FlushError() error                                { return w.r.flushError() }
-func (w rw446) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw446) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw446) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw446) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw446) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw446) FlushError() error { return w.r.flushError() }
+
+func (w rw446) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw446) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw446) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw446) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw446) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw446) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw446) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw446) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw447 struct{ writer }
 
-func (w rw447) Flush()                                           { w.r.flush() }
-func (w rw447) FlushError() error                                { return w.r.flushError() }
-func (w rw447) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw447) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw447) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw447) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw447) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
+func (w rw447) Flush() { w.r.flush() }
+
+func (w rw447) FlushError() error { return w.r.flushError() }
+
+func (w rw447) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw447) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw447) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw447) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw447) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
 func (w rw447) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw447) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw447) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw448 struct{ writer }
 
-func (w rw448) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw448) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw448) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw448) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw448) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw449 struct{ writer }
 
-func (w rw449) Flush()                                           { w.r.flush() }
-func (w rw449) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw449) Flush() { w.r.flush() }
+
+func (w rw449) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw449) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw449) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw449) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw450 struct{ writer }
 
-func (w rw450) FlushError() error                                { return w.r.flushError() }
-func (w rw450) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw450) FlushError() error { return w.r.flushError() }
+
+func (w rw450) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw450) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw450) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw450) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw451 struct{ writer }
 
-func (w rw451) Flush()                                           { w.r.flush() }
-func (w rw451) FlushError() error                                { return w.r.flushError() }
-func (w rw451) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw451) Flush() { w.r.flush() }
+
+func (w rw451) FlushError() error { return w.r.flushError() }
+
+func (w rw451) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw451) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw451) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw451) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw452 struct{ writer }
 
-func (w rw452) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw452) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw452) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw452) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw452) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw452) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw452) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw453 struct{ writer }
 
-func (w rw453) Flush()                                           { w.r.flush() }
-func (w rw453) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw453) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw453) Flush() { w.r.flush() }
+
+func (w rw453) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw453) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw453) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw453) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw453) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw454 struct{ writer }
 
-func (w rw454) FlushError() error                                { return w.r.flushError() }
-func (w rw454) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw454) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw454) FlushError() error { return w.r.flushError() }
+
+func (w rw454) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw454) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw454) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw454) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw454) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw455 struct{ writer }
 
-func (w rw455) Flush()                                           { w.r.flush() }
-func (w rw455) FlushError() error                                { return w.r.flushError() }
-func (w rw455) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw455) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw455) Flush() { w.r.flush() }
+
+func (w rw455) FlushError() error { return w.r.flushError() }
+
+func (w rw455) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw455) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw455) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw455) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw455) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw456 struct{ writer }
 
-func (w rw456) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw456) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw456) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw456) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw456) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw456) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw456) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw457 struct{ writer }
 
-func (w rw457) Flush()                                           { w.r.flush() }
-func (w rw457) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw457) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw457) Flush() { w.r.flush() }
+
+func (w rw457) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw457) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw457) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw457) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw457) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw458 struct{ writer }
 
-func (w rw458) FlushError() error                                { return w.r.flushError() }
-func (w rw458) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw458) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw458) FlushError() error { return w.r.flushError() }
+
+func (w rw458) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw458) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw458) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw458) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw458) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw459 struct{ writer }
 
-func (w rw459) Flush()                                           { w.r.flush() }
-func (w rw459) FlushError() error                                { return w.r.flushError() }
-func (w rw459) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw459) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw459) Flush() { w.r.flush() }
+
+func (w rw459) FlushError() error { return w.r.flushError() }
+
+func (w rw459) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw459) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw459) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw459) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw459) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw460 struct{ writer }
 
-func (w rw460) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw460) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw460) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw460) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw460) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw460) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw460) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw460) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw460) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw461 struct{ writer }
 
-func (w rw461) Flush()                                           { w.r.flush() }
-func (w rw461) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw461) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw461) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw461) Flush() { w.r.flush() }
+
+func (w rw461) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw461) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw461) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw461) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw461) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw461) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw462 struct{ writer }
 
-func (w rw462) FlushError() error                                { return w.r.flushError() }
-func (w rw462) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw462) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw462) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw462) FlushError() error { return w.r.flushError() }
+
+func (w rw462) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw462) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw462) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw462) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw462) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw462) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw463 struct{ writer }
 
-func (w rw463) Flush()                                           { w.r.flush() }
-func (w rw463) FlushError() error                                { return w.r.flushError() }
-func (w rw463) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw463) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw463) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw463) Flush() { w.r.flush() }
+
+func (w rw463) FlushError() error { return w.r.flushError() }
+
+func (w rw463) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw463) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw463) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw463) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw463) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw463) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw464 struct{ writer }
 
-func (w rw464) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw464) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw464) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw464) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw464) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw464) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw464) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw465 struct{ writer }
 
-func (w rw465) Flush()                                           { w.r.flush() }
-func (w rw465) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw465) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw465) Flush() { w.r.flush() }
+
+func (w rw465) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw465) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw465) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw465) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw465) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw466 struct{ writer }
 
-func (w rw466) FlushError() error                                { return w.r.flushError() }
-func (w rw466) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw466) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw466) FlushError() error { return w.r.flushError() }
+
+func (w rw466) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw466) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw466) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw466) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw466) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw467 struct{ writer }
 
-func (w rw467) Flush()                                           { w.r.flush() }
-func (w rw467) FlushError() error                                { return w.r.flushError() }
-func (w rw467) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw467) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw467) Flush() { w.r.flush() }
+
+func (w rw467) FlushError() error { return w.r.flushError() }
+
+func (w rw467) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw467) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw467) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw467) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw467) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw468 struct{ writer }
 
-func (w rw468) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw468) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw468) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw468) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw468) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw468) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw468) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw468) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw468) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw469 struct{ writer }
 
-func (w rw469) Flush()                                           { w.r.flush() }
-func (w rw469) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw469) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw469) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw469) Flush() { w.r.flush() }
+
+func (w rw469) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw469) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw469) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw469) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw469) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw469) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw470 struct{ writer }
 
-func (w rw470) FlushError() error                                { return w.r.flushError() }
-func (w rw470) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw470) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw470) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw470) FlushError() error { return w.r.flushError() }
+
+func (w rw470) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw470) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw470) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw470) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw470) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw470) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw471 struct{ writer }
 
-func (w rw471) Flush()                                           { w.r.flush() }
-func (w rw471) FlushError() error                                { return w.r.flushError() }
-func (w rw471) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw471) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw471) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw471) Flush() { w.r.flush() }
+
+func (w rw471) FlushError() error { return w.r.flushError() }
+
+func (w rw471) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw471) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw471) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw471) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw471) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw471) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw472 struct{ writer }
 
-func (w rw472) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw472) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw472) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw472) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw472) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw472) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw472) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw472) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw472) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw473 struct{ writer }
 
-func (w rw473) Flush()                                           { w.r.flush() }
-func (w rw473) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw473) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw473) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw473) Flush() { w.r.flush() }
+
+func (w rw473) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw473) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw473) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw473) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw473) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw473) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw474 struct{ writer }
 
-func (w rw474) FlushError() error                                { return w.r.flushError() }
-func (w rw474) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw474) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw474) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw474) FlushError() error { return w.r.flushError() }
+
+func (w rw474) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw474) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw474) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw474) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw474) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw474) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw475 struct{ writer }
 
-func (w rw475) Flush()                                           { w.r.flush() }
-func (w rw475) FlushError() error                                { return w.r.flushError() }
-func (w rw475) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw475) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw475) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw475) Flush() { w.r.flush() }
+
+func (w rw475) FlushError() error { return w.r.flushError() }
+
+func (w rw475) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw475) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw475) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw475) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw475) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw475) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw476 struct{ writer }
 
-func (w rw476) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw476) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw476) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw476) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw476) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw476) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw476) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw476) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw476) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw476) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw476) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw477 struct{ writer }
 
-func (w rw477) Flush()                                           { w.r.flush() }
-func (w rw477) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw477) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw477) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw477) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw477) Flush() { w.r.flush() }
+
+func (w rw477) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw477) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw477) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw477) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw477) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw477) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw477) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw478 struct{ writer }
 
-func (w rw478) FlushError() error                                { return w.r.flushError() }
-func (w rw478) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw478) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw478) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw478) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw478) FlushError() error { return w.r.flushError() }
+
+func (w rw478) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw478) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw478) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw478) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw478) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw478) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw478) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw479 struct{ writer }
 
-func (w rw479) Flush()                                           { w.r.flush() }
-func (w rw479) FlushError() error                                { return w.r.flushError() }
-func (w rw479) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw479) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw479) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw479) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw479) Flush() { w.r.flush() }
+
+func (w rw479) FlushError() error { return w.r.flushError() }
+
+func (w rw479) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw479) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw479) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw479) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw479) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw479) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw479) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw480 struct{ writer }
 
-func (w rw480) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw480) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw480) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw480) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw480) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw480) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw480) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw480) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw480) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw481 struct{ writer }
 
-func (w rw481) Flush()                                           { w.r.flush() }
-func (w rw481) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw481) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw481) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw481) Flush() { w.r.flush() }
+
+func (w rw481) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw481) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw481) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw481) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw481) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw481) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw482 struct{ writer }
 
-func (w rw482) FlushError() error                                { return w.r.flushError() }
-func (w rw482) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw482) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw482) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw482) FlushError() error { return w.r.flushError() }
+
+func (w rw482) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw482) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw482) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw482) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw482) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw482) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw483 struct{ writer }
 
-func (w rw483) Flush()                                           { w.r.flush() }
-func (w rw483) FlushError() error                                { return w.r.flushError() }
-func (w rw483) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw483) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw483) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw483) Flush() { w.r.flush() }
+
+func (w rw483) FlushError() error { return w.r.flushError() }
+
+func (w rw483) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw483) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw483) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw483) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw483) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw483) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw484 struct{ writer }
 
-func (w rw484) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw484) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw484) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw484) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw484) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw484) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw484) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw484) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw484) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw484) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw484) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw485 struct{ writer }
 
-func (w rw485) Flush()                                           { w.r.flush() }
-func (w rw485) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw485) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw485) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw485) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw485) Flush() { w.r.flush() }
+
+func (w rw485) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw485) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw485) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw485) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw485) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw485) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw485) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw486 struct{ writer }
 
-func (w rw486) FlushError() error                                { return w.r.flushError() }
-func (w rw486) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw486) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw486) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw486) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw486) FlushError() error { return w.r.flushError() }
+
+func (w rw486) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw486) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw486) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw486) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw486) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw486) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw486) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw487 struct{ writer }
 
-func (w rw487) Flush()                                           { w.r.flush() }
-func (w rw487) FlushError() error                                { return w.r.flushError() }
-func (w rw487) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw487) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw487) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw487) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw487) Flush() { w.r.flush() }
+
+func (w rw487) FlushError() error { return w.r.flushError() }
+
+func (w rw487) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw487) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw487) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw487) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw487) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw487) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw487) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw488 struct{ writer }
 
-func (w rw488) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw488) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw488) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw488) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw488) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw488) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw488) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw488) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw488) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw488) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw488) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw489 struct{ writer }
 
-func (w rw489) Flush()                                           { w.r.flush() }
-func (w rw489) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw489) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw489) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw489) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw489) Flush() { w.r.flush() }
+
+func (w rw489) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw489) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw489) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw489) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw489) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw489) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw489) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw490 struct{ writer }
 
-func (w rw490) FlushError() error                                { return w.r.flushError() }
-func (w rw490) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw490) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw490) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw490) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw490) FlushError() error { return w.r.flushError() }
+
+func (w rw490) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw490) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw490) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw490) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw490) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw490) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw490) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw491 struct{ writer }
 
-func (w rw491) Flush()                                           { w.r.flush() }
-func (w rw491) FlushError() error                                { return w.r.flushError() }
-func (w rw491) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw491) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw491) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw491) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw491) Flush() { w.r.flush() }
+
+func (w rw491) FlushError() error { return w.r.flushError() }
+
+func (w rw491) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw491) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw491) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw491) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw491) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw491) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw491) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw492 struct{ writer }
 
-func (w rw492) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw492) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw492) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw492) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw492) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw492) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw492) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw492) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw492) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw492) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw492) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw492) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw492) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw493 struct{ writer }
 
-func (w rw493) Flush()                                           { w.r.flush() }
-func (w rw493) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw493) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw493) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw493) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw493) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw493) Flush() { w.r.flush() }
+
+func (w rw493) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw493) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw493) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw493) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw493) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw493) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw493) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw493) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw494 struct{ writer }
 
-func (w rw494) FlushError() error                                { return w.r.flushError() }
-func (w rw494) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw494) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw494) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw494) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw494) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw494) FlushError() error { return w.r.flushError() }
+
+func (w rw494) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw494) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw494) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw494) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw494) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw494) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw494) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw494) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw495 struct{ writer }
 
-func (w rw495) Flush()                                           { w.r.flush() }
-func (w rw495) FlushError() error                                { return w.r.flushError() }
-func (w rw495) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw495) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw495) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw495) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw495) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw495) Flush() { w.r.flush() }
+
+func (w rw495) FlushError() error { return w.r.flushError() }
+
+func (w rw495) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw495) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw495) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw495) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw495) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw495) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw495) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw495) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw496 struct{ writer }
 
-func (w rw496) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw496) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw496) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw496) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw496) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw496) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw496) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw496) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw496) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw496) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw496) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw497 struct{ writer }
 
-func (w rw497) Flush()                                           { w.r.flush() }
-func (w rw497) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw497) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw497) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw497) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw497) Flush() { w.r.flush() }
+
+func (w rw497) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw497) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw497) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw497) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw497) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw497) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw497) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw498 struct{ writer }
 
-func (w rw498) FlushError() error                                { return w.r.flushError() }
-func (w rw498) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw498) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw498) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw498) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw498) FlushError() error { return w.r.flushError() }
+
+func (w rw498) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw498) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw498) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw498) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw498) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw498) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw498) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw499 struct{ writer }
 
-func (w rw499) Flush()                                           { w.r.flush() }
-func (w rw499) FlushError() error                                { return w.r.flushError() }
-func (w rw499) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw499) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw499) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw499) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw499) Flush() { w.r.flush() }
+
+func (w rw499) FlushError() error { return w.r.flushError() }
+
+func (w rw499) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw499) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw499) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw499) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw499) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw499) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw499) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw500 struct{ writer }
 
-func (w rw500) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw500) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw500) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw500) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw500) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw500) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw500) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw500) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw500) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw500) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw500) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw500) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw500) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw501 struct{ writer }
 
-func (w rw501) Flush()                                           { w.r.flush() }
-func (w rw501) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw501) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw501) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw501) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw501) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw501) Flush() { w.r.flush() }
+
+func (w rw501) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw501) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw501) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw501) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw501) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw501) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw501) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw501) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw502 struct{ writer }
 
-func (w rw502) FlushError() error                                { return w.r.flushError() }
-func (w rw502) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw502) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw502) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw502) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw502) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw502) FlushError() error { return w.r.flushError() }
+
+func (w rw502) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw502) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw502) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw502) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw502) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw502) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw502) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw502) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw503 struct{ writer }
 
-func (w rw503) Flush()                                           { w.r.flush() }
-func (w rw503) FlushError() error                                { return w.r.flushError() }
-func (w rw503) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw503) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw503) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw503) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw503) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw503) Flush() { w.r.flush() }
+
+func (w rw503) FlushError() error { return w.r.flushError() }
+
+func (w rw503) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw503) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw503) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw503) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw503) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw503) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw503) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw503) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw504 struct{ writer }
 
-func (w rw504) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw504) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw504) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw504) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw504) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw504) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw504) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw504) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw504) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw504) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw504) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw504) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw504) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw505 struct{ writer }
 
-func (w rw505) Flush()                                           { w.r.flush() }
-func (w rw505) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw505) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw505) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw505) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw505) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw505) Flush() { w.r.flush() }
+
+func (w rw505) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw505) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw505) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw505) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw505) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw505) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw505) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw505) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw506 struct{ writer }
 
-func (w rw506) FlushError() error                                { return w.r.flushError() }
-func (w rw506) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw506) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw506) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw506) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw506) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw506) FlushError() error { return w.r.flushError() }
+
+func (w rw506) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw506) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw506) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw506) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw506) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw506) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw506) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw506) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw507 struct{ writer }
 
-func (w rw507) Flush()                                           { w.r.flush() }
-func (w rw507) FlushError() error                                { return w.r.flushError() }
-func (w rw507) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw507) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw507) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw507) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw507) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw507) Flush() { w.r.flush() }
+
+func (w rw507) FlushError() error { return w.r.flushError() }
+
+func (w rw507) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw507) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw507) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw507) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw507) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw507) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw507) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw507) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw508 struct{ writer }
 
-func (w rw508) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw508) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw508) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw508) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw508) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw508) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw508) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw508) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw508) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw508) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw508) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw508) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw508) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw508) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw508) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw509 struct{ writer }
 
-func (w rw509) Flush()                                           { w.r.flush() }
-func (w rw509) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw509) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw509) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw509) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw509) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw509) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw509) Flush() { w.r.flush() }
+
+func (w rw509) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw509) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw509) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw509) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw509) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw509) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw509) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw509) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw509) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw510 struct{ writer }
 
-func (w rw510) FlushError() error                                { return w.r.flushError() }
-func (w rw510) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw510) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw510) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw510) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw510) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw510) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw510) FlushError() error { return w.r.flushError() }
+
+func (w rw510) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw510) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw510) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw510) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw510) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw510) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw510) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw510) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw510) WriteString(s string) (int, error) { return w.r.writeString(s) }
 
 type rw511 struct{ writer }
 
-func (w rw511) Flush()                                           { w.r.flush() }
-func (w rw511) FlushError() error                                { return w.r.flushError() }
-func (w rw511) CloseNotify() <-chan bool                         { return w.r.closeNotify() }
-func (w rw511) Hijack() (net.Conn, *bufio.ReadWriter, error)     { return w.r.hijack() }
-func (w rw511) ReadFrom(src io.Reader) (int64, error)            { return w.r.readFrom(src) }
-func (w rw511) SetReadDeadline(t time.Time) error                { return w.r.setReadDeadline(t) }
-func (w rw511) SetWriteDeadline(t time.Time) error               { return w.r.setWriteDeadline(t) }
-func (w rw511) EnableFullDuplex() error                          { return w.r.enableFullDuplex() }
+func (w rw511) Flush() { w.r.flush() }
+
+func (w rw511) FlushError() error { return w.r.flushError() }
+
+func (w rw511) CloseNotify() <-chan bool { return w.r.closeNotify() }
+
+func (w rw511) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.r.hijack() }
+
+func (w rw511) ReadFrom(src io.Reader) (int64, error) { return w.r.readFrom(src) }
+
+func (w rw511) SetReadDeadline(t time.Time) error  { return w.r.setReadDeadline(t) }
+func (w rw511) SetWriteDeadline(t time.Time) error { return w.r.setWriteDeadline(t) }
+
+func (w rw511) EnableFullDuplex() error { return w.r.enableFullDuplex() }
+
 func (w rw511) Push(target string, opts *http.PushOptions) error { return w.r.push(target, opts) }
-func (w rw511) WriteString(s string) (int, error)                { return w.r.writeString(s) }
+
+func (w rw511) WriteString(s string) (int, error) { return w.r.writeString(s) }

@@ -108,6 +108,7 @@ func wrappers() []byte {
 		for i, f := range ifaces {
 			if c&(1<<i) != 0 {
 				fmt.Fprintf(&b, f.wrap, name)
+				b.WriteString("\n")
 			}
 		}
 		b.WriteString("\n")
@@ -135,6 +136,7 @@ func testWriters() []byte {
 		for i, f := range ifaces {
 			if c&(1<<i) != 0 {
 				fmt.Fprintf(&b, f.testImpl, name)
+				b.WriteString("\n")
 			}
 		}
 		b.WriteString("\n")
