@@ -157,7 +157,8 @@ func (v *VirtualHosts) handler(rawHost string) http.Handler {
 			}
 			name = host + ":" + port
 		}
-		if strings.HasSuffix(name, ws.suffix) && len(name) > len(ws.suffix) {
+		// suffix starts with a dot, and no valid host does: a match is a subdomain.
+		if strings.HasSuffix(name, ws.suffix) {
 			return ws.h
 		}
 	}

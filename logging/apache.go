@@ -345,7 +345,7 @@ func requestTarget(r *http.Request) string {
 // as time.AppendFormat costs more than the rest of the line.
 func appendTime(b []byte, t time.Time) []byte {
 	year, month, day := t.Date()
-	hour, min, sec := t.Clock()
+	hour, minute, sec := t.Clock()
 	_, off := t.Zone()
 	b = append(b, '[')
 	b = append2(b, day)
@@ -357,7 +357,7 @@ func appendTime(b []byte, t time.Time) []byte {
 	b = append(b, ':')
 	b = append2(b, hour)
 	b = append(b, ':')
-	b = append2(b, min)
+	b = append2(b, minute)
 	b = append(b, ':')
 	b = append2(b, sec)
 	sign := byte('+')
