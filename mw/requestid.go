@@ -1,6 +1,7 @@
 package mw
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -17,9 +18,11 @@ const DefaultRequestIDHeader = "X-Request-Id"
 type RequestIDOption interface{ apply(*requestIDConfig) }
 
 type requestIDConfig struct {
-	header  string
-	trusted bool
-	maxLen  int
+	header   string
+	trusted  bool
+	maxLen   int
+	adopt    func(context.Context) string
+	generate func() string
 }
 
 type requestIDOptionFunc func(*requestIDConfig)
@@ -40,6 +43,24 @@ func TrustIncomingRequestID(maxLen int) RequestIDOption {
 	})
 }
 
+// AdoptRequestID makes RequestID take the ID another layer outside it
+// already gave the request, as from returns it from the request's context
+// (chi's middleware.GetReqID, say), so that the two agree: the logs, the
+// error page and the response header then carry that one ID. An adopted ID
+// that is not valid (see [TrustIncomingRequestID] for what is) is ignored.
+func AdoptRequestID(from func(ctx context.Context) string) RequestIDOption {
+	return requestIDOptionFunc(func(c *requestIDConfig) { c.adopt = from })
+}
+
+// RequestIDGenerator replaces how RequestID makes a new ID. gen is called
+// once per request that gets no ID otherwise, from many goroutines at once.
+// An ID it returns that is not valid (empty, longer than the maximum length,
+// or with characters outside "-._:+=@/", letters and digits) is replaced by
+// one made as by default, so that no header or log line carries it.
+func RequestIDGenerator(gen func() string) RequestIDOption {
+	return requestIDOptionFunc(func(c *requestIDConfig) { c.generate = gen })
+}
+
 // RequestIDHeader sets the header name (default X-Request-ID). RequestID
 // panics when the name is not a valid header field name.
 func RequestIDHeader(name string) RequestIDOption {
@@ -55,10 +76,12 @@ func RequestIDHeader(name string) RequestIDOption {
 // runtime's per-thread ChaCha8 generator, seeded by the operating system at
 // start-up: unique across processes and restarts in practice, no system call
 // per request, and nothing in it says which server made it or how many
-// requests it has served. An incoming X-Request-ID is ignored unless
-// [TrustIncomingRequestID] is given.
+// requests it has served ([RequestIDGenerator] replaces it).
 //
-// When an outer RequestID already gave the request an ID, this one keeps it.
+// Which ID a request gets, first that applies: the ID an outer RequestID
+// already gave it; the ID another layer gave it ([AdoptRequestID]); the ID
+// in the incoming request header, only with [TrustIncomingRequestID]; a new
+// one. Each of them is validated.
 //
 // RequestID panics at build time on an invalid option.
 func RequestID(opts ...RequestIDOption) Middleware {
@@ -83,18 +106,37 @@ func RequestID(opts ...RequestIDOption) Middleware {
 			}
 			b := idBlocks.Get().(*idBlock)
 			id, slot := b.take()
-			if cfg.trusted {
-				if in := r.Header.Get(cfg.header); in != "" && validRequestID(in, cfg.maxLen) {
-					id = in
-					slot[0] = in
-				}
-			}
 			idBlocks.Put(b)
+			if other := cfg.choose(r); other != "" {
+				id = other
+				slot[0] = other
+			}
 			s.id, s.idHdr = id, cfg.header
 			h[cfg.header] = slot
 			next.ServeHTTP(w, r)
 		})
 	}
+}
+
+// choose is the ID r gets other than a fresh default one, or "": see the
+// precedence in RequestID's doc.
+func (c *requestIDConfig) choose(r *http.Request) string {
+	if c.adopt != nil {
+		if id := c.adopt(r.Context()); validRequestID(id, c.maxLen) {
+			return id
+		}
+	}
+	if c.trusted {
+		if id := r.Header.Get(c.header); validRequestID(id, c.maxLen) {
+			return id
+		}
+	}
+	if c.generate != nil {
+		if id := c.generate(); validRequestID(id, c.maxLen) {
+			return id
+		}
+	}
+	return ""
 }
 
 // NewRequestID returns a fresh ID as RequestID makes them.

@@ -1,6 +1,7 @@
 package mw
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -115,4 +116,81 @@ func TestRequestIDHeaderOption(t *testing.T) {
 		}
 	}()
 	RequestID(RequestIDHeader("bad name"))
+}
+
+type otherIDKey struct{}
+
+// otherID is a layer of another library that puts its own request ID in the
+// context, as chi's middleware.RequestID does.
+func otherID(id string) Middleware {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if id != "" {
+				r = r.WithContext(context.WithValue(r.Context(), otherIDKey{}, id))
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+func fromOther(ctx context.Context) string { s, _ := ctx.Value(otherIDKey{}).(string); return s }
+
+// TestRequestIDPrecedence: an outer wsgo ID > an adopted ID (validated) > a
+// trusted incoming header (validated) > the generator (validated) > the
+// default generator.
+func TestRequestIDPrecedence(t *testing.T) {
+	gen := func() string { return "gen-1" }
+	bad := func() string { return "bad id\r\n" }
+	tests := []struct {
+		name     string
+		h        func(http.Handler) http.Handler
+		incoming string
+		want     string // "" means a default ID (20 characters)
+	}{
+		{"outer wsgo ID wins over everything", func(h http.Handler) http.Handler {
+			return RequestID()(otherID("chi-abc")(RequestID(AdoptRequestID(fromOther), TrustIncomingRequestID(0), RequestIDGenerator(gen))(h)))
+		}, "incoming-1", ""},
+		{"adopted", func(h http.Handler) http.Handler {
+			return otherID("chi-abc")(RequestID(AdoptRequestID(fromOther), TrustIncomingRequestID(0), RequestIDGenerator(gen))(h))
+		}, "incoming-1", "chi-abc"},
+		{"adopted but invalid: the trusted header", func(h http.Handler) http.Handler {
+			return otherID("bad id")(RequestID(AdoptRequestID(fromOther), TrustIncomingRequestID(0), RequestIDGenerator(gen))(h))
+		}, "incoming-1", "incoming-1"},
+		{"nothing to adopt: the trusted header", func(h http.Handler) http.Handler {
+			return otherID("")(RequestID(AdoptRequestID(fromOther), TrustIncomingRequestID(0))(h))
+		}, "incoming-1", "incoming-1"},
+		{"header not trusted: the generator", func(h http.Handler) http.Handler {
+			return RequestID(AdoptRequestID(fromOther), RequestIDGenerator(gen))(h)
+		}, "incoming-1", "gen-1"},
+		{"trusted header invalid: the generator", func(h http.Handler) http.Handler {
+			return RequestID(TrustIncomingRequestID(5), RequestIDGenerator(gen))(h)
+		}, "too-long", "gen-1"},
+		{"generator invalid: the default", func(h http.Handler) http.Handler {
+			return RequestID(RequestIDGenerator(bad))(h)
+		}, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var seen string
+			app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { seen = RequestIDFrom(r.Context()) })
+			h := tt.h(app)
+			req := httptest.NewRequest("GET", "/", nil)
+			if tt.incoming != "" {
+				req.Header.Set("X-Request-Id", tt.incoming)
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			hdr := rec.Header().Values("X-Request-Id")
+			if len(hdr) != 1 || hdr[0] != seen {
+				t.Fatalf("header %q, context %q", hdr, seen)
+			}
+			if tt.want == "" {
+				if len(seen) != idLen || !validRequestID(seen, 64) {
+					t.Fatalf("got %q, want a default ID", seen)
+				}
+			} else if seen != tt.want {
+				t.Fatalf("got %q, want %q", seen, tt.want)
+			}
+		})
+	}
 }
