@@ -1,6 +1,7 @@
 package logging
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"sync"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/wsgo/wsgo/internal/hostport"
 	"github.com/wsgo/wsgo/internal/plumb"
+	"github.com/wsgo/wsgo/internal/traceparent"
 	"github.com/wsgo/wsgo/mw"
 )
 
@@ -53,6 +55,26 @@ func DefaultLevel(status int) zapcore.Level {
 	return zapcore.InfoLevel
 }
 
+// ContextFields adds the fields f returns for a request's context to its
+// access entry and to every entry of its per-request logger ([From]), which
+// calls f with the handler's context. It is how an active OpenTelemetry
+// span reaches the logs without wsgo depending on OpenTelemetry:
+//
+//	logging.ContextFields(func(ctx context.Context) []zap.Field {
+//		sc := trace.SpanContextFromContext(ctx)
+//		if !sc.IsValid() {
+//			return nil
+//		}
+//		return []zap.Field{zap.String("trace_id", sc.TraceID().String()), zap.String("span_id", sc.SpanID().String())}
+//	})
+//
+// When f returns a trace_id field, the trace ID of the traceparent header
+// ([FieldTraceID]) is left out, so that an entry has one. f runs once per
+// entry, on the request's goroutine, and must be cheap.
+func ContextFields(f func(context.Context) []zap.Field) Option {
+	return optionFunc(func(a *access) { a.contextFields = f })
+}
+
 // WriteErrors calls report with every error the [Apache] writer's io.Writer
 // returns, and the line that was lost with it, so that a log that cannot be
 // written is noticed. Without it, Apache writes the errors to standard
@@ -63,12 +85,13 @@ func WriteErrors(report func(err error, line []byte)) Option {
 }
 
 type access struct {
-	writeErr func(error, []byte)
-	logger   *zap.Logger
-	level    func(int) zapcore.Level
-	skip     func(*http.Request) bool
-	extra    func(*http.Request, *mw.Response) []zap.Field
-	el       *errorLog
+	writeErr      func(error, []byte)
+	contextFields func(context.Context) []zap.Field
+	logger        *zap.Logger
+	level         func(int) zapcore.Level
+	skip          func(*http.Request) bool
+	extra         func(*http.Request, *mw.Response) []zap.Field
+	el            *errorLog
 }
 
 // fieldsPool holds the slices of fields an entry is made of, so that a
@@ -121,6 +144,7 @@ func Access(logger *zap.Logger, opts ...Option) mw.Middleware {
 	for _, o := range opts {
 		o.apply(a)
 	}
+	a.el.contextFields = a.contextFields
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if a.skip != nil && a.skip(r) {
@@ -175,6 +199,7 @@ func (a *access) write(r *http.Request, resp *mw.Response, start time.Time, pani
 	if errType != "" {
 		fs = append(fs, zap.String(FieldError, errType))
 	}
+	fs = appendTrace(fs, r.Context(), r.Header, a.contextFields)
 	if a.extra != nil {
 		fs = append(fs, a.extra(r, resp)...)
 	}
@@ -281,4 +306,25 @@ func environString(r *http.Request, key string) (string, bool) {
 		return "", false
 	}
 	return plumb.EnvironString(r.Context(), key)
+}
+
+// appendTrace appends what ties an entry to its trace: the fields of
+// contextFields for ctx, and the trace ID of the request's traceparent
+// header (in h) unless those fields carry one.
+func appendTrace(fs []zap.Field, ctx context.Context, h http.Header, contextFields func(context.Context) []zap.Field) []zap.Field {
+	var cf []zap.Field
+	if contextFields != nil {
+		cf = contextFields(ctx)
+		for _, f := range cf {
+			if f.Key == FieldTraceID {
+				return append(fs, cf...)
+			}
+		}
+	}
+	if v := h.Get("Traceparent"); v != "" {
+		if traceID, _, ok := traceparent.Parse(v); ok {
+			fs = append(fs, zap.String(FieldTraceID, traceID))
+		}
+	}
+	return append(fs, cf...)
 }

@@ -18,11 +18,15 @@ type (
 
 // errorLog is what an access-log layer leaves in the request's Scope, once
 // per layer, not per request: the logger the error log derives from.
-type errorLog struct{ base *zap.Logger }
+type errorLog struct {
+	base          *zap.Logger
+	contextFields func(context.Context) []zap.Field
+}
 
 // From returns the error log of the request whose context is ctx: the
-// logger given to the access-log layer, with the request ID, method and path
-// as fields. What WSGI calls wsgi.errors. Without an access-log layer in
+// logger given to the access-log layer, with the request ID, method and
+// path as fields, the trace ID of the request's traceparent header, and the
+// fields of [ContextFields] for ctx. What WSGI calls wsgi.errors. Without an access-log layer in
 // front, From returns zap.L(), zap's global logger (a no-op logger unless the
 // program replaced it), never nil.
 //
@@ -33,12 +37,13 @@ func From(ctx context.Context) *zap.Logger {
 	if el == nil {
 		return zap.L()
 	}
-	fields := make([]zap.Field, 0, 3)
+	fields := make([]zap.Field, 0, 4)
 	if id := mw.RequestIDFrom(ctx); id != "" {
 		fields = append(fields, zap.String(FieldRequestID, id))
 	}
 	if r, _ := ctx.Value(requestKey{}).(*http.Request); r != nil {
 		fields = append(fields, zap.String(FieldMethod, r.Method), zap.String(FieldPath, r.URL.Path))
+		fields = appendTrace(fields, ctx, r.Header, el.contextFields)
 	}
 	return el.base.With(fields...)
 }

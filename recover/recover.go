@@ -7,6 +7,7 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
+	"github.com/wsgo/wsgo/internal/traceparent"
 	"github.com/wsgo/wsgo/mw"
 )
 
@@ -193,6 +194,9 @@ func (c *config) log(r *http.Request, p *Panic) {
 		zap.String("url.path", r.URL.Path),
 		zap.String("http.request.id", p.RequestID),
 		zap.String("stack", p.Stack()),
+	}
+	if traceID, _, ok := traceparent.Parse(r.Header.Get("Traceparent")); ok {
+		fields = append(fields, zap.String("trace_id", traceID))
 	}
 	if chain := p.Chain(); chain != nil {
 		fields = append(fields, zap.Strings("error.chain", chain))

@@ -473,3 +473,19 @@ func TestErrorPageThatPanicsAfterCommitAborts(t *testing.T) {
 		t.Fatal("the client read a complete response from an aborted page")
 	}
 }
+
+func TestPanicEntryCarriesTheTraceID(t *testing.T) {
+	logger, logs := observed()
+	r := httptest.NewRequest("GET", "/", nil)
+	r.Header.Set("Traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
+	serve(New(logger)(http.HandlerFunc(boom)), r)
+	if logs.Len() != 1 || logs.All()[0].ContextMap()["trace_id"] != "0af7651916cd43dd8448eb211c80319c" {
+		t.Fatalf("entries: %v", logs.All())
+	}
+	logger, logs = observed()
+	r.Header.Set("Traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331")
+	serve(New(logger)(http.HandlerFunc(boom)), r)
+	if _, ok := logs.All()[0].ContextMap()["trace_id"]; ok {
+		t.Fatal("an invalid traceparent's trace ID was logged")
+	}
+}

@@ -1,0 +1,44 @@
+// Package traceparent reads the W3C Trace Context traceparent header
+// (https://www.w3.org/TR/trace-context/#traceparent-header) strictly, so
+// that the access log, the per-request logger and the recover layer can
+// carry the trace ID of a request without a tracing dependency.
+package traceparent
+
+// Parse returns the trace ID and the parent ID of a traceparent header
+// value, both lowercase hex, and ok false for anything that is not a valid
+// value: version 00 is exactly "00-<32 hex>-<16 hex>-<2 hex>"; a later
+// version may carry more after the flags, behind a "-"; version ff, an
+// all-zero trace ID or parent ID, and upper-case hex are invalid, as the
+// specification says.
+func Parse(v string) (traceID, parentID string, ok bool) {
+	if len(v) < 55 || v[2] != '-' || v[35] != '-' || v[52] != '-' {
+		return "", "", false
+	}
+	version, trace, parent, flags := v[:2], v[3:35], v[36:52], v[53:55]
+	if !hex(version) || version == "ff" || !hex(trace) || !hex(parent) || !hex(flags) ||
+		zero(trace) || zero(parent) {
+		return "", "", false
+	}
+	if version == "00" && len(v) != 55 || len(v) > 55 && v[55] != '-' {
+		return "", "", false
+	}
+	return trace, parent, true
+}
+
+func hex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+func zero(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] != '0' {
+			return false
+		}
+	}
+	return true
+}
