@@ -133,8 +133,17 @@ func (e *Environ) cgiString(key string) (s string, ok, reserved bool) {
 func (e *Environ) RequestMethod() string { return e.req.Method }
 
 // ScriptName returns SCRIPT_NAME: the part of the path at which the
-// application is mounted, "" at the root, never "/".
-func (e *Environ) ScriptName() string { return e.scriptName }
+// application is mounted, "" at the root, never "/". A mount of wsgo's
+// ([Mount], [FastCGI]) sets it; so does any layer that strips a prefix off
+// r.URL.Path at a segment boundary, such as http.StripPrefix in a router's
+// mount: then it is what was stripped, read from the request target the
+// client sent.
+func (e *Environ) ScriptName() string {
+	if e.pathSet {
+		return e.scriptName
+	}
+	return strippedPrefix(e.req)
+}
 
 // PathInfo returns PATH_INFO: the rest of the (decoded) path, after
 // SCRIPT_NAME.

@@ -132,8 +132,12 @@ func under(p, prefix string) bool {
 // that a router inside works unchanged. r is never modified.
 func descend(r *http.Request, prefix string) *http.Request {
 	r, e := Attach(r)
+	// A layer between the one that attached the Environ and this one may
+	// have stripped part of the path too (http.StripPrefix, a router's
+	// mount): SCRIPT_NAME gains that part as well.
+	base := e.ScriptName() + leading(e.PathInfo(), r.URL.Path)
 	rest := r.URL.Path[len(prefix):]
-	e.SetPath(e.ScriptName()+prefix, rest)
+	e.SetPath(base+prefix, rest)
 	r2 := new(http.Request)
 	*r2 = *r
 	u := *r.URL
