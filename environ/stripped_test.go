@@ -26,8 +26,10 @@ func TestStripPrefixBecomesScriptName(t *testing.T) {
 		{"no environ layer", "/legacy/api/users/7", "/legacy|/api/users/7", http.StripPrefix("/legacy", report)},
 		{"mount inside, environ inside", "/legacy/api/users/7", "/legacy/api|/users/7", http.StripPrefix("/legacy", Layer()(api))},
 		{"mount inside, environ outside", "/legacy/api/users/7", "/legacy/api|/users/7", Layer()(http.StripPrefix("/legacy", api))},
-		{"mount, strip, mount", "/site/legacy/api/users/7", "/site/legacy/api|/users/7",
-			MustMount(map[string]http.Handler{"/site": http.StripPrefix("/legacy", api)}, nil)},
+		{
+			"mount, strip, mount", "/site/legacy/api/users/7", "/site/legacy/api|/users/7",
+			MustMount(map[string]http.Handler{"/site": http.StripPrefix("/legacy", api)}, nil),
+		},
 		{"the prefix alone", "/legacy", "/legacy|", http.StripPrefix("/legacy", Layer()(report))},
 		{"escaped", "/le%20gacy/api/x", "/le gacy/api|/x", http.StripPrefix("/le gacy", api)},
 		{"not at a segment boundary", "/legacy/x", "|acy/x", http.StripPrefix("/leg", report)},
