@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math"
 	"reflect"
 	"slices"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+	"go.uber.org/zap/exp/zapslog"
 	"go.uber.org/zap/zapcore"
 )
 
@@ -54,6 +56,30 @@ func Slog(h slog.Handler) *zap.Logger {
 		panic("logging: Slog: nil handler")
 	}
 	return zap.New(&slogCore{h: h})
+}
+
+// SlogFrom returns the per-request logger of the request whose context is
+// ctx, the one [From] returns, as an *slog.Logger: its entries carry the
+// request ID, method and path (and the trace fields From adds) and go to
+// the same place as From's. Without an access-log layer in front, SlogFrom
+// returns slog.Default(), as From returns zap.L(); never nil.
+//
+// When the access log's logger is [Slog](h), the logger returned is
+// slog.New over h with From's fields attached: the attributes the
+// application logs reach h as it gave them (a slog.Duration stays a
+// duration). Otherwise it is a zapslog handler over From's zap core
+// and name, which turns slog's attributes into zap fields; its entries carry
+// no caller and no stack trace, whatever the zap logger's options, which a
+// core cannot see.
+func SlogFrom(ctx context.Context) *slog.Logger {
+	if el, _ := ctx.Value(loggerKey{}).(*errorLog); el == nil {
+		return slog.Default()
+	}
+	l := From(ctx)
+	if c, ok := l.Core().(*slogCore); ok {
+		return slog.New(c.handler(l.Name()))
+	}
+	return slog.New(zapslog.NewHandler(l.Core(), zapslog.WithName(l.Name()), zapslog.AddStacktraceAt(slog.Level(math.MaxInt))))
 }
 
 // slogCore is the zapcore.Core of [Slog]: it writes every entry to h.
@@ -117,6 +143,22 @@ func (c *slogCore) openFrames() []attrFrame {
 		open[i] = attrFrame{key: fr.key, attrs: slices.Clip(fr.attrs)}
 	}
 	return open
+}
+
+// handler is c's handler with the logger's name and c's namespaces attached,
+// for [SlogFrom].
+func (c *slogCore) handler(name string) slog.Handler {
+	h := c.h
+	if name != "" {
+		h = h.WithAttrs([]slog.Attr{slog.String("logger", name)})
+	}
+	for _, fr := range c.open {
+		h = h.WithGroup(fr.key)
+		if len(fr.attrs) > 0 {
+			h = h.WithAttrs(fr.attrs)
+		}
+	}
+	return h
 }
 
 // Check adds the core to ce when the handler takes the entry's level.

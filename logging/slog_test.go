@@ -168,6 +168,51 @@ func TestSlogAccessMatchesZap(t *testing.T) {
 	}
 }
 
+// TestSlogFrom: a handler behind Access that logs with SlogFrom writes an
+// entry carrying the request ID, method and path and its own attributes,
+// through the zap logger given to Access (a zapslog handler) and through
+// Slog's handler (the handler itself).
+func TestSlogFrom(t *testing.T) {
+	engines := []struct {
+		name  string
+		log   func(w io.Writer) *zap.Logger
+		level string
+	}{
+		{"zap", logging.JSON, "info"},
+		{"slog", func(w io.Writer) *zap.Logger { return logging.Slog(slog.NewJSONHandler(w, nil)) }, "INFO"},
+	}
+	for _, e := range engines {
+		t.Run(e.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				logging.SlogFrom(r.Context()).Info("hello", "subject", "Ann", slog.Int("n", 3))
+				io.WriteString(w, "Hello Ann!")
+			})
+			serveOnce(e.log(&buf), app, httptest.NewRequest("GET", "/hello?subject=Ann", nil))
+			lines := jsonLines(t, buf.Bytes())
+			if len(lines) != 2 {
+				t.Fatalf("%d lines: %s", len(lines), buf.Bytes())
+			}
+			want := map[string]any{
+				"msg": "hello", "level": e.level,
+				logging.FieldRequestID: "req-1", logging.FieldMethod: "GET", logging.FieldPath: "/hello",
+				"subject": "Ann", "n": json.Number("3"),
+			}
+			for k, v := range want {
+				if got := lines[0][k]; got != v {
+					t.Errorf("%s = %#v, want %#v", k, got, v)
+				}
+			}
+			if lines[1]["msg"] != logging.FieldMessage {
+				t.Errorf("second line %v, want the access entry", lines[1])
+			}
+		})
+	}
+	if logging.SlogFrom(context.Background()) != slog.Default() {
+		t.Error("SlogFrom without an access-log layer is not slog.Default()")
+	}
+}
+
 // TestSlogEnabled: the core asks the handler: at Warn, the Info access
 // entry of a 200 is dropped and the Warn entry of a 404 kept.
 func TestSlogEnabled(t *testing.T) {
