@@ -3,6 +3,7 @@ package logging_test
 import (
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -50,4 +51,31 @@ func ExampleAppendLine() {
 	// Output:
 	// 127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326 "http://www.example.com/start.html" "Mozilla/4.08 [en] (Win98; I ;Nav)"
 	// 127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /\"injected\n" 200 2326
+}
+
+// The access log and the per-request logger through an application's
+// log/slog handler. (The time and the duration are left out so that the
+// output is the same on every run; http.server.request.duration is a
+// float64 of seconds.)
+func ExampleSlog() {
+	h := slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{
+		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+			if len(groups) == 0 && (a.Key == slog.TimeKey || a.Key == logging.FieldDuration) {
+				return slog.Attr{}
+			}
+			return a
+		},
+	})
+	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		logging.SlogFrom(r.Context()).Info("hello", "subject", "Ann")
+		io.WriteString(w, "Hello Ann!")
+	})
+	id := mw.RequestIDGenerator(func() string { return "req-1" })
+	stack := mw.RequestID(id)(logging.Access(logging.Slog(h))(app))
+	r := httptest.NewRequest("GET", "/hello?subject=Ann", nil)
+	r.Header.Set("User-Agent", "curl/8.0")
+	stack.ServeHTTP(httptest.NewRecorder(), r)
+	// Output:
+	// {"level":"INFO","msg":"hello","http.request.id":"req-1","http.request.method":"GET","url.path":"/hello","subject":"Ann"}
+	// {"level":"INFO","msg":"request","http.request.method":"GET","url.path":"/hello","url.query":"subject=Ann","network.protocol.version":"1.1","http.response.status_code":200,"http.response.body.size":10,"http.request.body.size":0,"client.address":"192.0.2.1","user_agent.original":"curl/8.0","http.request.header.referer":"","server.address":"example.com","http.request.id":"req-1"}
 }
