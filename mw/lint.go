@@ -70,78 +70,123 @@ func Lint(logger *zap.Logger, opts ...LintOption) Middleware {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			resp, r := Capture(w, r)
 			defer resp.Release()
-			ww := resp.Writer()
-			route := r.Method + " " + r.URL.Path
-			var (
-				sent       http.Header // the header as it went out
-				returned   bool
-				mu         sync.Mutex // late writes come from other goroutines
-				reportedCT bool
-			)
-			resp.Observe(&Observer{
-				AfterDone: func(method string) {
-					l.report(LintWriteAfterReturn, route, "call", method)
-				},
-				WriteHeader: func(code int) {
-					mu.Lock()
-					defer mu.Unlock()
-					if returned {
-						l.report(LintWriteAfterReturn, route, "status", strconv.Itoa(code))
-						return
-					}
-					switch {
-					case code < 100 || code > 999:
-						l.report(LintInvalidStatus, route, "status", strconv.Itoa(code))
-					case code == http.StatusContinue:
-						l.report(LintInformational, route, "status", "100 Continue is sent by net/http when the handler reads the body")
-					case code < 200 && r.ProtoMajor == 1 && r.ProtoMinor == 0 && code != http.StatusSwitchingProtocols:
-						l.report(LintInformational, route, "status", strconv.Itoa(code)+" to an HTTP/1.0 client")
-					}
-					if code >= 200 || code == http.StatusSwitchingProtocols {
-						sent = ww.Header().Clone()
-					}
-					if (code == http.StatusNoContent || code == http.StatusNotModified) && len(sent["Content-Type"]) > 0 {
-						l.report(LintContentTypeNoBody, route, "status", strconv.Itoa(code))
-					}
-				},
-				LateWriteHeader: func(code int) {
-					l.report(LintWriteHeaderTwice, route, "status", strconv.Itoa(code))
-				},
-				Write: func(n int64, err error) {
-					mu.Lock()
-					defer mu.Unlock()
-					if returned {
-						l.report(LintWriteAfterReturn, route, "bytes", strconv.FormatInt(n, 10))
-						return
-					}
-					if n == 0 && err != http.ErrBodyNotAllowed {
-						return
-					}
-					status := resp.Status()
-					if r.Method == http.MethodHead || err == http.ErrBodyNotAllowed || status == http.StatusNoContent || status == http.StatusNotModified {
-						l.report(LintBodyNotAllowed, route, "status", strconv.Itoa(status)+" "+r.Method)
-					}
-					if !reportedCT && sent != nil && sent.Get("Content-Type") == "" {
-						reportedCT = true
-						l.report(LintNoContentType, route, "status", strconv.Itoa(status))
-					}
-				},
-			})
-			next.ServeHTTP(ww, r)
-			mu.Lock()
-			defer mu.Unlock()
-			returned = true
-			if sent != nil && !resp.Hijacked() {
-				if changed := headerChange(sent, ww.Header()); changed != "" {
-					l.report(LintHeaderAfterSent, route, "header", changed)
-				}
-				if cl := sent.Get("Content-Length"); cl != "" && r.Method != http.MethodHead {
-					if n, err := strconv.ParseInt(cl, 10, 64); err != nil || n != resp.Written() {
-						l.report(LintContentLength, route, "header", fmt.Sprintf("Content-Length %s, body %d bytes", cl, resp.Written()))
-					}
-				}
+			q := &lintRequest{l: l, resp: resp, ww: resp.Writer(), r: r, route: r.Method + " " + r.URL.Path}
+			q.obs = Observer{
+				AfterDone:       q.afterDone,
+				WriteHeader:     q.writeHeader,
+				LateWriteHeader: q.lateWriteHeader,
+				Write:           q.write,
 			}
+			resp.Observe(&q.obs)
+			next.ServeHTTP(q.ww, r)
+			q.handlerReturned()
 		})
+	}
+}
+
+// lintRequest is what Lint knows of one request: its observer callbacks are
+// methods of it, so that each rule is a small function of its own and the
+// state they share (the header as sent, whether the handler returned) is in
+// one place instead of in variables captured by closures.
+type lintRequest struct {
+	l     *linter
+	resp  *Response
+	ww    http.ResponseWriter // the writer handed to the handler
+	r     *http.Request
+	route string
+	obs   Observer // the callbacks, kept here so they cost no allocation of their own
+
+	mu         sync.Mutex  // late writes come from other goroutines
+	sent       http.Header // the header as it went out
+	returned   bool
+	reportedCT bool
+}
+
+// afterDone reports a call on the writer after the capturing layer
+// returned, which the fence turned into a no-op.
+func (q *lintRequest) afterDone(method string) {
+	q.l.report(LintWriteAfterReturn, q.route, "call", method)
+}
+
+// writeHeader checks a status as it goes out, and keeps a copy of the
+// header sent with a final status, for the checks at the end of the request.
+func (q *lintRequest) writeHeader(code int) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.returned {
+		q.l.report(LintWriteAfterReturn, q.route, "status", strconv.Itoa(code))
+		return
+	}
+	q.checkStatus(code)
+	if code >= 200 || code == http.StatusSwitchingProtocols {
+		q.sent = q.ww.Header().Clone()
+	}
+	if (code == http.StatusNoContent || code == http.StatusNotModified) && len(q.sent["Content-Type"]) > 0 {
+		q.l.report(LintContentTypeNoBody, q.route, "status", strconv.Itoa(code))
+	}
+}
+
+// checkStatus reports a status outside 100-999 and an informational status
+// that net/http or the client cannot take: 100 Continue, which net/http
+// sends itself, and a 1xx other than 101 to an HTTP/1.0 client.
+func (q *lintRequest) checkStatus(code int) {
+	switch {
+	case code < 100 || code > 999:
+		q.l.report(LintInvalidStatus, q.route, "status", strconv.Itoa(code))
+	case code == http.StatusContinue:
+		q.l.report(LintInformational, q.route, "status", "100 Continue is sent by net/http when the handler reads the body")
+	case code < 200 && q.r.ProtoMajor == 1 && q.r.ProtoMinor == 0 && code != http.StatusSwitchingProtocols:
+		q.l.report(LintInformational, q.route, "status", strconv.Itoa(code)+" to an HTTP/1.0 client")
+	}
+}
+
+// lateWriteHeader reports a WriteHeader after the final status went out,
+// which net/http ignores.
+func (q *lintRequest) lateWriteHeader(code int) {
+	q.l.report(LintWriteHeaderTwice, q.route, "status", strconv.Itoa(code))
+}
+
+// write checks a body write: a write after the handler returned, a body on
+// a response that has none, and (once per request) a body without
+// Content-Type, which net/http would sniff.
+func (q *lintRequest) write(n int64, err error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.returned {
+		q.l.report(LintWriteAfterReturn, q.route, "bytes", strconv.FormatInt(n, 10))
+		return
+	}
+	if n == 0 && err != http.ErrBodyNotAllowed {
+		return
+	}
+	status := q.resp.Status()
+	if q.r.Method == http.MethodHead || err == http.ErrBodyNotAllowed || status == http.StatusNoContent || status == http.StatusNotModified {
+		q.l.report(LintBodyNotAllowed, q.route, "status", strconv.Itoa(status)+" "+q.r.Method)
+	}
+	if !q.reportedCT && q.sent != nil && q.sent.Get("Content-Type") == "" {
+		q.reportedCT = true
+		q.l.report(LintNoContentType, q.route, "status", strconv.Itoa(status))
+	}
+}
+
+// handlerReturned marks the handler as returned, so that any later call is
+// a write after return, and runs the checks that need the whole response:
+// a header changed after it was sent, and a Content-Length that does not
+// match the body.
+func (q *lintRequest) handlerReturned() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.returned = true
+	if q.sent == nil || q.resp.Hijacked() {
+		return
+	}
+	if changed := headerChange(q.sent, q.ww.Header()); changed != "" {
+		q.l.report(LintHeaderAfterSent, q.route, "header", changed)
+	}
+	if cl := q.sent.Get("Content-Length"); cl != "" && q.r.Method != http.MethodHead {
+		if n, err := strconv.ParseInt(cl, 10, 64); err != nil || n != q.resp.Written() {
+			q.l.report(LintContentLength, q.route, "header", fmt.Sprintf("Content-Length %s, body %d bytes", cl, q.resp.Written()))
+		}
 	}
 }
 
