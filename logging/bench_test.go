@@ -84,3 +84,23 @@ func BenchmarkApache(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkHidePassword measures %r's target rewriting: the common
+// origin-form target and an absolute one without a password are returned
+// as they are; only a password costs the rewritten string.
+func BenchmarkHidePassword(b *testing.B) {
+	var sink string
+	for _, bb := range []struct{ name, target string }{
+		{"target=origin", "/myapp2/hello/Ann?subject=Ann"},
+		{"target=absolute", "http://user@example.com:8080/hello?subject=Ann"},
+		{"target=password", "http://user:secret@[fe80::1%eth0]:8080/hello?subject=Ann"},
+	} {
+		b.Run(bb.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				sink = hidePassword("GET", bb.target)
+			}
+			_ = sink
+		})
+	}
+}
