@@ -383,22 +383,9 @@ func hidePassword(method, target string) string {
 	if target == "" || target[0] == '/' || method == http.MethodConnect {
 		return target // origin-form, or authority-form (apr_uri_parse_hostinfo)
 	}
-	// scheme: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), then "://"
-	i := 0
-	for ; i < len(target); i++ {
-		c := target[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || i > 0 && ('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.')) {
-			break
-		}
-	}
-	if i == 0 || !strings.HasPrefix(target[i:], "://") {
+	scheme, hostinfo, tail, ok := splitAbsolute(target)
+	if !ok {
 		return target
-	}
-	scheme := target[:i]
-	hostinfo := target[i+3:]
-	tail := ""
-	if end := strings.IndexAny(hostinfo, "/?#"); end >= 0 {
-		hostinfo, tail = hostinfo[:end], hostinfo[end:]
 	}
 	at := strings.LastIndexByte(hostinfo, '@') // the last '@', as apr_uri_parse
 	if at < 0 {
@@ -408,23 +395,9 @@ func hidePassword(method, target string) string {
 	if !hasPassword {
 		return target
 	}
-	host, port, hasPort := hostinfo[at+1:], "", false
-	if strings.HasPrefix(host, "[") {
-		if end := strings.IndexByte(host, ']'); end >= 0 {
-			if rest := host[end+1:]; rest == "" || rest[0] == ':' {
-				if rest != "" {
-					port, hasPort = rest[1:], true
-				}
-				host = unparseIPv6(host[1:end])
-			}
-		}
-	} else if c := strings.IndexByte(host, ':'); c >= 0 {
-		host, port, hasPort = host[:c], host[c+1:], true
-	}
-	if hasPort {
-		if n, ok := aprPort(port); port == "" || ok && (n == 0 || n == defaultPort(scheme)) {
-			hasPort = false
-		}
+	host, port, hasPort := aprHostPort(hostinfo[at+1:])
+	if hasPort && aprOmitsPort(scheme, port) {
+		hasPort = false
 	}
 	var b strings.Builder
 	b.Grow(len(target) + 8)
@@ -439,6 +412,66 @@ func hidePassword(method, target string) string {
 	}
 	b.WriteString(tail)
 	return b.String()
+}
+
+// splitAbsolute splits an absolute-form target "scheme://hostinfo/rest"
+// into its scheme, its hostinfo (user information, host and port) and the
+// tail from the first '/', '?' or '#' after the hostinfo on, which
+// hidePassword writes back as it came. ok is false for a target that does
+// not start with a scheme and "://": it has no user information to hide.
+func splitAbsolute(target string) (scheme, hostinfo, tail string, ok bool) {
+	i := 0
+	for i < len(target) && isSchemeByte(target[i], i == 0) {
+		i++
+	}
+	if i == 0 || !strings.HasPrefix(target[i:], "://") {
+		return "", "", "", false
+	}
+	hostinfo = target[i+3:]
+	if end := strings.IndexAny(hostinfo, "/?#"); end >= 0 {
+		hostinfo, tail = hostinfo[:end], hostinfo[end:]
+	}
+	return target[:i], hostinfo, tail, true
+}
+
+// isSchemeByte reports whether c may stand in a URI scheme, at its start
+// when first: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ).
+func isSchemeByte(c byte, first bool) bool {
+	if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' {
+		return true
+	}
+	return !first && ('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.')
+}
+
+// aprHostPort splits what follows the user information as apr_uri_parse
+// does: a bracketed IPv6 host (as unparseIPv6 writes it back) is taken only
+// when nothing but a port follows the ']', and otherwise the host ends at
+// the first ':'. hasPort is true when a ':' introduced a port, even an
+// empty one, which apr_uri_unparse then drops.
+func aprHostPort(hostport string) (host, port string, hasPort bool) {
+	host = hostport
+	if !strings.HasPrefix(host, "[") {
+		if c := strings.IndexByte(host, ':'); c >= 0 {
+			return host[:c], host[c+1:], true
+		}
+		return host, "", false
+	}
+	if end := strings.IndexByte(host, ']'); end >= 0 {
+		if rest := host[end+1:]; rest == "" || rest[0] == ':' {
+			if rest != "" {
+				port, hasPort = rest[1:], true
+			}
+			host = unparseIPv6(host[1:end])
+		}
+	}
+	return host, port, hasPort
+}
+
+// aprOmitsPort reports whether apr_uri_unparse leaves out a port the
+// target gave: one that is empty, 0 or the scheme's default.
+func aprOmitsPort(scheme, port string) bool {
+	n, ok := aprPort(port)
+	return port == "" || ok && (n == 0 || n == defaultPort(scheme))
 }
 
 // unparseIPv6 is the host inside brackets as apr_uri_unparse writes it: in
