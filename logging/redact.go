@@ -61,47 +61,86 @@ const maxWord = 14
 // tokenizer and keyboardLayout are not. It decodes on the fly into a buffer
 // on the stack: it never allocates.
 func secretName(name string) bool {
-	var part [maxWord]byte
-	n := 0 // length of the current part; more than maxWord: too long to match
+	var part namePart
 	split, prevLower := false, false
 	for i := 0; i < len(name); i++ {
 		c := name[i]
-		switch {
-		case c == '+':
-			c = ' '
-		case c == '%' && i+2 < len(name) && isHex(name[i+1]) && isHex(name[i+2]):
-			c = unhex(name[i+1])<<4 | unhex(name[i+2])
-			i += 2
+		if c == '+' || c == '%' {
+			c, i = decodedByte(name, i)
 		}
-		upper := 'A' <= c && c <= 'Z'
-		if upper {
-			c += 'a' - 'A'
-		}
+		c, upper := toLower(c)
 		// A camel-case hump starts a part too (apiKey, sessionId), but
 		// keeps its letter.
 		hump := upper && prevLower
 		prevLower = 'a' <= c && c <= 'z' && !upper
-		if c == '_' || c == '-' || c == '.' || hump {
-			if n <= maxWord && isSecretWord(part[:n]) {
+		if isPartSeparator(c) || hump {
+			if part.isSecret() {
 				return true
 			}
-			n, split = 0, true
+			part.n, split = 0, true
 			if !hump {
 				continue
 			}
 		}
-		if n < maxWord {
-			part[n] = c
-		}
-		if n <= maxWord {
-			n++
-		}
+		part.push(c)
 	}
-	if n > maxWord {
-		return false
-	}
-	return isSecretWord(part[:n]) || !split && string(part[:n]) == "awsaccesskeyid"
+	return part.isSecret() || !split && part.is("awsaccesskeyid")
 }
+
+// namePart is the part of a parameter's name that secretName is reading,
+// decoded and lower-cased, in a buffer on the stack so that secretName
+// never allocates. Only its first maxWord bytes are kept: a longer part
+// matches no word, and n counts up to maxWord+1 to say so.
+type namePart struct {
+	b [maxWord]byte
+	n int // length of the part; more than maxWord: too long to match
+}
+
+// push appends c to the part, or only counts it when the part is already
+// too long to match.
+func (p *namePart) push(c byte) {
+	if p.n < maxWord {
+		p.b[p.n] = c
+	}
+	if p.n <= maxWord {
+		p.n++
+	}
+}
+
+// isSecret reports whether the part is one of the words of isSecretWord.
+func (p *namePart) isSecret() bool { return p.n <= maxWord && isSecretWord(p.b[:p.n]) }
+
+// is reports whether the part is word.
+func (p *namePart) is(word string) bool { return p.n <= maxWord && string(p.b[:p.n]) == word }
+
+// decodedByte decodes the '+' or '%' at name[i] as a query is decoded: '+'
+// is a space, a valid escape "%XY" is its byte, an invalid escape is kept
+// as it is. last is the index of the last byte it took, i or i+2. It is
+// called only for those two bytes, so that the loop over the other bytes
+// of a name pays no call for them.
+func decodedByte(name string, i int) (c byte, last int) {
+	switch {
+	case name[i] == '+':
+		return ' ', i
+	case name[i] == '%' && i+2 < len(name) && isHex(name[i+1]) && isHex(name[i+2]):
+		return unhex(name[i+1])<<4 | unhex(name[i+2]), i + 2
+	}
+	return name[i], i
+}
+
+// toLower folds an ASCII capital to its small letter, for secretName's
+// comparison without regard to case, and reports whether it was one, which
+// the camel-case rule needs.
+func toLower(c byte) (byte, bool) {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A', true
+	}
+	return c, false
+}
+
+// isPartSeparator reports whether c splits a name into parts: '_', '-' or
+// '.'.
+func isPartSeparator(c byte) bool { return c == '_' || c == '-' || c == '.' }
 
 // isSecretWord reports whether w, lower-case, is a word that makes a query
 // parameter's name secret.
