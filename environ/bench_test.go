@@ -84,3 +84,33 @@ func BenchmarkMount(b *testing.B) {
 	m := MustMount(map[string]http.Handler{"/rest": nop, "/myapp": nop, "/myapp2": nop, "/static": nop}, nil)
 	serveBench(b, m)
 }
+
+// BenchmarkProxy: a request with no forwarding header is passed on as it
+// is; one through a proxy costs the fixed copy and its Environ, and one with
+// a header to remove the copy of its header map too.
+func BenchmarkProxy(b *testing.B) {
+	p := MustProxy(Hops(XForwarded, 1))(nop)
+	for _, bb := range []struct {
+		name   string
+		header map[string]string
+	}{
+		{"headers=none", nil},
+		{"headers=xforwarded", map[string]string{
+			"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https", "X-Forwarded-Host": "www.example.org",
+			"X-Forwarded-Prefix": "/app",
+		}},
+		{"headers=strip", map[string]string{"X-Forwarded-For": "203.0.113.7", "X-Real-Ip": "203.0.113.7"}},
+	} {
+		b.Run(bb.name, func(b *testing.B) {
+			b.ReportAllocs()
+			w, r := wsgotest.NewWriter(), benchRequest()
+			for k, v := range bb.header {
+				r.Header.Set(k, v)
+			}
+			for b.Loop() {
+				clear(w.H)
+				p.ServeHTTP(w, r)
+			}
+		})
+	}
+}
