@@ -172,11 +172,7 @@ type forwarded struct{ addr, port, proto, host, hostPort, prefix string }
 func (cfg ProxyConfig) apply(r *http.Request, trusted bool) *http.Request {
 	var f forwarded
 	if trusted {
-		if cfg.Headers == Forwarded {
-			f = cfg.fromForwarded(r.Header.Values("Forwarded"))
-		} else {
-			f = cfg.fromXForwarded(r.Header)
-		}
+		f = cfg.believed(r.Header)
 	}
 	strip := cfg.unbelieved(r.Header, trusted)
 	if f == (forwarded{}) && len(strip) == 0 {
@@ -184,31 +180,91 @@ func (cfg ProxyConfig) apply(r *http.Request, trusted bool) *http.Request {
 	}
 	r2 := new(http.Request)
 	*r2 = *r
-	if len(strip) > 0 {
-		r2.Header = r.Header.Clone()
-		for _, k := range strip {
-			r2.Header[k] = nil
-		}
-	}
+	stripHeaders(r2, strip)
 	outer := Lookup(r.Context())
-	scheme := f.proto
-	if scheme == "" {
+	f.setRemoteAddr(r2)
+	serverName, serverPort := f.setHost(r2, f.scheme(r, outer))
+	f.setURL(r2, r)
+	if f == (forwarded{}) {
+		// Only headers removed: an Environ an outer layer attached must not
+		// list them; none is attached for nothing.
 		if outer != nil {
-			scheme = outer.URLScheme()
-		} else if r.TLS != nil {
-			scheme = "https"
-		} else {
-			scheme = "http"
+			outer.req = r2
 		}
+		return r2
 	}
+	// The Environ is made from (or, when an outer layer attached one, moved
+	// to) the fixed copy, so that HTTP_HOST and the HTTP_* keys are what r2
+	// says whatever the order of the layers.
+	r3, e := Attach(r2)
+	e.req = r2
+	f.setEnviron(e, serverName, serverPort)
 	if f.addr != "" {
-		port := f.port
-		if port == "" {
-			port = "0"
-		}
-		r2.RemoteAddr = net.JoinHostPort(f.addr, port)
+		// Tell the layers inside (the recover layer's traceback rule) that
+		// this RemoteAddr is the client's, resolved from trusted headers.
+		r3 = proxied.Mark(r3)
 	}
-	serverName, serverPort := "", ""
+	return r3
+}
+
+// believed reads what the trusted proxies said from the one kind of header
+// cfg believes.
+func (cfg ProxyConfig) believed(h http.Header) forwarded {
+	if cfg.Headers == Forwarded {
+		return cfg.fromForwarded(h.Values("Forwarded"))
+	}
+	return cfg.fromXForwarded(h)
+}
+
+// stripHeaders removes the headers named by strip from r2, the copy, by
+// setting them to nil in a clone of its header map: the map is shared with
+// the request Proxy got, which must not change, and a nil value is how
+// net/http marks a header removed (see Proxy's doc).
+func stripHeaders(r2 *http.Request, strip []string) {
+	if len(strip) == 0 {
+		return
+	}
+	r2.Header = r2.Header.Clone()
+	for _, k := range strip {
+		r2.Header[k] = nil
+	}
+}
+
+// scheme is the request's scheme, which gives the default SERVER_PORT of a
+// believed host without a port: the believed one, else what an outer
+// layer's Environ says, else the connection's.
+func (f *forwarded) scheme(r *http.Request, outer *Environ) string {
+	switch {
+	case f.proto != "":
+		return f.proto
+	case outer != nil:
+		return outer.URLScheme()
+	case r.TLS != nil:
+		return "https"
+	}
+	return "http"
+}
+
+// setRemoteAddr puts the believed client address in r2.RemoteAddr, with
+// port 0 when the proxy gave none, so that it stays the "ip:port" net/http
+// promises.
+func (f *forwarded) setRemoteAddr(r2 *http.Request) {
+	if f.addr == "" {
+		return
+	}
+	port := f.port
+	if port == "" {
+		port = "0"
+	}
+	r2.RemoteAddr = net.JoinHostPort(f.addr, port)
+}
+
+// setHost puts the believed host and port in r2.Host, and returns the
+// SERVER_NAME and SERVER_PORT they give ("" for what was not believed): a
+// believed host without a port has the scheme's default port, and a
+// believed port replaces the port of r2.Host, whether or not the host was
+// believed too; an empty Host stays empty.
+func (f *forwarded) setHost(r2 *http.Request, scheme string) (serverName, serverPort string) {
 	if f.host != "" {
 		r2.Host = f.host
 		serverName, serverPort = hostport.Split(f.host)
@@ -223,6 +279,14 @@ func (cfg ProxyConfig) apply(r *http.Request, trusted bool) *http.Request {
 			r2.Host = h + ":" + f.hostPort
 		}
 	}
+	return serverName, serverPort
+}
+
+// setURL rewrites the scheme and host of r2.URL, on a copy of r's URL,
+// only when the client sent an absolute URL, so that they never disagree
+// with wsgi.url_scheme and r2.Host; net/http leaves them empty for the
+// usual origin-form request, and empty they stay.
+func (f *forwarded) setURL(r2, r *http.Request) {
 	if (f.proto != "" && r.URL.Scheme != "") || (r2.Host != r.Host && r.URL.Host != "") {
 		u := *r.URL
 		if f.proto != "" && u.Scheme != "" {
@@ -233,19 +297,12 @@ func (cfg ProxyConfig) apply(r *http.Request, trusted bool) *http.Request {
 		}
 		r2.URL = &u
 	}
-	if f == (forwarded{}) {
-		// Only headers removed: an Environ an outer layer attached must not
-		// list them; none is attached for nothing.
-		if outer != nil {
-			outer.req = r2
-		}
-		return r2
-	}
-	// The Environ is made from (or, when an outer layer attached one, moved
-	// to) the fixed copy, so that HTTP_HOST and the HTTP_* keys are what r2
-	// says whatever the order of the layers.
-	r3, e := Attach(r2)
-	e.req = r2
+}
+
+// setEnviron tells e what was believed: the client's address, the scheme,
+// the server's name and port (from setHost), and the prefix prepended to
+// SCRIPT_NAME.
+func (f *forwarded) setEnviron(e *Environ, serverName, serverPort string) {
 	if f.addr != "" {
 		e.SetRemote(f.addr, f.port)
 	}
@@ -260,12 +317,6 @@ func (cfg ProxyConfig) apply(r *http.Request, trusted bool) *http.Request {
 	if f.prefix != "" {
 		e.SetPath(f.prefix+e.ScriptName(), e.PathInfo())
 	}
-	if f.addr != "" {
-		// Tell the layers inside (the recover layer's traceback rule) that
-		// this RemoteAddr is the client's, resolved from trusted headers.
-		r3 = proxied.Mark(r3)
-	}
-	return r3
 }
 
 // unbelieved returns the keys of h that name a forwarding header Proxy does
