@@ -50,71 +50,35 @@ func (c *config) traceback(w http.ResponseWriter, r *http.Request, p *Panic) {
 	text := tracebackText(r, uri, p, frames)
 	switch negotiate(r.Header.Get("Accept")) {
 	case typeText:
-		w.Header().Set("Content-Type", typeText)
-		w.WriteHeader(http.StatusInternalServerError)
-		_, _ = w.Write([]byte(text))
-		return
+		writeText(w, text)
 	case typeProblem:
-		w.Header().Set("Content-Type", typeProblem)
-		w.WriteHeader(http.StatusInternalServerError)
-		b, _ := json.Marshal(problem{
-			Type: "about:blank", Title: "Internal Server Error", Status: 500,
-			Detail: p.Message(), RequestID: p.RequestID, PanicType: p.Type(), Chain: p.Chain(), Traceback: text,
-		})
-		_, _ = w.Write(append(b, '\n'))
-		return
+		writeProblem(w, p, text)
+	default:
+		writeHTML(w, c.tracebackData(r, p, frames, uri, text))
 	}
-	d := tracebackData{
-		Type: p.Type(), Message: p.Message(), RequestID: p.RequestID, Chain: p.Chain(),
-		Method: r.Method, URL: uri, Proto: r.Proto, Remote: r.RemoteAddr, Text: text,
-	}
-	for _, f := range frames {
-		fv := frameView{Function: f.Function, Short: shortFunc(f.Function), File: filepath.Base(f.File), Dir: filepath.Dir(f.File), Line: f.Line}
-		if f.App {
-			fv.Source = c.sources.around(f.File, f.Line, 5)
-		}
-		if n := len(d.Groups); n > 0 && d.Groups[n-1].App == f.App {
-			d.Groups[n-1].Frames = append(d.Groups[n-1].Frames, fv)
-		} else {
-			d.Groups = append(d.Groups, frameGroup{App: f.App, Frames: []frameView{fv}})
-		}
-	}
-	for k, vs := range r.Header {
-		if strings.EqualFold(k, "Referer") {
-			vs = slices.Clone(vs)
-			for i, v := range vs {
-				vs[i] = c.redactURL(v)
-			}
-		}
-		d.Headers = append(d.Headers, c.pair(k, strings.Join(vs, ", ")))
-	}
-	slices.SortFunc(d.Headers, func(a, b pair) int { return strings.Compare(a.K, b.K) })
-	if q, err := url.ParseQuery(r.URL.RawQuery); err == nil {
-		for k, vs := range q {
-			d.Query = append(d.Query, c.pair(k, strings.Join(vs, ", ")))
-		}
-		slices.SortFunc(d.Query, func(a, b pair) int { return strings.Compare(a.K, b.K) })
-	}
-	for k, v := range environAll(r) {
-		switch k {
-		case "QUERY_STRING":
-			v = c.redactQuery(v.(string))
-		case "HTTP_REFERER":
-			v = c.redactURL(v.(string))
-		case "REQUEST_URI":
-			u, err := url.ParseRequestURI(v.(string))
-			if err != nil {
-				u = &url.URL{}
-			}
-			v = c.redactedURI(u)
-		}
-		switch v.(type) {
-		case string, bool, int, int64, []string, map[string]string:
-			d.Environ = append(d.Environ, c.pair(k, fmt.Sprint(v)))
-		default:
-			d.Environ = append(d.Environ, c.pair(k, fmt.Sprintf("%T", v)))
-		}
-	}
+}
+
+// writeText writes the plain-text traceback, for curl.
+func writeText(w http.ResponseWriter, text string) {
+	w.Header().Set("Content-Type", typeText)
+	w.WriteHeader(http.StatusInternalServerError)
+	_, _ = w.Write([]byte(text))
+}
+
+// writeProblem writes the traceback as an RFC 9457 problem, for a client
+// that asked for problem+json: the panic's fields and the plain text.
+func writeProblem(w http.ResponseWriter, p *Panic, text string) {
+	w.Header().Set("Content-Type", typeProblem)
+	w.WriteHeader(http.StatusInternalServerError)
+	b, _ := json.Marshal(problem{
+		Type: "about:blank", Title: "Internal Server Error", Status: 500,
+		Detail: p.Message(), RequestID: p.RequestID, PanicType: p.Type(), Chain: p.Chain(), Traceback: text,
+	})
+	_, _ = w.Write(append(b, '\n'))
+}
+
+// writeHTML writes the traceback page made from d.
+func writeHTML(w http.ResponseWriter, d tracebackData) {
 	w.Header().Set("Content-Type", typeHTML)
 	// Rendered into memory first: a template error must not leave half a page.
 	var buf strings.Builder
@@ -123,6 +87,113 @@ func (c *config) traceback(w http.ResponseWriter, r *http.Request, p *Panic) {
 	}
 	w.WriteHeader(http.StatusInternalServerError)
 	_, _ = w.Write([]byte(buf.String()))
+}
+
+// tracebackData is what the HTML page shows: the panic, the request, the
+// frames grouped, and the request's headers, query and environ with their
+// secrets redacted.
+func (c *config) tracebackData(r *http.Request, p *Panic, frames []Frame, uri, text string) tracebackData {
+	return tracebackData{
+		Type: p.Type(), Message: p.Message(), RequestID: p.RequestID, Chain: p.Chain(),
+		Method: r.Method, URL: uri, Proto: r.Proto, Remote: r.RemoteAddr, Text: text,
+		Groups:  c.frameGroups(frames),
+		Headers: c.headerPairs(r.Header),
+		Query:   c.queryPairs(r.URL.RawQuery),
+		Environ: c.environPairs(r),
+	}
+}
+
+// frameGroups groups consecutive frames by whether they are the
+// application's, so that the page shows the application's open, with their
+// source, and folds each run of the runtime's, net/http's and wsgo's.
+func (c *config) frameGroups(frames []Frame) []frameGroup {
+	var groups []frameGroup
+	for _, f := range frames {
+		fv := frameView{Function: f.Function, Short: shortFunc(f.Function), File: filepath.Base(f.File), Dir: filepath.Dir(f.File), Line: f.Line}
+		if f.App {
+			fv.Source = c.sources.around(f.File, f.Line, 5)
+		}
+		if n := len(groups); n > 0 && groups[n-1].App == f.App {
+			groups[n-1].Frames = append(groups[n-1].Frames, fv)
+		} else {
+			groups = append(groups, frameGroup{App: f.App, Frames: []frameView{fv}})
+		}
+	}
+	return groups
+}
+
+// headerPairs is the request's headers, sorted, each joined into one line,
+// secret ones redacted, and the secret parameters of a Referer's query and
+// fragment redacted too.
+func (c *config) headerPairs(h http.Header) []pair {
+	var pairs []pair
+	for k, vs := range h {
+		if strings.EqualFold(k, "Referer") {
+			vs = slices.Clone(vs)
+			for i, v := range vs {
+				vs[i] = c.redactURL(v)
+			}
+		}
+		pairs = append(pairs, c.pair(k, strings.Join(vs, ", ")))
+	}
+	slices.SortFunc(pairs, func(a, b pair) int { return strings.Compare(a.K, b.K) })
+	return pairs
+}
+
+// queryPairs is the decoded query, sorted, secret parameters redacted; none
+// when the query does not parse (the environ's QUERY_STRING still shows it).
+func (c *config) queryPairs(rawQuery string) []pair {
+	q, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return nil
+	}
+	var pairs []pair
+	for k, vs := range q {
+		pairs = append(pairs, c.pair(k, strings.Join(vs, ", ")))
+	}
+	slices.SortFunc(pairs, func(a, b pair) int { return strings.Compare(a.K, b.K) })
+	return pairs
+}
+
+// environPairs is the request's environ, when the environ package is in the
+// program, with the secrets in its values redacted, each value written as
+// environValue says.
+func (c *config) environPairs(r *http.Request) []pair {
+	var pairs []pair
+	for k, v := range environAll(r) {
+		pairs = append(pairs, c.pair(k, environValue(c.redactEnviron(k, v))))
+	}
+	return pairs
+}
+
+// redactEnviron redacts the secret parameters in the environ values that
+// carry a query (QUERY_STRING, REQUEST_URI) or a URL (HTTP_REFERER), which
+// pair alone would show, since their keys name no secret.
+func (c *config) redactEnviron(k string, v any) any {
+	switch k {
+	case "QUERY_STRING":
+		return c.redactQuery(v.(string))
+	case "HTTP_REFERER":
+		return c.redactURL(v.(string))
+	case "REQUEST_URI":
+		u, err := url.ParseRequestURI(v.(string))
+		if err != nil {
+			u = &url.URL{}
+		}
+		return c.redactedURI(u)
+	}
+	return v
+}
+
+// environValue is an environ value as the page shows it: printed for the
+// plain types, and only its type for the others (wsgi.input, wsgi.errors),
+// whose printed form says nothing useful.
+func environValue(v any) string {
+	switch v.(type) {
+	case string, bool, int, int64, []string, map[string]string:
+		return fmt.Sprint(v)
+	}
+	return fmt.Sprintf("%T", v)
 }
 
 func (c *config) pair(k, v string) pair {
