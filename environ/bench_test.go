@@ -51,6 +51,21 @@ func BenchmarkReadCommonKeys(b *testing.B) {
 	}
 }
 
+// BenchmarkGetStringCGIKeys reads every CGI key, wsgi.url_scheme and a
+// header by name, as a generic reader (a log format, the traceback page)
+// does: each is a lookup of the key's name, and no allocation for those
+// whose value is in the request.
+func BenchmarkGetStringCGIKeys(b *testing.B) {
+	b.ReportAllocs()
+	e := From(benchRequest())
+	keys := append(cgiKeys[:], "wsgi.url_scheme", "HTTP_USER_AGENT")
+	for b.Loop() {
+		for _, k := range keys {
+			sink = e.GetString(k)
+		}
+	}
+}
+
 // BenchmarkDispatch50 dispatches over 50 routes; the request matches the
 // last one, the worst case.
 func BenchmarkDispatch50(b *testing.B) {
