@@ -80,53 +80,86 @@ func (e *Environ) cgi(key string) (v any, ok, reserved bool) {
 	return s, true, reserved
 }
 
-// cgiString returns a reserved key whose value is a string.
+// cgiString returns a reserved key whose value is a string. One switch
+// sorts the keys into three groups, request, server and client, each read
+// by a function of its own: a single switch for all of them would be one
+// long function, and trying the groups one after the other would cost a
+// miss in each group before the right one. HTTP_ keys, the ones most read
+// by name, are tried first; no other reserved key starts with HTTP_.
 func (e *Environ) cgiString(key string) (s string, ok, reserved bool) {
-	switch key {
-	case "REQUEST_METHOD":
-		return e.RequestMethod(), true, true
-	case "SCRIPT_NAME":
-		return e.ScriptName(), true, true
-	case "PATH_INFO":
-		return e.PathInfo(), true, true
-	case "QUERY_STRING":
-		return e.QueryString(), true, true
-	case "CONTENT_TYPE":
-		return e.ContentType(), true, true
-	case "CONTENT_LENGTH":
-		return e.ContentLength(), true, true
-	case "SERVER_NAME":
-		return e.ServerName(), true, true
-	case "SERVER_PORT":
-		return e.ServerPort(), true, true
-	case "SERVER_PROTOCOL":
-		return e.ServerProtocol(), true, true
-	case "REMOTE_ADDR":
-		return e.RemoteAddr(), true, true
-	case "REMOTE_PORT":
-		return e.RemotePort(), true, true
-	case "REQUEST_URI":
-		return e.RequestURI(), true, true
-	case "GATEWAY_INTERFACE":
-		return "CGI/1.1", true, true
-	case "SERVER_SOFTWARE":
-		return serverSoftware(), true, true
-	case "HTTPS":
-		// "on" over TLS, absent otherwise, as mod_wsgi and Go's CGI host
-		// give it: code ported from Python tests the key's truth, and
-		// "off" is true.
-		if e.URLScheme() == "https" {
-			return "on", true, true
-		}
-		return "", false, true
-	case "wsgi.url_scheme":
-		return e.URLScheme(), true, true
-	}
 	if strings.HasPrefix(key, "HTTP_") {
 		s, ok := e.httpHeader(key[len("HTTP_"):])
 		return s, ok, true
 	}
+	switch key {
+	case "REQUEST_METHOD", "REQUEST_URI", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING", "CONTENT_TYPE", "CONTENT_LENGTH":
+		return e.requestKey(key), true, true
+	case "SERVER_NAME", "SERVER_PORT", "SERVER_PROTOCOL", "SERVER_SOFTWARE", "GATEWAY_INTERFACE":
+		return e.serverKey(key), true, true
+	case "REMOTE_ADDR", "REMOTE_PORT", "HTTPS", "wsgi.url_scheme":
+		s, ok := e.clientKey(key)
+		return s, ok, true
+	}
 	return "", false, strings.HasPrefix(key, "wsgi.")
+}
+
+// requestKey returns one of the keys that describe the request itself: its
+// method, target, path as mounted, and body. cgiString calls it with no
+// other key.
+func (e *Environ) requestKey(key string) string {
+	switch key {
+	case "REQUEST_METHOD":
+		return e.RequestMethod()
+	case "REQUEST_URI":
+		return e.RequestURI()
+	case "SCRIPT_NAME":
+		return e.ScriptName()
+	case "PATH_INFO":
+		return e.PathInfo()
+	case "QUERY_STRING":
+		return e.QueryString()
+	case "CONTENT_TYPE":
+		return e.ContentType()
+	}
+	return e.ContentLength()
+}
+
+// serverKey returns one of the keys that describe the server the request
+// reached: its name and port, the protocol it speaks, and the gateway.
+// cgiString calls it with no other key.
+func (e *Environ) serverKey(key string) string {
+	switch key {
+	case "SERVER_NAME":
+		return e.ServerName()
+	case "SERVER_PORT":
+		return e.ServerPort()
+	case "SERVER_PROTOCOL":
+		return e.ServerProtocol()
+	case "SERVER_SOFTWARE":
+		return serverSoftware()
+	}
+	return "CGI/1.1" // GATEWAY_INTERFACE
+}
+
+// clientKey returns one of the keys that describe the client and how it
+// connected: its address, and the scheme (wsgi.url_scheme, HTTPS); ok is
+// false for HTTPS when it is absent. cgiString calls it with no other key.
+func (e *Environ) clientKey(key string) (s string, ok bool) {
+	switch key {
+	case "REMOTE_ADDR":
+		return e.RemoteAddr(), true
+	case "REMOTE_PORT":
+		return e.RemotePort(), true
+	case "wsgi.url_scheme":
+		return e.URLScheme(), true
+	}
+	// HTTPS: "on" over TLS, absent otherwise, as mod_wsgi and Go's CGI host
+	// give it: code ported from Python tests the key's truth, and "off" is
+	// true.
+	if e.URLScheme() == "https" {
+		return "on", true
+	}
+	return "", false
 }
 
 // RequestMethod returns REQUEST_METHOD.
