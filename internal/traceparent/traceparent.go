@@ -11,7 +11,7 @@ package traceparent
 // all-zero trace ID or parent ID, and upper-case hex are invalid, as the
 // specification says.
 func Parse(v string) (traceID, parentID string, ok bool) {
-	if len(v) < 55 || v[2] != '-' || v[35] != '-' || v[52] != '-' {
+	if !shaped(v) {
 		return "", "", false
 	}
 	version, trace, parent, flags := v[:2], v[3:35], v[36:52], v[53:55]
@@ -19,10 +19,20 @@ func Parse(v string) (traceID, parentID string, ok bool) {
 		zero(trace) || zero(parent) {
 		return "", "", false
 	}
-	if version == "00" && len(v) != 55 || len(v) > 55 && v[55] != '-' {
-		return "", "", false
-	}
 	return trace, parent, true
+}
+
+// shaped reports whether v has the dashes and the length of a traceparent
+// value of its version: exactly 55 bytes for version 00, and at least 55
+// for a later one, with a dash after the flags when there is more.
+func shaped(v string) bool {
+	if len(v) < 55 || v[2] != '-' || v[35] != '-' || v[52] != '-' {
+		return false
+	}
+	if v[:2] == "00" {
+		return len(v) == 55
+	}
+	return len(v) == 55 || v[55] == '-'
 }
 
 func hex(s string) bool {
