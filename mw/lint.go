@@ -10,11 +10,11 @@ import (
 )
 
 // LintOption configures [Lint].
-type LintOption interface{ applyLint(*linter) }
+type LintOption interface{ apply(*linter) }
 
 type lintOptionFunc func(*linter)
 
-func (f lintOptionFunc) applyLint(l *linter) { f(l) }
+func (f lintOptionFunc) apply(l *linter) { f(l) }
 
 // LintStrict makes every breach call fail as well as log it, each time, not
 // once per route: in a test, pass t.Errorf-like func, or one that panics.
@@ -64,7 +64,7 @@ func Lint(logger *zap.Logger, opts ...LintOption) Middleware {
 	}
 	l := &linter{log: logger, seen: map[string]bool{}}
 	for _, o := range opts {
-		o.applyLint(l)
+		o.apply(l)
 	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -113,6 +113,7 @@ type problem struct {
 	Status    int      `json:"status"`
 	Detail    string   `json:"detail,omitempty"`
 	RequestID string   `json:"request_id"`
+	TraceID   string   `json:"trace_id,omitempty"`
 	PanicType string   `json:"panic_type,omitempty"`
 	Chain     []string `json:"error_chain,omitempty"`
 	Traceback string   `json:"traceback,omitempty"`

@@ -13,6 +13,7 @@ import (
 type Panic struct {
 	Value     any    // what the handler panicked with (a *runtime.PanicNilError for panic(nil))
 	RequestID string // the request's ID, shared by the page and the log entry
+	TraceID   string // the trace ID of the request's W3C traceparent header, when it is valid
 	Committed bool   // the response had started: no status could be sent
 	Hijacked  bool   // the handler had taken over the connection
 

@@ -175,6 +175,7 @@ func (c *config) handle(resp *mw.Response, r *http.Request, v any) {
 	if p.RequestID == "" {
 		p.RequestID = mw.NewRequestID()
 	}
+	p.TraceID, _, _ = traceparent.Parse(r.Header.Get("Traceparent"))
 	c.log(r, p)
 	c.callHook(r, p)
 	switch {
@@ -195,8 +196,8 @@ func (c *config) log(r *http.Request, p *Panic) {
 		zap.String("http.request.id", p.RequestID),
 		zap.String("stack", p.Stack()),
 	}
-	if traceID, _, ok := traceparent.Parse(r.Header.Get("Traceparent")); ok {
-		fields = append(fields, zap.String("trace_id", traceID))
+	if p.TraceID != "" {
+		fields = append(fields, zap.String("trace_id", p.TraceID))
 	}
 	if chain := p.Chain(); chain != nil {
 		fields = append(fields, zap.Strings("error.chain", chain))

@@ -17,6 +17,7 @@ import (
 // The traceback page's data.
 type tracebackData struct {
 	Type, Message, RequestID string
+	TraceID                  string
 	Chain                    []string
 	Method, URL, Proto       string
 	Remote                   string
@@ -72,7 +73,7 @@ func writeProblem(w http.ResponseWriter, p *Panic, text string) {
 	w.WriteHeader(http.StatusInternalServerError)
 	b, _ := json.Marshal(problem{
 		Type: "about:blank", Title: "Internal Server Error", Status: 500,
-		Detail: p.Message(), RequestID: p.RequestID, PanicType: p.Type(), Chain: p.Chain(), Traceback: text,
+		Detail: p.Message(), RequestID: p.RequestID, TraceID: p.TraceID, PanicType: p.Type(), Chain: p.Chain(), Traceback: text,
 	})
 	_, _ = w.Write(append(b, '\n'))
 }
@@ -94,7 +95,7 @@ func writeHTML(w http.ResponseWriter, d tracebackData) {
 // secrets redacted.
 func (c *config) tracebackData(r *http.Request, p *Panic, frames []Frame, uri, text string) tracebackData {
 	return tracebackData{
-		Type: p.Type(), Message: p.Message(), RequestID: p.RequestID, Chain: p.Chain(),
+		Type: p.Type(), Message: p.Message(), RequestID: p.RequestID, TraceID: p.TraceID, Chain: p.Chain(),
 		Method: r.Method, URL: uri, Proto: r.Proto, Remote: r.RemoteAddr, Text: text,
 		Groups:  c.frameGroups(frames),
 		Headers: c.headerPairs(r.Header),
@@ -340,6 +341,9 @@ func tracebackText(r *http.Request, uri string, p *Panic, frames []Frame) string
 		fmt.Fprintf(&b, "%s%s\n      %s:%d\n", mark, f.Function, f.File, f.Line)
 	}
 	fmt.Fprintf(&b, "\nrequest: %s %s %s\nrequest ID: %s\n", r.Method, uri, r.Proto, p.RequestID)
+	if p.TraceID != "" {
+		fmt.Fprintf(&b, "trace ID: %s\n", p.TraceID)
+	}
 	return b.String()
 }
 
@@ -381,7 +385,7 @@ td.red{color:#9aa3ad;font-style:italic}
 <header>
 <div class="kind">panic · {{.Type}}</div>
 <h1>{{.Message}}</h1>
-<div class="req"><b>{{.Method}}</b> {{.URL}} · {{.Proto}} · from {{.Remote}} · request ID <b>{{.RequestID}}</b></div>
+<div class="req"><b>{{.Method}}</b> {{.URL}} · {{.Proto}} · from {{.Remote}} · request ID <b>{{.RequestID}}</b>{{if .TraceID}} · trace <b>{{.TraceID}}</b>{{end}}</div>
 </header>
 <main>
 {{if gt (len .Chain) 1}}<h2>Error chain</h2><ul class="chain">{{range .Chain}}<li>{{.}}</li>{{end}}</ul>{{end}}

@@ -240,3 +240,24 @@ func TestRedactionWhatThePageShows(t *testing.T) {
 		})
 	}
 }
+
+// TestTracebackShowsTheTraceID: the page, the text and the problem+json
+// carry the trace ID of a valid traceparent, and nothing of an invalid one.
+func TestTracebackShowsTheTraceID(t *testing.T) {
+	logger, _ := observed()
+	h := New(logger, Tracebacks())(http.HandlerFunc(boom))
+	const trace = "0af7651916cd43dd8448eb211c80319c"
+	for _, accept := range []string{"text/html", "text/plain", "application/problem+json"} {
+		r := devRequest("/")
+		r.Header.Set("Accept", accept)
+		r.Header.Set("Traceparent", "00-"+trace+"-b7ad6b7169203331-01")
+		if body := serve(h, r).Body.String(); !strings.Contains(body, trace) {
+			t.Errorf("%s: no trace ID in %.200q", accept, body)
+		}
+		r.Header.Set("Traceparent", "00-"+trace+"-0000000000000000-01")
+		// (the page shows this test's source, which names the markers)
+		if body := withoutSource(serve(h, r).Body.String()); strings.Contains(body, "trace ID") || strings.Contains(body, "trace_id") || strings.Contains(body, "· trace <b>") {
+			t.Errorf("%s: an invalid traceparent's trace shown", accept)
+		}
+	}
+}
