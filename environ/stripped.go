@@ -17,21 +17,25 @@ func strippedPrefix(r *http.Request) string {
 	if target == "" || target == r.URL.Path {
 		return "" // the common case: nothing was stripped, nothing to parse
 	}
-	var full string
-	if target[0] == '/' {
-		full, _, _ = strings.Cut(target, "?")
-		if strings.IndexByte(full, '%') >= 0 {
-			var err error
-			if full, err = url.PathUnescape(full); err != nil {
-				return ""
-			}
-		}
-	} else {
-		u, err := url.ParseRequestURI(target) // absolute form; "*" fails
-		if err != nil {
+	full, _, _ := strings.Cut(target, "?")
+	if full[0] != '/' {
+		// The absolute form, scheme://authority/path: the path starts at
+		// the first slash after the authority. "*" has none.
+		_, rest, ok := strings.Cut(full, "://")
+		i := strings.IndexByte(rest, '/')
+		if !ok || i < 0 {
 			return ""
 		}
-		full = u.Path
+		full = rest[i:]
+	}
+	if full == r.URL.Path {
+		return ""
+	}
+	if strings.IndexByte(full, '%') >= 0 {
+		var err error
+		if full, err = url.PathUnescape(full); err != nil {
+			return ""
+		}
 	}
 	return leading(full, r.URL.Path)
 }

@@ -77,3 +77,26 @@ func TestLeading(t *testing.T) {
 		}
 	}
 }
+
+func TestStrippedPrefixOfEachTargetForm(t *testing.T) {
+	for _, tt := range []struct{ target, path, want string }{
+		{"/legacy/api?x=1", "/api", "/legacy"},
+		{"http://example.com/legacy/api?x=1", "/api", "/legacy"},
+		{"http://example.com", "", ""},
+		{"*", "*", ""},
+		{"/le%20gacy/api", "/api", "/le gacy"},
+		{"/bad%zz/api", "/api", ""},
+		{"/api", "/api", ""},
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RequestURI, r.URL.Path = tt.target, tt.path
+		if got := strippedPrefix(r); got != tt.want {
+			t.Errorf("strippedPrefix(%q, %q) = %q, want %q", tt.target, tt.path, got, tt.want)
+		}
+	}
+	r := httptest.NewRequest("GET", "http://example.com/legacy/api?x=1", nil)
+	r.URL.Path = "/api"
+	if n := testing.AllocsPerRun(100, func() { strippedPrefix(r) }); n != 0 {
+		t.Errorf("strippedPrefix allocates %v times for an absolute-form target", n)
+	}
+}
