@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/wsgo/wsgo/environ"
@@ -306,28 +305,10 @@ func TestApacheLines(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer for a server's goroutines and a test's.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // A hijacked connection that asked for an upgrade is logged 101, as Access
 // logs it; one that did not is - (pfmt: no status).
 func TestApacheHijack(t *testing.T) {
-	var buf syncBuffer
+	var buf wsgotest.SyncBuffer
 	ts := httptest.NewServer(Apache(&buf, Common)(http.HandlerFunc(upgrade)))
 	defer ts.Close()
 	for i, req := range []string{upgradeRequest, "GET /plain HTTP/1.1\r\nHost: x\r\n\r\n"} {

@@ -1,6 +1,10 @@
 package logging
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/wsgo/wsgo/internal/pct"
+)
 
 // redacted replaces the value of a secret query parameter in url.query, as
 // OpenTelemetry's HTTP semantic conventions ask.
@@ -119,13 +123,10 @@ func (p *namePart) is(word string) bool { return p.n <= maxWord && string(p.b[:p
 // called only for those two bytes, so that the loop over the other bytes
 // of a name pays no call for them.
 func decodedByte(name string, i int) (c byte, last int) {
-	switch {
-	case name[i] == '+':
+	if name[i] == '+' {
 		return ' ', i
-	case name[i] == '%' && i+2 < len(name) && isHex(name[i+1]) && isHex(name[i+2]):
-		return unhex(name[i+1])<<4 | unhex(name[i+2]), i + 2
 	}
-	return name[i], i
+	return pct.Decode(name, i)
 }
 
 // toLower folds an ASCII capital to its small letter, for secretName's
@@ -151,18 +152,4 @@ func isSecretWord(w []byte) bool {
 		return true
 	}
 	return false
-}
-
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-func unhex(c byte) byte {
-	switch {
-	case c <= '9':
-		return c - '0'
-	case c >= 'a':
-		return c - 'a' + 10
-	}
-	return c - 'A' + 10
 }

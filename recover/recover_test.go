@@ -1,7 +1,6 @@
 package recover
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -203,10 +202,10 @@ func TestNilLogger(t *testing.T) {
 
 // modes runs f over a real server in HTTP/1.1 and HTTP/2, with the
 // server's own error log captured.
-func modes(t *testing.T, h http.Handler, f func(t *testing.T, ts *httptest.Server, serverLog *syncBuffer)) {
+func modes(t *testing.T, h http.Handler, f func(t *testing.T, ts *httptest.Server, serverLog *wsgotest.SyncBuffer)) {
 	for _, h2 := range []bool{false, true} {
 		t.Run(map[bool]string{false: "HTTP/1.1", true: "HTTP/2"}[h2], func(t *testing.T) {
-			var buf syncBuffer
+			var buf wsgotest.SyncBuffer
 			ts := httptest.NewUnstartedServer(h)
 			ts.EnableHTTP2 = h2
 			ts.Config.ErrorLog = log.New(&buf, "", 0)
@@ -219,18 +218,6 @@ func modes(t *testing.T, h http.Handler, f func(t *testing.T, ts *httptest.Serve
 		})
 	}
 }
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 func TestOverRealServers(t *testing.T) {
 	tests := []struct {
@@ -309,7 +296,7 @@ func overRealServers(t *testing.T, h http.Handler, logs *observer.ObservedLogs, 
 	if logged {
 		want = 1
 	}
-	modes(t, h, func(t *testing.T, ts *httptest.Server, serverLog *syncBuffer) {
+	modes(t, h, func(t *testing.T, ts *httptest.Server, serverLog *wsgotest.SyncBuffer) {
 		before := logs.Len()
 		res, err := ts.Client().Get(ts.URL)
 		if status == 0 {
@@ -349,7 +336,7 @@ func TestHijackedConnectionIsLeftAlone(t *testing.T) {
 		defer c.Close()
 		panic("after hijack")
 	}))
-	var serverLog syncBuffer
+	var serverLog wsgotest.SyncBuffer
 	ts := httptest.NewUnstartedServer(h)
 	ts.Config.ErrorLog = log.New(&serverLog, "", 0)
 	ts.Start()

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/wsgo/wsgo/internal/pct"
 	"github.com/wsgo/wsgo/internal/plumb"
 )
 
@@ -287,31 +288,15 @@ func unescapeName(s string) string {
 	}
 	b := make([]byte, 0, len(s))
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '+':
+		if s[i] == '+' {
 			b = append(b, ' ')
-		case c == '%' && i+2 < len(s) && ishex(s[i+1]) && ishex(s[i+2]):
-			b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
-			i += 2
-		default:
-			b = append(b, c)
+			continue
 		}
+		var c byte
+		c, i = pct.Decode(s, i)
+		b = append(b, c)
 	}
 	return string(b)
-}
-
-func ishex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-func unhex(c byte) byte {
-	switch {
-	case c <= '9':
-		return c - '0'
-	case c >= 'a':
-		return c - 'a' + 10
-	}
-	return c - 'A' + 10
 }
 
 func shortFunc(fn string) string {
