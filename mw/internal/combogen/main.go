@@ -102,17 +102,7 @@ func wrappers() []byte {
 		fmt.Fprintf(&b, "func(r *Response) http.ResponseWriter { return rw%d{writer{r}} },\n", c)
 	}
 	b.WriteString("}\n\n")
-	for c := 0; c < 1<<len(ifaces); c++ {
-		name := fmt.Sprintf("rw%d", c)
-		fmt.Fprintf(&b, "type %s struct{ writer }\n\n", name)
-		for i, f := range ifaces {
-			if c&(1<<i) != 0 {
-				fmt.Fprintf(&b, f.wrap, name)
-				b.WriteString("\n")
-			}
-		}
-		b.WriteString("\n")
-	}
+	writeTypes(&b, "rw%d", "writer", func(f iface) string { return f.wrap })
 	return b.Bytes()
 }
 
@@ -130,18 +120,25 @@ func testWriters() []byte {
 		fmt.Fprintf(&b, "%q,", f.name)
 	}
 	b.WriteString("}\n\n")
+	writeTypes(&b, "combo%d", "baseWriter", func(f iface) string { return f.testImpl })
+	return b.Bytes()
+}
+
+// writeTypes writes one type per combination, named by nameFormat, that
+// embeds base and has the methods methods gives for each interface of the
+// combination.
+func writeTypes(b *bytes.Buffer, nameFormat, base string, methods func(iface) string) {
 	for c := 0; c < 1<<len(ifaces); c++ {
-		name := fmt.Sprintf("combo%d", c)
-		fmt.Fprintf(&b, "type %s struct{ baseWriter }\n\n", name)
+		name := fmt.Sprintf(nameFormat, c)
+		fmt.Fprintf(b, "type %s struct{ %s }\n\n", name, base)
 		for i, f := range ifaces {
 			if c&(1<<i) != 0 {
-				fmt.Fprintf(&b, f.testImpl, name)
+				fmt.Fprintf(b, methods(f), name)
 				b.WriteString("\n")
 			}
 		}
 		b.WriteString("\n")
 	}
-	return b.Bytes()
 }
 
 func write(name string, src []byte) {
