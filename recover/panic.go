@@ -18,6 +18,7 @@ type Panic struct {
 	Hijacked  bool   // the handler had taken over the connection
 
 	pcs []uintptr
+	cut bool              // the stack was deeper than buf
 	buf [maxDepth]uintptr // pcs's array: one allocation for the Panic and its stack
 }
 

@@ -101,6 +101,7 @@ type config struct {
 	redact      []string
 	onPanic     func(*http.Request, *Panic)
 	page        func(http.ResponseWriter, *http.Request, *Panic)
+	editor      string // EditorLink's pattern
 	sources     sourceCache
 }
 
@@ -169,7 +170,7 @@ func (c *config) handle(resp *mw.Response, r *http.Request, v any) {
 		panic(v) // the standard way to abort: not ours to log
 	}
 	p := &Panic{Value: v}
-	p.pcs = stackPCs(p.buf[:])
+	p.pcs, p.cut = stackPCs(p.buf[:])
 	p.Committed, p.Hijacked = resp.Committed(), resp.Hijacked()
 	p.RequestID = mw.RequestIDFrom(r.Context())
 	if p.RequestID == "" {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // sourceCache keeps the lines of the source files that traceback pages
@@ -49,15 +50,29 @@ type sourceLine struct {
 	Current bool
 }
 
-// around returns the lines line-context .. line+context of file.
-func (s *sourceCache) around(file string, line, context int) []sourceLine {
+// around returns the lines line-context .. line+context of file, each cut
+// at width bytes (at a rune boundary, marked with an ellipsis).
+func (s *sourceCache) around(file string, line, context, width int) []sourceLine {
 	ls := s.lines(file)
 	if line < 1 || line > len(ls) {
 		return nil
 	}
 	var out []sourceLine
 	for n := max(1, line-context); n <= min(len(ls), line+context); n++ {
-		out = append(out, sourceLine{N: n, Text: ls[n-1], Current: n == line})
+		out = append(out, sourceLine{N: n, Text: cut(ls[n-1], width), Current: n == line})
 	}
 	return out
+}
+
+// cut is s shortened to at most width bytes, at a rune boundary, with an
+// ellipsis when it was longer.
+func cut(s string, width int) string {
+	if len(s) <= width {
+		return s
+	}
+	i := width
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
 }

@@ -9,7 +9,7 @@ import (
 )
 
 // maxDepth is how many frames of a panicking stack are kept.
-const maxDepth = 64
+const maxDepth = 128
 
 // Stack returns the stack as the log entry carries it: a frame in two lines,
 // "function" and "\tfile:line", as runtime/debug.Stack prints frames.
@@ -100,16 +100,17 @@ func symbolize(pc uintptr) string {
 // stackPCs records the stack of the panicking goroutine from inside the
 // deferred function that recovered: skip the frames of the recovery itself
 // and of runtime.gopanic. pcs is the buffer to fill: a stack deeper than it
-// is cut at its length.
-func stackPCs(pcs []uintptr) []uintptr {
+// is cut at its length, and then cut is true.
+func stackPCs(pcs []uintptr) (_ []uintptr, cut bool) {
 	n := runtime.Callers(3, pcs)
+	cut = n == len(pcs)
 	pcs = pcs[:n]
 	// Drop everything up to and including runtime.gopanic, so the first
 	// frame is the one that panicked (return addresses: look at pc-1).
 	for i, pc := range pcs {
 		if fn := runtime.FuncForPC(pc - 1); fn != nil && fn.Name() == "runtime.gopanic" {
-			return pcs[i+1:]
+			return pcs[i+1:], cut
 		}
 	}
-	return pcs
+	return pcs, cut
 }

@@ -10,7 +10,7 @@ import (
 func capturePanic(f func()) (p *Panic) {
 	defer func() {
 		p = &Panic{Value: recover()}
-		p.pcs = stackPCs(p.buf[:])
+		p.pcs, p.cut = stackPCs(p.buf[:])
 	}()
 	f()
 	return nil

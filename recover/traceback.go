@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/wsgo/wsgo/internal/pct"
@@ -19,12 +20,23 @@ import (
 type tracebackData struct {
 	Type, Message, RequestID string
 	TraceID                  string
-	Chain                    []string
+	Errors                   []errView
 	Method, URL, Proto       string
 	Remote                   string
 	Groups                   []frameGroup
+	StackCut                 bool // the stack was deeper than the Depth frames kept
+	Depth                    int
 	Headers, Query, Environ  []pair
-	Text                     string
+	Text, Markdown           string
+	Style                    template.CSS
+	Script                   template.JS
+}
+
+// errView is one error of the tree the panic value heads.
+type errView struct {
+	Depth         int // for the indent, at most 4
+	Type, Message string
+	Frames        []frameView // its own stack, when it has one
 }
 
 type frameGroup struct {
@@ -35,7 +47,10 @@ type frameGroup struct {
 type frameView struct {
 	Function, Short, File, Dir string
 	Line                       int
+	App                        bool
 	Source                     []sourceLine
+	NoSource                   string // why Source is empty
+	Editor                     template.URL
 }
 
 type pair struct {
@@ -79,14 +94,18 @@ func writeProblem(w http.ResponseWriter, p *Panic, text string) {
 	_, _ = w.Write(append(b, '\n'))
 }
 
-// writeHTML writes the traceback page made from d.
+// writeHTML writes the traceback page made from d, with the
+// Content-Security-Policy that lets only its own style and script run. The
+// page is rendered into memory first: when rendering fails, the answer is
+// the plain-text traceback, not half a page.
 func writeHTML(w http.ResponseWriter, d tracebackData) {
-	w.Header().Set("Content-Type", typeHTML)
-	// Rendered into memory first: a template error must not leave half a page.
 	var buf strings.Builder
 	if err := pageTemplate.Execute(&buf, d); err != nil {
-		panic(err)
+		writeText(w, d.Text+"\n(the HTML page could not be rendered: "+err.Error()+")\n")
+		return
 	}
+	w.Header().Set("Content-Type", typeHTML)
+	w.Header().Set("Content-Security-Policy", pageCSP)
 	w.WriteHeader(http.StatusInternalServerError)
 	_, _ = w.Write([]byte(buf.String()))
 }
@@ -96,32 +115,76 @@ func writeHTML(w http.ResponseWriter, d tracebackData) {
 // secrets redacted.
 func (c *config) tracebackData(r *http.Request, p *Panic, frames []Frame, uri, text string) tracebackData {
 	return tracebackData{
-		Type: p.Type(), Message: p.Message(), RequestID: p.RequestID, TraceID: p.TraceID, Chain: p.Chain(),
-		Method: r.Method, URL: uri, Proto: r.Proto, Remote: r.RemoteAddr, Text: text,
-		Groups:  c.frameGroups(frames),
-		Headers: c.headerPairs(r.Header),
-		Query:   c.queryPairs(r.URL.RawQuery),
-		Environ: c.environPairs(r),
+		Type: p.Type(), Message: p.Message(), RequestID: p.RequestID, TraceID: p.TraceID, Errors: c.errorViews(p),
+		Method: r.Method, URL: uri, Proto: r.Proto, Remote: r.RemoteAddr,
+		Groups: c.frameGroups(frames), StackCut: p.cut, Depth: len(p.buf),
+		Headers:  c.requestPairs(r, uri),
+		Query:    c.queryPairs(r.URL.RawQuery),
+		Environ:  c.environPairs(r),
+		Text:     text,
+		Markdown: tracebackMarkdown(p, text),
+		Style:    pageStyle, Script: pageScript,
 	}
 }
 
+// Bounds of the source the page carries: every frame's lines around its
+// own, each line cut at maxSourceLine bytes, and no more than
+// maxSourceFrames frames with source (a stack is at most maxDepth deep, an
+// error's own stack at most maxErrorFrames).
+const (
+	sourceContext   = 10
+	maxSourceLine   = 300
+	maxSourceFrames = 256
+)
+
 // frameGroups groups consecutive frames by whether they are the
-// application's, so that the page shows the application's open, with their
-// source, and folds each run of the runtime's, net/http's and wsgo's.
+// application's, so that the page shows the application's open and folds
+// each run of the runtime's, net/http's and wsgo's. Every frame carries its
+// source, to open in place.
 func (c *config) frameGroups(frames []Frame) []frameGroup {
 	var groups []frameGroup
-	for _, f := range frames {
-		fv := frameView{Function: f.Function, Short: shortFunc(f.Function), File: filepath.Base(f.File), Dir: filepath.Dir(f.File), Line: f.Line}
-		if f.App {
-			fv.Source = c.sources.around(f.File, f.Line, 5)
-		}
-		if n := len(groups); n > 0 && groups[n-1].App == f.App {
+	budget := maxSourceFrames
+	for _, fv := range c.frameViews(frames, &budget) {
+		if n := len(groups); n > 0 && groups[n-1].App == fv.App {
 			groups[n-1].Frames = append(groups[n-1].Frames, fv)
 		} else {
-			groups = append(groups, frameGroup{App: f.App, Frames: []frameView{fv}})
+			groups = append(groups, frameGroup{App: fv.App, Frames: []frameView{fv}})
 		}
 	}
 	return groups
+}
+
+// frameViews is frames as the page shows them, with their source while
+// *budget lasts.
+func (c *config) frameViews(frames []Frame, budget *int) []frameView {
+	views := make([]frameView, 0, len(frames))
+	for _, f := range frames {
+		fv := frameView{
+			Function: f.Function, Short: shortFunc(f.Function), File: filepath.Base(f.File), Dir: filepath.Dir(f.File),
+			Line: f.Line, App: f.App, Editor: c.editorURL(f.File, f.Line),
+		}
+		switch {
+		case *budget <= 0:
+			fv.NoSource = "the page carries the source of the first " + strconv.Itoa(maxSourceFrames) + " frames only"
+		default:
+			*budget--
+			if fv.Source = c.sources.around(f.File, f.Line, sourceContext, maxSourceLine); fv.Source == nil {
+				fv.NoSource = "the file " + f.File + " is not readable on this machine"
+			}
+		}
+		views = append(views, fv)
+	}
+	return views
+}
+
+// requestPairs is the request as the headers table shows it: the request
+// line (its query redacted) and Host first, then the headers (see
+// headerPairs).
+func (c *config) requestPairs(r *http.Request, uri string) []pair {
+	return append([]pair{
+		{K: "Request line", V: r.Method + " " + uri + " " + r.Proto},
+		c.pair("Host", r.Host),
+	}, c.headerPairs(r.Header)...)
 }
 
 // headerPairs is the request's headers, sorted, each joined into one line,
@@ -332,64 +395,6 @@ func tracebackText(r *http.Request, uri string, p *Panic, frames []Frame) string
 	return b.String()
 }
 
-var pageTemplate = template.Must(template.New("traceback").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>{{.Type}}: {{.Message}}</title>
-<style>
-:root{--fg:#1d232a;--muted:#5c6670;--bg:#f4f5f7;--card:#fff;--line:#e3e6ea;--accent:#b3261e;--code:#f7f8fa;--hl:#fff1c2}
-*{box-sizing:border-box}
-body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--fg);background:var(--bg)}
-header{background:#2b1215;color:#fff;padding:1.4rem 2rem 1.2rem;border-bottom:4px solid var(--accent)}
-header .kind{font:600 13px ui-monospace,SFMono-Regular,Menlo,monospace;color:#ffb4ab;letter-spacing:.02em}
-header h1{margin:.25rem 0 .5rem;font-size:1.55rem;font-weight:650;word-break:break-word}
-header .req{font:13px ui-monospace,SFMono-Regular,Menlo,monospace;color:#e8d6d6}
-header .req b{color:#fff}
-main{max-width:1100px;margin:0 auto;padding:1.25rem 2rem 3rem}
-h2{font-size:1.05rem;margin:1.75rem 0 .6rem;color:#333}
-.chain{margin:0;padding:0;list-style:none}
-.chain li{font:13px ui-monospace,monospace;background:var(--card);border:1px solid var(--line);border-left:3px solid var(--accent);padding:.4rem .7rem;margin:.3rem 0;border-radius:4px;word-break:break-word}
-.frame{background:var(--card);border:1px solid var(--line);border-radius:8px;margin:.6rem 0;overflow:hidden;box-shadow:0 1px 2px #0000000d}
-.frame .where{padding:.55rem .9rem;border-bottom:1px solid var(--line);display:flex;justify-content:space-between;gap:1rem;flex-wrap:wrap}
-.frame .fn{font:600 14px ui-monospace,SFMono-Regular,Menlo,monospace;color:#0b3d91;word-break:break-all}
-.frame .file{font:13px ui-monospace,monospace;color:var(--muted)}
-pre.src{margin:0;background:var(--code);tab-size:4;font:13px/1.55 ui-monospace,SFMono-Regular,Menlo,monospace;overflow-x:auto;padding:.4rem 0}
-pre.src span{display:block;padding:0 .9rem;white-space:pre}
-pre.src span.cur{background:var(--hl);box-shadow:inset 3px 0 var(--accent)}
-pre.src i{display:inline-block;width:3.2em;color:#9aa3ad;font-style:normal;user-select:none}
-details.lib{margin:.5rem 0;border:1px dashed #c9ced4;border-radius:8px;background:#fafbfc}
-details.lib summary{cursor:pointer;padding:.45rem .9rem;color:var(--muted);font-size:13px}
-details.lib .frame{margin:.4rem .6rem;box-shadow:none}
-table{border-collapse:collapse;width:100%;background:var(--card);border:1px solid var(--line);border-radius:8px;overflow:hidden;font-size:13px}
-th,td{text-align:left;vertical-align:top;padding:.35rem .75rem;border-bottom:1px solid var(--line)}
-th{width:28%;font:600 12.5px ui-monospace,monospace;color:#333;background:#fbfbfc;word-break:break-all}
-td{font:12.5px ui-monospace,monospace;word-break:break-all}
-td.red{color:#9aa3ad;font-style:italic}
-.plain textarea{width:100%;height:16rem;font:12.5px ui-monospace,monospace;border:1px solid var(--line);border-radius:8px;padding:.7rem;background:var(--card)}
-.note{color:var(--muted);font-size:13px}
-</style></head><body>
-<header>
-<div class="kind">panic · {{.Type}}</div>
-<h1>{{.Message}}</h1>
-<div class="req"><b>{{.Method}}</b> {{.URL}} · {{.Proto}} · from {{.Remote}} · request ID <b>{{.RequestID}}</b>{{if .TraceID}} · trace <b>{{.TraceID}}</b>{{end}}</div>
-</header>
-<main>
-{{if gt (len .Chain) 1}}<h2>Error chain</h2><ul class="chain">{{range .Chain}}<li>{{.}}</li>{{end}}</ul>{{end}}
-<h2>Traceback <span class="note">innermost first; your code is open, the runtime, net/http and wsgo are folded</span></h2>
-{{range .Groups}}{{if .App}}{{range .Frames}}<div class="frame"><div class="where"><span class="fn">{{.Short}}</span><span class="file" title="{{.Dir}}">{{.File}}:{{.Line}}</span></div>
-{{if .Source}}<pre class="src">{{range .Source}}<span{{if .Current}} class="cur"{{end}}><i>{{.N}}</i>{{.Text}}</span>{{end}}</pre>{{end}}</div>
-{{end}}{{else}}<details class="lib"><summary>{{len .Frames}} frame{{if gt (len .Frames) 1}}s{{end}} of the runtime, net/http and wsgo</summary>
-{{range .Frames}}<div class="frame"><div class="where"><span class="fn">{{.Short}}</span><span class="file" title="{{.Dir}}">{{.File}}:{{.Line}}</span></div></div>
-{{end}}</details>
-{{end}}{{end}}
-<h2>Request headers</h2><table>{{range .Headers}}<tr><th>{{.K}}</th><td{{if .Redacted}} class="red"{{end}}>{{.V}}</td></tr>{{end}}</table>
-{{if .Query}}<h2>Query</h2><table>{{range .Query}}<tr><th>{{.K}}</th><td{{if .Redacted}} class="red"{{end}}>{{.V}}</td></tr>{{end}}</table>{{end}}
-<h2>Environ</h2><table>{{range .Environ}}<tr><th>{{.K}}</th><td{{if .Redacted}} class="red"{{end}}>{{.V}}</td></tr>{{end}}</table>
-<h2>Plain text <span class="note">to paste into an issue</span></h2>
-<div class="plain"><textarea readonly>{{.Text}}</textarea></div>
-<p class="note">This page is shown because wsgo's recover layer runs in development mode and you are on this machine. In production the client sees only the request ID.</p>
-</main></body></html>
-`))
-
 // environAll yields the request's environ for the page, when the environ
 // package is in the program (see internal/plumb: recover does not import
 // environ), and nothing otherwise.
@@ -398,4 +403,53 @@ func environAll(r *http.Request) iter.Seq2[string, any] {
 		return func(func(string, any) bool) {}
 	}
 	return plumb.Environ(r)
+}
+
+// errorViews is the error tree the panic value heads, for the page: none
+// when the value is not an error.
+func (c *config) errorViews(p *Panic) []errView {
+	var views []errView
+	for _, e := range p.Chain() {
+		views = append(views, errView{Message: e})
+	}
+	return views
+}
+
+// tracebackMarkdown is the plain-text traceback as Markdown, for an issue
+// or a chat: a heading with the panic and the text in a fenced block.
+func tracebackMarkdown(p *Panic, text string) string {
+	return "**panic** " + codeSpan(p.Type()) + ": " + codeSpan(oneLine(p.Message())) + "\n\n" + fenced(text)
+}
+
+// codeSpan is s as a Markdown code span: delimited by one backtick more
+// than the longest run of backticks in it (CommonMark 6.1).
+func codeSpan(s string) string {
+	fence := strings.Repeat("`", longestRun(s, '`')+1)
+	return fence + " " + s + " " + fence
+}
+
+// fenced is s as a Markdown fenced code block, its fence longer than any
+// run of backticks in s, so nothing in s can close it.
+func fenced(s string) string {
+	fence := strings.Repeat("`", max(3, longestRun(s, '`')+1))
+	return fence + "text\n" + strings.TrimSuffix(s, "\n") + "\n" + fence + "\n"
+}
+
+// longestRun is the length of the longest run of c in s.
+func longestRun(s string, c byte) int {
+	longest, run := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] != c {
+			run = 0
+			continue
+		}
+		run++
+		longest = max(longest, run)
+	}
+	return longest
+}
+
+// oneLine is s with its line breaks as spaces, at most 200 bytes.
+func oneLine(s string) string {
+	return cut(strings.Join(strings.Fields(s), " "), 200)
 }

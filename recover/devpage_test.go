@@ -1,0 +1,158 @@
+package recover
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"html/template"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+var inlineRE = regexp.MustCompile(`(?s)<(style|script)>(.*?)</(?:style|script)>`)
+
+// TestTracebackPageCSP: the page says, in its Content-Security-Policy,
+// that only its own style and script may run, by hashes that are those of
+// the inline elements the page carries, and nothing may load.
+func TestTracebackPageCSP(t *testing.T) {
+	logger, _ := observed()
+	rec := serve(New(logger, Tracebacks())(http.HandlerFunc(boom)), devRequest("/"))
+	csp := rec.Header().Get("Content-Security-Policy")
+	for _, want := range []string{"default-src 'none'", "img-src 'none'", "form-action 'none'", "base-uri 'none'", "frame-ancestors 'none'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("CSP %q lacks %q", csp, want)
+		}
+	}
+	inline := inlineRE.FindAllStringSubmatch(rec.Body.String(), -1)
+	if len(inline) != 2 {
+		t.Fatalf("%d inline elements, want one style and one script", len(inline))
+	}
+	for _, m := range inline {
+		sum := sha256.Sum256([]byte(m[2]))
+		want := m[1] + "-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+		if !strings.Contains(csp, want) {
+			t.Errorf("CSP %q does not allow the page's %s (%s)", csp, m[1], want)
+		}
+	}
+	if strings.Contains(rec.Body.String(), " style=") || strings.Contains(rec.Body.String(), "http://") || strings.Contains(rec.Body.String(), "https://") {
+		t.Error("the page has a style attribute (refused by its CSP) or names a URL to load")
+	}
+	// The text page needs no CSP; the production page has no traceback.
+	r := devRequest("/")
+	r.Header.Set("Accept", "text/plain")
+	if rec := serve(New(logger, Tracebacks())(http.HandlerFunc(boom)), r); rec.Header().Get("Content-Type") != typeText {
+		t.Fatal(rec.Header())
+	}
+}
+
+// TestEveryFrameCarriesItsSource: a folded frame of net/http opens, in
+// place, on its ±10 lines, the panicking line marked; the application's
+// frames are open.
+func TestEveryFrameCarriesItsSource(t *testing.T) {
+	logger, _ := observed()
+	body := serve(New(logger, Tracebacks())(http.HandlerFunc(boom)), devRequest("/")).Body.String()
+	lib := regexp.MustCompile(`(?s)<details class="frame lib"><summary><span class="fn">http\.HandlerFunc\.ServeHTTP</span>.*?</summary>\s*<pre class="src">(.*?)</pre>`).FindStringSubmatch(body)
+	if lib == nil {
+		t.Fatal("net/http's frame has no source")
+	}
+	if n := strings.Count(lib[1], "<span"); n != 2*sourceContext+1 || !strings.Contains(lib[1], `<span class="cur">`) || !strings.Contains(lib[1], "f(w, r)") {
+		t.Fatalf("%d lines: %s", n, lib[1])
+	}
+	if !regexp.MustCompile(`<details class="frame" open><summary><span class="fn">recover\.boom</span>`).MatchString(body) {
+		t.Fatal("the application's frame is not open")
+	}
+}
+
+func TestCutSourceLines(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"short", "short"},
+		{strings.Repeat("a", 10), strings.Repeat("a", 10)},
+		{strings.Repeat("a", 11), strings.Repeat("a", 10) + "…"},
+		{strings.Repeat("a", 9) + "é", strings.Repeat("a", 9) + "…"}, // é is two bytes: no half rune
+	} {
+		if got := cut(tt.in, 10); got != tt.want {
+			t.Errorf("cut(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestEditorLink(t *testing.T) {
+	logger, _ := observed()
+	body := serve(New(logger, Tracebacks(), EditorLink("vscode://file/{path}:{line}"))(http.HandlerFunc(boom)), devRequest("/")).Body.String()
+	if !regexp.MustCompile(`<a href="vscode://file/[^"]*/recover/recover_test\.go:\d+">recover_test\.go:\d+</a>`).MatchString(body) {
+		t.Fatal("no editor link on the application's frame")
+	}
+	body = serve(New(logger, Tracebacks())(http.HandlerFunc(boom)), devRequest("/")).Body.String()
+	if strings.Contains(body, "<a href=\"vscode") || strings.Contains(body, "<a href=\"goland") {
+		t.Fatal("an editor link without EditorLink")
+	}
+
+	c := &config{}
+	EditorLink("goland://open?file={path}&line={line}").apply(c)
+	if got, want := c.editorURL(`/home/a b/"x"<y>&#.go`, 7), template.URL("goland://open?file=/home/a%20b/%22x%22%3Cy%3E%26%23.go&line=7"); got != want {
+		t.Errorf("editorURL = %q, want %q", got, want)
+	}
+	if got := c.editorURL("C:/src/x.go", 3); got != "goland://open?file=C:/src/x.go&line=3" {
+		t.Errorf("a Windows path: %q", got)
+	}
+	for _, bad := range []string{"", "vscode://file/", "/local/{path}", "javascript:alert('{path}')", "JavaScript:x{path}", "data:text/html,{path}", "vbscript:{path}", "%zz://{path}"} {
+		func() {
+			defer func() {
+				if v, _ := recover().(string); !strings.HasPrefix(v, "recover: EditorLink: ") {
+					t.Errorf("EditorLink(%q): panic %v", bad, v)
+				}
+			}()
+			EditorLink(bad)
+		}()
+	}
+}
+
+// TestRenderingFailureFallsBackToText: a page that cannot be rendered is
+// answered with the plain-text traceback, never half a page.
+func TestRenderingFailureFallsBackToText(t *testing.T) {
+	saved := pageTemplate
+	defer func() { pageTemplate = saved }()
+	pageTemplate = template.Must(template.New("broken").Parse(`<html>{{.NoSuchField}}`))
+	logger, _ := observed()
+	rec := serve(New(logger, Tracebacks())(http.HandlerFunc(boom)), devRequest("/"))
+	if rec.Code != 500 || rec.Header().Get("Content-Type") != typeText || rec.Header().Get("Content-Security-Policy") != "" ||
+		!strings.HasPrefix(rec.Body.String(), "panic: secret panic text /etc/passwd [string]\n") ||
+		!strings.Contains(rec.Body.String(), "(the HTML page could not be rendered: ") || strings.Contains(rec.Body.String(), "<html>") {
+		t.Fatalf("%d %v %q", rec.Code, rec.Header(), rec.Body.String())
+	}
+}
+
+func recurse(n int) {
+	if n == 0 {
+		panic("deep")
+	}
+	recurse(n - 1)
+}
+
+// TestDeepStack: a panic 150 calls deep keeps maxDepth (128) frames and says the
+// stack was cut; one 90 deep (with the test's own frames, over 100) is whole.
+func TestDeepStack(t *testing.T) {
+	logger, _ := observed()
+	for _, tt := range []struct {
+		depth int
+		cut   bool
+	}{{90, false}, {150, true}} {
+		h := New(logger, Tracebacks())(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { recurse(tt.depth) }))
+		body := serve(h, devRequest("/")).Body.String()
+		if n := strings.Count(body, `<span class="fn">recover.recurse</span>`); (n == tt.depth+1) == tt.cut || n < 90 {
+			t.Errorf("depth %d: %d frames of recurse", tt.depth, n)
+		}
+		if got := strings.Contains(body, "The stack was deeper"); got != tt.cut {
+			t.Errorf("depth %d: cut note %v (%d frames of recurse)", tt.depth, got, strings.Count(body, `<span class="fn">recover.recurse</span>`))
+		}
+	}
+}
+
+func TestMarkdownFences(t *testing.T) {
+	p := &Panic{Value: "a ``` b\nc"}
+	md := tracebackMarkdown(p, "x ```` y\n")
+	if md != "**panic** ` string `: ```` a ``` b c ````\n\n`````text\nx ```` y\n`````\n" {
+		t.Fatalf("%q", md)
+	}
+}
