@@ -49,8 +49,8 @@ func TestTracebackPage(t *testing.T) {
 		"of the runtime, net/http and wsgo", // folded frames
 		"myapp.url_args", "[Ann]",           // a custom environ key
 		"PATH_INFO", "/hello/Ann", // CGI keys
-		"subject",                                // the query
-		rec.Header().Get("X-Request-Id"),         // the ID
+		"subject",                        // the query
+		rec.Header().Get("X-Request-Id"), // the ID
 		`<textarea id="wsgo-text" readonly>panic: secret panic`, // the plain-text copy
 	} {
 		if !strings.Contains(body, want) {
