@@ -112,6 +112,18 @@ const pageHTML = `<!doctype html>
 <h2 id="request">Request</h2><table>{{range .Headers}}<tr><th>{{.K}}</th><td{{if .Redacted}} class="red"{{end}}>{{.V}}</td></tr>{{end}}</table>
 {{if .Query}}<h2>Query</h2><table>{{range .Query}}<tr><th>{{.K}}</th><td{{if .Redacted}} class="red"{{end}}>{{.V}}</td></tr>{{end}}</table>{{end}}
 <h2 id="environ">Environ</h2><table>{{range .Environ}}<tr><th>{{.K}}</th><td{{if .Redacted}} class="red"{{end}}>{{.V}}</td></tr>{{end}}</table>
+<h2 id="program">Program</h2><table>
+<tr><th>Go</th><td>{{.Program.GoVersion}} {{.Program.GOOS}}/{{.Program.GOARCH}}</td></tr>
+{{if .Program.Module}}<tr><th>Module</th><td>{{.Program.Module}}{{if .Program.ModuleVersion}}@{{.Program.ModuleVersion}}{{end}}</td></tr>{{end}}
+{{if .Program.HasVCS}}<tr><th>Revision</th><td>{{or .Program.Revision "unknown"}}{{if .Program.Modified}} (modified: uncommitted changes){{end}}{{if .Program.RevisionTime}} · {{.Program.RevisionTime}}{{end}}</td></tr>{{end}}
+<tr><th>Host</th><td>{{.Program.Host}}</td></tr>
+<tr><th>Panic at</th><td>{{.When.Time.Format "2006-01-02 15:04:05.000 MST"}}</td></tr>
+<tr><th>Started</th><td>{{.Program.Started.Format "2006-01-02 15:04:05 MST"}} · up {{.When.Uptime}}</td></tr>
+<tr><th>Goroutines</th><td>{{.When.Goroutines}}</td></tr>
+</table>
+{{if .Program.Deps}}<details class="more"><summary>{{len .Program.Deps}} modules built in</summary><table>{{range .Program.Deps}}<tr><th>{{.Path}}</th><td>{{.Version}}{{if .Replace}} ⇒ {{.Replace}}{{end}}</td></tr>{{end}}</table></details>{{end}}
+<h2 id="goroutines">Goroutines</h2>
+<details class="more"><summary>every goroutine's stack when the page was made{{if .GoroutinesCut}} (cut at 1 MiB){{end}}</summary><pre class="block">{{.Goroutines}}</pre></details>
 <h2 id="plain">Plain text <span class="note">to paste into an issue</span></h2>
 <div class="plain"><textarea id="wsgo-text" readonly>{{.Text}}</textarea></div>
 <details class="more"><summary>Markdown</summary><div class="plain"><textarea id="wsgo-markdown" readonly>{{.Markdown}}</textarea></div></details>

@@ -6,16 +6,18 @@ import (
 	"reflect"
 	"runtime"
 	"strings"
+	"time"
 )
 
 // Panic describes a recovered panic: what the page, the log entry and the
 // OnPanic hook are given.
 type Panic struct {
-	Value     any    // what the handler panicked with (a *runtime.PanicNilError for panic(nil))
-	RequestID string // the request's ID, shared by the page and the log entry
-	TraceID   string // the trace ID of the request's W3C traceparent header, when it is valid
-	Committed bool   // the response had started: no status could be sent
-	Hijacked  bool   // the handler had taken over the connection
+	Value     any       // what the handler panicked with (a *runtime.PanicNilError for panic(nil))
+	RequestID string    // the request's ID, shared by the page and the log entry
+	TraceID   string    // the trace ID of the request's W3C traceparent header, when it is valid
+	Committed bool      // the response had started: no status could be sent
+	Hijacked  bool      // the handler had taken over the connection
+	Time      time.Time // when the panic was recovered
 
 	pcs []uintptr
 	cut bool              // the stack was deeper than buf

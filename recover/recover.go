@@ -3,6 +3,7 @@ package recover
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -169,7 +170,7 @@ func (c *config) handle(resp *mw.Response, r *http.Request, v any) {
 	if v == http.ErrAbortHandler {
 		panic(v) // the standard way to abort: not ours to log
 	}
-	p := &Panic{Value: v}
+	p := &Panic{Value: v, Time: time.Now()}
 	p.pcs, p.cut = stackPCs(p.buf[:])
 	p.Committed, p.Hijacked = resp.Committed(), resp.Hijacked()
 	p.RequestID = mw.RequestIDFrom(r.Context())

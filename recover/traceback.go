@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/wsgo/wsgo/internal/pct"
 	"github.com/wsgo/wsgo/internal/plumb"
@@ -27,6 +28,10 @@ type tracebackData struct {
 	StackCut                 bool // the stack was deeper than the Depth frames kept
 	Depth                    int
 	Headers, Query, Environ  []pair
+	Program                  *programInfo
+	When                     panicContext
+	Goroutines               string
+	GoroutinesCut            bool
 	Text, Markdown           string
 	Style                    template.CSS
 	Script                   template.JS
@@ -114,13 +119,18 @@ func writeHTML(w http.ResponseWriter, d tracebackData) {
 // frames grouped, and the request's headers, query and environ with their
 // secrets redacted.
 func (c *config) tracebackData(r *http.Request, p *Panic, frames []Frame, uri, text string) tracebackData {
+	goroutines, cut := allGoroutines(maxGoroutineDump)
+	when := newPanicContext(p.Time)
+	when.Uptime = when.Uptime.Round(time.Second)
 	return tracebackData{
 		Type: p.Type(), Message: p.Message(), RequestID: p.RequestID, TraceID: p.TraceID, Errors: c.errorViews(p),
 		Method: r.Method, URL: uri, Proto: r.Proto, Remote: r.RemoteAddr,
 		Groups: c.frameGroups(frames), StackCut: p.cut, Depth: len(p.buf),
-		Headers:  c.requestPairs(r, uri),
-		Query:    c.queryPairs(r.URL.RawQuery),
-		Environ:  c.environPairs(r),
+		Headers: c.requestPairs(r, uri),
+		Query:   c.queryPairs(r.URL.RawQuery),
+		Environ: c.environPairs(r),
+		Program: buildInfo(), When: when,
+		Goroutines: goroutines, GoroutinesCut: cut,
 		Text:     text,
 		Markdown: tracebackMarkdown(p, text),
 		Style:    pageStyle, Script: pageScript,
@@ -374,10 +384,9 @@ func shortFunc(fn string) string {
 func tracebackText(r *http.Request, uri string, p *Panic, frames []Frame) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "panic: %s [%s]\n", p.Message(), p.Type())
-	if chain := p.Chain(); len(chain) > 1 {
-		b.WriteString("\nerror chain:\n")
-		for _, e := range chain {
-			b.WriteString("  " + e + "\n")
+	if err, ok := p.Value.(error); ok {
+		if tree := errorTree(err); len(tree) > 1 || len(tree) == 1 && tree[0].Frames != nil {
+			b.WriteString("\nerrors:\n" + treeText(tree))
 		}
 	}
 	b.WriteString("\ntraceback (innermost first):\n")
@@ -392,6 +401,7 @@ func tracebackText(r *http.Request, uri string, p *Panic, frames []Frame) string
 	if p.TraceID != "" {
 		fmt.Fprintf(&b, "trace ID: %s\n", p.TraceID)
 	}
+	fmt.Fprintf(&b, "time: %s\n\n%s", p.Time.Format(time.RFC3339Nano), buildInfo().text())
 	return b.String()
 }
 
@@ -408,9 +418,15 @@ func environAll(r *http.Request) iter.Seq2[string, any] {
 // errorViews is the error tree the panic value heads, for the page: none
 // when the value is not an error.
 func (c *config) errorViews(p *Panic) []errView {
-	var views []errView
-	for _, e := range p.Chain() {
-		views = append(views, errView{Message: e})
+	err, ok := p.Value.(error)
+	if !ok {
+		return nil
+	}
+	nodes := errorTree(err)
+	views := make([]errView, len(nodes))
+	budget := maxSourceFrames
+	for i, n := range nodes {
+		views[i] = errView{Depth: min(n.Depth, 4), Type: n.Type, Message: n.Message, Frames: c.frameViews(n.Frames, &budget)}
 	}
 	return views
 }
