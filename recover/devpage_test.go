@@ -3,9 +3,13 @@ package recover
 import (
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
+	"os"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -154,5 +158,44 @@ func TestMarkdownFences(t *testing.T) {
 	md := tracebackMarkdown(p, "x ```` y\n")
 	if md != "**panic** ` string `: ```` a ``` b c ````\n\n`````text\nx ```` y\n`````\n" {
 		t.Fatalf("%q", md)
+	}
+}
+
+// TestTracebackPageSections: the error tree with each error's type, the
+// program and the goroutines are on the page, and the tree and the program
+// in the plain text.
+func TestTracebackPageSections(t *testing.T) {
+	logger, _ := observed()
+	base := errors.New("ledger: balance does not add up")
+	h := New(logger, Tracebacks())(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+		panic(fmt.Errorf("render: %w", errors.Join(base, fmt.Errorf("audit: %w", os.ErrNotExist))))
+	}))
+	page := withoutSource(serve(h, devRequest("/")).Body.String())
+	for _, want := range []string{
+		`<li class="d0"><span class="ty">*fmt.wrapError</span>: render: ledger: balance does not add up`,
+		`<li class="d1"><span class="ty">*errors.joinError</span>: ledger`,
+		`<li class="d2"><span class="ty">*errors.errorString</span>: ledger: balance does not add up</li>`,
+		`<li class="d3"><span class="ty">*errors.errorString</span>: file does not exist</li>`,
+		"<th>Go</th><td>" + runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH + "</td>",
+		"<th>Goroutines</th><td>", "<th>Panic at</th><td>20", "<th>Host</th><td>",
+		`<pre class="block">goroutine `, "recover.TestTracebackPageSections",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+	r := devRequest("/")
+	r.Header.Set("Accept", "text/plain")
+	text := serve(h, r).Body.String()
+	for _, want := range []string{
+		"\nerrors:\n*fmt.wrapError: render: ledger",
+		"\n    *errors.errorString: ledger: balance does not add up\n",
+		"\n      *errors.errorString: file does not exist\n",
+		"\ngo: " + runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH + "\n",
+		"\ntime: 20",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the text lacks %q:\n%s", want, text)
+		}
 	}
 }
