@@ -45,8 +45,13 @@ func (c *config) respond(resp *mw.Response, r *http.Request, p *Panic) {
 		}
 		c.reportLost(resp, p)
 	}()
-	if c.tracebackAllowed(r) {
+	switch {
+	case !c.tracebackAllowed(r):
+	case c.pin == nil || c.pin.authorized(r):
 		c.traceback(w, r, p)
+		return
+	case negotiate(r.Header.Get("Accept")) == typeHTML:
+		c.pin.writePrompt(w, r, p.RequestID)
 		return
 	}
 	c.page(w, r, p)

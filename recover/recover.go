@@ -35,6 +35,24 @@ func (f optionFunc) apply(c *config) { f(c) }
 // tracebacks on, saying so.
 func Tracebacks() Option { return optionFunc(func(c *config) { c.dev = true }) }
 
+// RequirePIN asks for a PIN before a traceback page is shown, as
+// werkzeug's debugger does: for development mode behind a reverse proxy on
+// this machine, which no header can reveal (nginx's proxy_pass with its
+// defaults sends no X-Forwarded-For and can rewrite Host to localhost), so
+// that the proxy's clients would pass for local ones.
+//
+// The PIN is drawn at random when the middleware is built and written to
+// the log then, in a Warn entry ("recover: traceback PIN"). A client the
+// traceback rule allows gets, instead of the traceback, the production page
+// with a form that asks for the PIN; the form posts to /__wsgo/pin, which
+// this layer answers itself, and the right PIN sets a cookie
+// (__wsgo_debug: HMAC-signed with a key drawn at start-up, HttpOnly,
+// SameSite=Strict, for 8 hours) with which the tracebacks are shown. Wrong
+// attempts are limited: one per second is checked, and the tenth locks the
+// PIN until the server restarts. A client that did not ask for HTML gets
+// the production page. A restart draws a new PIN and a new key.
+func RequirePIN() Option { return optionFunc(func(c *config) { c.pin = newPINGuard() }) }
+
 // AllowRemote serves traceback pages to every client. Never in production:
 // a traceback shows source code, the environ and the stack.
 func AllowRemote() Option { return optionFunc(func(c *config) { c.allowRemote = true }) }
@@ -102,7 +120,8 @@ type config struct {
 	redact      []string
 	onPanic     func(*http.Request, *Panic)
 	page        func(http.ResponseWriter, *http.Request, *Panic)
-	editor      string // EditorLink's pattern
+	editor      string    // EditorLink's pattern
+	pin         *pinGuard // RequirePIN's
 	sources     sourceCache
 }
 
@@ -144,7 +163,10 @@ func New(logger *zap.Logger, opts ...Option) mw.Middleware {
 		logger.Warn("recover: traceback pages are on: they show source, stack and environ; development only. "+
 			"They are served to clients on this machine: a reverse proxy on this machine that sends no X-Forwarded-For "+
 			"and rewrites Host to a trusted name would pass its clients' requests off as local",
-			zap.Strings("trusted_hosts", c.trusted), zap.Bool("allow_remote", c.allowRemote))
+			zap.Strings("trusted_hosts", c.trusted), zap.Bool("allow_remote", c.allowRemote), zap.Bool("pin", c.pin != nil))
+		if c.pin != nil {
+			logger.Warn("recover: traceback PIN", zap.String("pin", c.pin.PIN()))
+		}
 	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { c.serve(next, w, r) })
@@ -154,6 +176,10 @@ func New(logger *zap.Logger, opts ...Option) mw.Middleware {
 // serve runs next under the recover: one Capture (free behind a layer that
 // already captured this writer), one deferred function.
 func (c *config) serve(next http.Handler, w http.ResponseWriter, r *http.Request) {
+	if c.pin != nil && c.pin.isPINRequest(r) && c.tracebackAllowed(r) {
+		c.pin.serve(w, r)
+		return
+	}
 	resp, r := mw.Capture(w, r)
 	defer resp.Release()
 	defer func() {
