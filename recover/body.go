@@ -183,10 +183,12 @@ func typeName(mediaType string) string {
 
 // formPairs is the fields of a url-encoded form, in their order as sent,
 // secret ones redacted. The last field of a cut body is shown as far as it
-// goes.
+// goes. Fields are split at ';' as well as '&', as redactQuery splits a
+// query: url.ParseQuery refuses a ';', but the page shows the body as sent,
+// and "a=1;password=x" must not show x as a's value.
 func (c *config) formPairs(raw string) []pair {
 	var pairs []pair
-	for field := range strings.SplitSeq(raw, "&") {
+	for _, field := range strings.FieldsFunc(raw, func(r rune) bool { return r == '&' || r == ';' }) {
 		if field != "" {
 			pairs = append(pairs, c.formPair(field))
 		}
@@ -463,11 +465,24 @@ func quoteJSON(s string) string {
 }
 
 // cookiePairs is one pair per cookie of r, in the order sent: its name, and
-// always [redacted] for its value, since any cookie may be a session.
+// always [redacted] for its value, since any cookie may be a session. A
+// part of a Cookie header without '=' is no name=value pair (net/http would
+// read it as a name), and may well be a bare token: it is shown only as
+// "(no name)", redacted.
 func (c *config) cookiePairs(r *http.Request) []pair {
 	var pairs []pair
-	for _, ck := range r.Cookies() {
-		pairs = append(pairs, pair{K: ck.Name, V: redactedText, Redacted: true})
+	for _, line := range r.Header.Values("Cookie") {
+		for part := range strings.SplitSeq(line, ";") {
+			part = strings.TrimSpace(part)
+			if part == "" {
+				continue
+			}
+			name, _, ok := strings.Cut(part, "=")
+			if !ok {
+				name = "(no name)"
+			}
+			pairs = append(pairs, pair{K: name, V: redactedText, Redacted: true})
+		}
 	}
 	return pairs
 }

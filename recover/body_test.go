@@ -58,6 +58,12 @@ func TestBodyViewForm(t *testing.T) {
 	}
 }
 
+// A ';' separates fields as '&' does, so a secret after one is redacted.
+func TestBodyViewFormSemicolon(t *testing.T) {
+	v := bodyConfig().bodyView("application/x-www-form-urlencoded", []byte("a=1;password=HUNTER2SECRET;b=2"), false)
+	checkPairs(t, v.Pairs, []pair{{K: "a", V: "1"}, redacted("password"), {K: "b", V: "2"}})
+}
+
 func TestBodyViewFormBadEscapes(t *testing.T) {
 	c := bodyConfig()
 	v := c.bodyView("application/x-www-form-urlencoded", []byte("q=100%&name=a%zzb%41&x%2=1&token%zz=z"), false)
@@ -461,8 +467,8 @@ func TestWantsBodyTap(t *testing.T) {
 func TestCookiePairs(t *testing.T) {
 	r := httptest.NewRequest("GET", "/", nil)
 	r.Header.Add("Cookie", "theme=dark; sessionid=abc123")
-	r.Header.Add("Cookie", "lang=en")
-	checkPairs(t, bodyConfig().cookiePairs(r), []pair{redacted("theme"), redacted("sessionid"), redacted("lang")})
+	r.Header.Add("Cookie", "lang=en;; BARE-TOKEN-SECRET ")
+	checkPairs(t, bodyConfig().cookiePairs(r), []pair{redacted("theme"), redacted("sessionid"), redacted("lang"), redacted("(no name)")})
 	if got := bodyConfig().cookiePairs(httptest.NewRequest("GET", "/", nil)); got != nil {
 		t.Errorf("no cookies: %+v", got)
 	}

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"regexp"
 	"runtime"
@@ -197,5 +199,74 @@ func TestTracebackPageSections(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("the text lacks %q:\n%s", want, text)
 		}
+	}
+}
+
+// TestTracebackShowsTheBodyAndCookies: a form and a JSON body, read in
+// part or not at all by the handler, are on the page with their secrets
+// redacted; a body over 64 KiB is marked as cut; cookies show by name.
+func TestTracebackShowsTheBodyAndCookies(t *testing.T) {
+	logger, _ := observed()
+	readSome := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var b [5]byte
+		_, _ = io.ReadFull(r.Body, b[:])
+		panic("after reading 5 bytes")
+	})
+	h := New(logger, Tracebacks())(readSome)
+	for _, tt := range []struct {
+		name, ctype, body string
+		want              []string
+	}{
+		{
+			"form", "application/x-www-form-urlencoded", "user=ann&password=PW-SECRET-1&note=hi+there",
+			[]string{`<th>user</th><td>ann</td>`, `<th>password</th><td class="red">[redacted]</td>`, `<th>note</th><td>hi there</td>`, "application/x-www-form-urlencoded · 43 bytes"},
+		},
+		{
+			"json", "application/json", `{"user":"ann","auth":{"token":"TOK-SECRET-2"},"items":[1,2]}`,
+			[]string{"&#34;user&#34;: &#34;ann&#34;", "&#34;auth&#34;: &#34;[redacted]&#34;", "application/json · 60 bytes"},
+		},
+		{
+			"other", "application/octet-stream", "PW-SECRET-3 raw bytes",
+			[]string{"21 bytes of application/octet-stream, not shown: only form and JSON bodies are"},
+		},
+	} {
+		r := httptest.NewRequest("POST", "/submit", strings.NewReader(tt.body))
+		r.RemoteAddr, r.Host = "127.0.0.1:5555", "localhost"
+		r.Header.Set("Accept", "text/html")
+		r.Header.Set("Content-Type", tt.ctype)
+		r.AddCookie(&http.Cookie{Name: "session_id", Value: "COOKIE-SECRET-4"})
+		r.AddCookie(&http.Cookie{Name: "theme", Value: "COOKIE-SECRET-5"})
+		page := withoutSource(serve(h, r).Body.String())
+		for _, w := range append(tt.want, `<th>session_id</th><td class="red">[redacted]</td>`, `<th>theme</th><td class="red">[redacted]</td>`) {
+			if !strings.Contains(page, w) {
+				t.Errorf("%s: the page lacks %q", tt.name, w)
+			}
+		}
+		for _, s := range []string{"SECRET-1", "SECRET-2", "SECRET-3", "SECRET-4", "SECRET-5"} {
+			if strings.Contains(page, s) {
+				t.Errorf("%s: the page shows %s", tt.name, s)
+			}
+		}
+	}
+	// Over 64 KiB: cut, and marked.
+	big := "note=" + strings.Repeat("x", 100<<10)
+	r := httptest.NewRequest("POST", "/submit", strings.NewReader(big))
+	r.RemoteAddr, r.Host = "127.0.0.1:5555", "localhost"
+	r.Header.Set("Accept", "text/html")
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	page := withoutSource(serve(h, r).Body.String())
+	if !strings.Contains(page, "65536 bytes shown, cut at 64 KiB") || !strings.Contains(page, "only its first 64 KiB were kept") ||
+		strings.Count(page, "x") < 65000 || strings.Contains(page, strings.Repeat("x", 65532)) {
+		t.Errorf("cut body: %d x", strings.Count(page, "x"))
+	}
+	// A remote client's body is not captured: the handler gets the request as it came.
+	var got io.ReadCloser
+	h = New(logger, Tracebacks())(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got = r.Body }))
+	r = httptest.NewRequest("POST", "/", strings.NewReader("a=1"))
+	r.RemoteAddr = "203.0.113.9:1"
+	body := r.Body
+	serve(h, r)
+	if got != body {
+		t.Error("a remote client's body was wrapped")
 	}
 }

@@ -23,7 +23,7 @@ const (
 
 // respond writes the 500: the traceback when allowed, the production page
 // otherwise, falling back to plain text when rendering panics.
-func (c *config) respond(resp *mw.Response, r *http.Request, p *Panic) {
+func (c *config) respond(resp *mw.Response, r *http.Request, p *Panic, dc *devCapture) {
 	w := resp.Writer()
 	h := w.Header()
 	for k := range h { // what the handler set describes a response that will not be sent
@@ -48,7 +48,7 @@ func (c *config) respond(resp *mw.Response, r *http.Request, p *Panic) {
 	switch {
 	case !c.tracebackAllowed(r):
 	case c.pin == nil || c.pin.authorized(r):
-		c.traceback(w, r, p)
+		c.traceback(w, r, p, dc)
 		return
 	case negotiate(r.Header.Get("Accept")) == typeHTML:
 		c.pin.writePrompt(w, r, p.RequestID)

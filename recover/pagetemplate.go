@@ -110,6 +110,8 @@ const pageHTML = `<!doctype html>
 {{template "frames" .Frames}}</details>
 {{end}}{{end}}{{if .StackCut}}<p class="note">The stack was deeper: only its innermost {{.Depth}} frames were kept.</p>{{end}}
 <h2 id="request">Request</h2><table>{{range .Headers}}<tr><th>{{.K}}</th><td{{if .Redacted}} class="red"{{end}}>{{.V}}</td></tr>{{end}}</table>
+{{if .Cookies}}<h2>Cookies <span class="note">by name; values are never shown</span></h2><table>{{range .Cookies}}<tr><th>{{.K}}</th><td class="red">{{.V}}</td></tr>{{end}}</table>{{end}}
+{{with .Body}}<h2>Body <span class="note">{{.Type}} · {{.Size}}</span></h2>{{if .Pairs}}<table>{{range .Pairs}}<tr><th>{{.K}}</th><td{{if .Redacted}} class="red"{{end}}>{{.V}}</td></tr>{{end}}</table>{{end}}{{if .Text}}<pre class="block">{{.Text}}</pre>{{end}}{{if .Note}}<p class="note">{{.Note}}</p>{{end}}{{if .Cut}}<p class="note">The body was longer: only its first 64 KiB were kept.</p>{{end}}{{end}}
 {{if .Query}}<h2>Query</h2><table>{{range .Query}}<tr><th>{{.K}}</th><td{{if .Redacted}} class="red"{{end}}>{{.V}}</td></tr>{{end}}</table>{{end}}
 <h2 id="environ">Environ</h2><table>{{range .Environ}}<tr><th>{{.K}}</th><td{{if .Redacted}} class="red"{{end}}>{{.V}}</td></tr>{{end}}</table>
 <h2 id="program">Program</h2><table>

@@ -182,9 +182,10 @@ func (c *config) serve(next http.Handler, w http.ResponseWriter, r *http.Request
 	}
 	resp, r := mw.Capture(w, r)
 	defer resp.Release()
+	dc, r := c.startCapture(r)
 	defer func() {
 		if v := recover(); v != nil {
-			c.handle(resp, r, v)
+			c.handle(resp, r, v, dc)
 		}
 	}()
 	next.ServeHTTP(resp.Writer(), r)
@@ -192,7 +193,8 @@ func (c *config) serve(next http.Handler, w http.ResponseWriter, r *http.Request
 
 // handle answers a recovered panic v (recover itself must be called by the
 // deferred function, so the caller calls it and passes the value).
-func (c *config) handle(resp *mw.Response, r *http.Request, v any) {
+// dc is what was captured for the development page, or nil.
+func (c *config) handle(resp *mw.Response, r *http.Request, v any, dc *devCapture) {
 	if v == http.ErrAbortHandler {
 		panic(v) // the standard way to abort: not ours to log
 	}
@@ -212,7 +214,7 @@ func (c *config) handle(resp *mw.Response, r *http.Request, v any) {
 	case p.Committed:
 		panic(http.ErrAbortHandler) // no second status can be sent: abort the response
 	}
-	c.respond(resp, r, p)
+	c.respond(resp, r, p, dc)
 }
 
 func (c *config) log(r *http.Request, p *Panic) {

@@ -28,6 +28,8 @@ type tracebackData struct {
 	StackCut                 bool // the stack was deeper than the Depth frames kept
 	Depth                    int
 	Headers, Query, Environ  []pair
+	Cookies                  []pair
+	Body                     *bodyView
 	Program                  *programInfo
 	When                     panicContext
 	Goroutines               string
@@ -66,7 +68,7 @@ type pair struct {
 const redactedText = "[redacted]"
 
 // traceback writes the development page, as HTML, text or problem+json.
-func (c *config) traceback(w http.ResponseWriter, r *http.Request, p *Panic) {
+func (c *config) traceback(w http.ResponseWriter, r *http.Request, p *Panic, dc *devCapture) {
 	frames := p.Frames()
 	uri := c.redactedURI(r.URL)
 	text := tracebackText(r, uri, p, frames)
@@ -76,7 +78,7 @@ func (c *config) traceback(w http.ResponseWriter, r *http.Request, p *Panic) {
 	case typeProblem:
 		writeProblem(w, p, text)
 	default:
-		writeHTML(w, c.tracebackData(r, p, frames, uri, text))
+		writeHTML(w, c.tracebackData(r, p, dc, frames, uri, text))
 	}
 }
 
@@ -118,7 +120,7 @@ func writeHTML(w http.ResponseWriter, d tracebackData) {
 // tracebackData is what the HTML page shows: the panic, the request, the
 // frames grouped, and the request's headers, query and environ with their
 // secrets redacted.
-func (c *config) tracebackData(r *http.Request, p *Panic, frames []Frame, uri, text string) tracebackData {
+func (c *config) tracebackData(r *http.Request, p *Panic, dc *devCapture, frames []Frame, uri, text string) tracebackData {
 	goroutines, cut := allGoroutines(maxGoroutineDump)
 	when := newPanicContext(p.Time)
 	when.Uptime = when.Uptime.Round(time.Second)
@@ -127,6 +129,8 @@ func (c *config) tracebackData(r *http.Request, p *Panic, frames []Frame, uri, t
 		Method: r.Method, URL: uri, Proto: r.Proto, Remote: r.RemoteAddr,
 		Groups: c.frameGroups(frames), StackCut: p.cut, Depth: len(p.buf),
 		Headers: c.requestPairs(r, uri),
+		Cookies: c.cookiePairs(r),
+		Body:    c.capturedBody(dc, r),
 		Query:   c.queryPairs(r.URL.RawQuery),
 		Environ: c.environPairs(r),
 		Program: buildInfo(), When: when,

@@ -1,0 +1,36 @@
+package recover
+
+import "net/http"
+
+// devCapture is what the development page shows of a request beyond the
+// request itself, kept while the handler runs: the body it was sent, as far
+// as maxBody. It is made only for a request that may get a traceback, so
+// production and remote clients pay nothing for it.
+type devCapture struct {
+	body *bodyTap
+}
+
+// startCapture returns the capture for r, and the request to hand the
+// handler: a copy of r whose body is tapped, when r has one. r itself,
+// which outer layers hold, is not changed.
+func (c *config) startCapture(r *http.Request) (*devCapture, *http.Request) {
+	if !c.dev || !c.tracebackAllowed(r) {
+		return nil, r
+	}
+	dc := &devCapture{}
+	if wantsBodyTap(r) {
+		dc.body = newBodyTap(r.Body)
+		r = r.WithContext(r.Context()) // a shallow copy
+		r.Body = dc.body
+	}
+	return dc, r
+}
+
+// bodyView is the captured body as the page shows it, or nil.
+func (c *config) capturedBody(dc *devCapture, r *http.Request) *bodyView {
+	if dc == nil || dc.body == nil {
+		return nil
+	}
+	b, cut := dc.body.captured()
+	return c.bodyView(r.Header.Get("Content-Type"), b, cut)
+}
