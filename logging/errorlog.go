@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 
 	"github.com/wsgo/wsgo/internal/plumb"
 	"github.com/wsgo/wsgo/mw"
@@ -32,10 +33,25 @@ type errorLog struct {
 //
 // The logger is built when asked for: a request that never logs pays
 // nothing for it.
+//
+// In development, a recover layer with traceback pages on puts a core in
+// the request's Scope (plumb.LogTapKey) that records the request's log for
+// its traceback page. From tees the logger it returns, the access log's
+// logger or zap.L() alike, into that core: every entry reaches it, Debug
+// ones too, whatever the level of the logger they go to, with the fields
+// given to the returned logger's With and per call, but not those From
+// adds itself (request ID, method, path, trace ID), which the page shows
+// anyway. So do the entries of [SlogFrom] and wsgi.errors behind an
+// access-log layer, which are built on From (without one, SlogFrom is
+// slog.Default(), which knows nothing of the tap; and with a tap, the
+// SlogFrom of a [Slog] logger reaches its handler through zap's fields, not
+// straight). A logger that From returned before the tap was put does not
+// reach it. A request without a tap costs what it did, but for one
+// look-up that allocates nothing.
 func From(ctx context.Context) *zap.Logger {
 	el, _ := ctx.Value(loggerKey{}).(*errorLog)
 	if el == nil {
-		return zap.L()
+		return withTap(ctx, zap.L())
 	}
 	fields := make([]zap.Field, 0, 4)
 	if id := mw.RequestIDFrom(ctx); id != "" {
@@ -45,7 +61,18 @@ func From(ctx context.Context) *zap.Logger {
 		fields = append(fields, zap.String(FieldMethod, r.Method), zap.String(FieldPath, r.URL.Path))
 		fields = appendTrace(fields, ctx, r.Header, el.contextFields)
 	}
-	return el.base.With(fields...)
+	return withTap(ctx, el.base.With(fields...))
+}
+
+// withTap tees logger into the core under plumb.LogTapKey in ctx, if there
+// is one, and returns logger itself otherwise. Wrapping after With keeps
+// From's own fields out of the tap.
+func withTap(ctx context.Context, logger *zap.Logger) *zap.Logger {
+	tap, _ := ctx.Value(plumb.LogTapKey{}).(zapcore.Core)
+	if tap == nil {
+		return logger
+	}
+	return logger.WithOptions(zap.WrapCore(func(c zapcore.Core) zapcore.Core { return zapcore.NewTee(c, tap) }))
 }
 
 // FromRequest is From(r.Context()).
