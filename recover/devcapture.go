@@ -4,10 +4,12 @@ import "net/http"
 
 // devCapture is what the development page shows of a request beyond the
 // request itself, kept while the handler runs: the body it was sent, as far
-// as maxBody. It is made only for a request that may get a traceback, so
+// as maxBody, and what the request's logger (logging.From) wrote, Debug
+// entries included. It is made only for a request that may get a traceback, so
 // production and remote clients pay nothing for it.
 type devCapture struct {
 	body *bodyTap
+	logs *logTap
 }
 
 // startCapture returns the capture for r, and the request to hand the
@@ -17,7 +19,7 @@ func (c *config) startCapture(r *http.Request) (*devCapture, *http.Request) {
 	if !c.dev || !c.tracebackAllowed(r) {
 		return nil, r
 	}
-	dc := &devCapture{}
+	dc := &devCapture{logs: attachLogTap(r, c.secret)}
 	if wantsBodyTap(r) {
 		dc.body = newBodyTap(r.Body)
 		r = r.WithContext(r.Context()) // a shallow copy
@@ -33,4 +35,13 @@ func (c *config) capturedBody(dc *devCapture, r *http.Request) *bodyView {
 	}
 	b, cut := dc.body.captured()
 	return c.bodyView(r.Header.Get("Content-Type"), b, cut)
+}
+
+// capturedLogs is what the request's logger wrote, and how many of the
+// oldest entries the bounded buffer dropped.
+func (dc *devCapture) capturedLogs() ([]logRecord, int) {
+	if dc == nil || dc.logs == nil {
+		return nil, 0
+	}
+	return dc.logs.records()
 }

@@ -9,11 +9,17 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
+
+	"go.uber.org/zap"
+
+	"github.com/wsgo/wsgo/logging"
 )
 
 var inlineRE = regexp.MustCompile(`(?s)<(style|script)>(.*?)</(?:style|script)>`)
@@ -268,5 +274,73 @@ func TestTracebackShowsTheBodyAndCookies(t *testing.T) {
 	serve(h, r)
 	if got != body {
 		t.Error("a remote client's body was wrapped")
+	}
+}
+
+// TestTracebackShowsTheRequestLogs: what the handler wrote on its
+// request's logger before the panic is on the page, in order, Debug
+// included though the logger is at Info, with its fields and secrets
+// redacted; nothing of another request.
+func TestTracebackShowsTheRequestLogs(t *testing.T) {
+	logger, _ := observed() // at Info
+	h := logging.Access(logger)(New(logger, Tracebacks())(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		log := logging.From(r.Context())
+		log.Debug("loading account", zap.Int("account", 42))
+		log.Named("ledger").Info("balance", zap.String("currency", "EUR"), zap.String("api_token", "TOKEN-SECRET-9"))
+		log.Warn("about to fail")
+		if r.URL.Path == "/quiet" {
+			return
+		}
+		panic("boom")
+	})))
+	serve(h, devRequest("/quiet")) // another request's entries stay with it
+	page := withoutSource(serve(h, devRequest("/")).Body.String())
+	want := []string{
+		`<td class="lvl debug">DEBUG</td><td>loading account <span class="kv">account=<b>42</b></span>`,
+		`<td class="lvl info">INFO</td><td><span class="kv">ledger</span> balance <span class="kv">currency=<b>EUR</b></span> <span class="kv">api_token=<b class="red">[redacted]</b></span>`,
+		`<td class="lvl warn">WARN</td><td>about to fail</td>`,
+	}
+	last := 0
+	for _, w := range want {
+		i := strings.Index(page, w)
+		if i < last {
+			t.Fatalf("the page lacks %q after the previous entry", w)
+		}
+		last = i
+	}
+	if strings.Count(page, "loading account") != 1 || strings.Contains(page, "TOKEN-SECRET-9") {
+		t.Fatalf("%d entries; secret shown = %v", strings.Count(page, "loading account"), strings.Contains(page, "TOKEN-SECRET-9"))
+	}
+}
+
+// TestEveryNewSectionEscapes puts a script into everything the new sections
+// reflect (the error tree, the body as a form and as JSON, the cookie
+// names, the log entries) and finds none on the page, nor in the Markdown.
+func TestEveryNewSectionEscapes(t *testing.T) {
+	const x = `<script>alert(1)</script><img src=x onerror=alert(2)>`
+	logger, _ := observed()
+	h := logging.Access(logger)(New(logger, Tracebacks())(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		logging.From(r.Context()).Named(x).Info(x, zap.String(x, x), zap.Any("obj", map[string]string{x: x}))
+		panic(fmt.Errorf("%s: %w", x, errors.Join(errors.New(x))))
+	})))
+	for _, tt := range []struct{ ctype, body string }{
+		{"application/x-www-form-urlencoded", url.QueryEscape(x) + "=" + url.QueryEscape(x)},
+		{"application/json", `{"` + x + `":"` + x + `","a":[` + strconv.Quote(x) + `]}`},
+		{"multipart/form-data; boundary=B", "--B\r\nContent-Disposition: form-data; name=\"" + x + "\"; filename=\"" + x + "\"\r\nContent-Type: " + x + "\r\n\r\n" + x + "\r\n--B--\r\n"},
+		{x, x},
+	} {
+		r := httptest.NewRequest("POST", "/", strings.NewReader(tt.body))
+		r.RemoteAddr, r.Host = "127.0.0.1:5555", "localhost"
+		r.Header.Set("Accept", "text/html")
+		r.Header.Set("Content-Type", tt.ctype)
+		r.Header.Set("Cookie", url.QueryEscape(x)+"=1; "+x+"=2")
+		page := serve(h, r).Body.String()
+		rest := strings.Replace(page, "<script>"+pageScript+"</script>", "", 1)
+		if strings.Contains(rest, "<script") || strings.Contains(rest, "<img") {
+			t.Errorf("%s: unescaped on the page", tt.ctype)
+		}
+		if !strings.Contains(page, "&lt;script&gt;alert(1)&lt;/script&gt;") {
+			t.Errorf("%s: the reflected text is not there at all", tt.ctype)
+		}
 	}
 }

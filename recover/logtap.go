@@ -8,10 +8,8 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"go.uber.org/zap/zapcore"
 
@@ -323,29 +321,4 @@ func compactJSON(v any) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
-}
-
-// errorText is err.Error(), or a note when that panics (a nil pointer
-// receiver, say).
-func errorText(err error) (s string) {
-	defer func() {
-		if p := recover(); p != nil {
-			s = fmt.Sprintf("<Error panicked: %v>", p)
-		}
-	}()
-	return err.Error()
-}
-
-// cut returns s if it is at most n bytes long, and otherwise its first n
-// bytes or fewer, ending on a whole rune, followed by "…", as a copy that
-// does not keep s alive.
-func cut(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	i := n
-	for i > 0 && !utf8.RuneStart(s[i]) {
-		i--
-	}
-	return strings.Clone(s[:i]) + ellipsis
 }

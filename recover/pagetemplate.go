@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"html/template"
+	"strings"
 )
 
 // The traceback page is one response: its style and its one script are
@@ -13,7 +14,7 @@ import (
 var (
 	pageCSP = "default-src 'none'; style-src " + cspHash(pageStyle) + "; script-src " + cspHash(pageScript) +
 		"; img-src 'none'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'"
-	pageTemplate = template.Must(template.New("traceback").Parse(pageHTML))
+	pageTemplate = template.Must(template.New("traceback").Funcs(template.FuncMap{"lower": strings.ToLower}).Parse(pageHTML))
 )
 
 // cspHash is the CSP source expression that allows the inline element
@@ -101,7 +102,7 @@ const pageHTML = `<!doctype html>
 <div><button type="button" data-copy="wsgo-text">Copy as text</button> <button type="button" data-copy="wsgo-markdown">Copy as Markdown</button></div></div>
 <h1>{{.Message}}</h1>
 <div class="req"><b>{{.Method}}</b> {{.URL}} · {{.Proto}} · from {{.Remote}} · request ID <b>{{.RequestID}}</b>{{if .TraceID}} · trace <b>{{.TraceID}}</b>{{end}}</div>
-<nav><a href="#traceback">Traceback</a><a href="#request">Request</a><a href="#environ">Environ</a><a href="#program">Program</a><a href="#goroutines">Goroutines</a><a href="#plain">Plain text</a></nav>
+<nav><a href="#traceback">Traceback</a><a href="#request">Request</a>{{if .Logs}}<a href="#logs">Logs</a>{{end}}<a href="#environ">Environ</a><a href="#program">Program</a><a href="#goroutines">Goroutines</a><a href="#plain">Plain text</a></nav>
 </header>
 <main>
 {{if .Errors}}<h2>Errors <span class="note">the panic value and what it wraps, outermost first</span></h2><ul class="errors">{{range .Errors}}<li class="d{{.Depth}}"><span class="ty">{{.Type}}</span>: {{.Message}}{{if .Frames}}<details class="more"><summary>its stack, {{len .Frames}} frames</summary>{{template "frames" .Frames}}</details>{{end}}</li>{{end}}</ul>{{end}}
@@ -113,6 +114,8 @@ const pageHTML = `<!doctype html>
 {{if .Cookies}}<h2>Cookies <span class="note">by name; values are never shown</span></h2><table>{{range .Cookies}}<tr><th>{{.K}}</th><td class="red">{{.V}}</td></tr>{{end}}</table>{{end}}
 {{with .Body}}<h2>Body <span class="note">{{.Type}} · {{.Size}}</span></h2>{{if .Pairs}}<table>{{range .Pairs}}<tr><th>{{.K}}</th><td{{if .Redacted}} class="red"{{end}}>{{.V}}</td></tr>{{end}}</table>{{end}}{{if .Text}}<pre class="block">{{.Text}}</pre>{{end}}{{if .Note}}<p class="note">{{.Note}}</p>{{end}}{{if .Cut}}<p class="note">The body was longer: only its first 64 KiB were kept.</p>{{end}}{{end}}
 {{if .Query}}<h2>Query</h2><table>{{range .Query}}<tr><th>{{.K}}</th><td{{if .Redacted}} class="red"{{end}}>{{.V}}</td></tr>{{end}}</table>{{end}}
+{{if .Logs}}<h2 id="logs">Logs of this request <span class="note">what its logger wrote before the panic, Debug included{{if .LogsDropped}}; the {{.LogsDropped}} oldest entries were dropped{{end}}</span></h2>
+<table>{{range .Logs}}<tr><td class="time">{{.Time.Format "15:04:05.000000"}}</td><td class="lvl {{.Level | lower}}">{{.Level}}</td><td>{{if .Logger}}<span class="kv">{{.Logger}}</span> {{end}}{{.Message}}{{range .Fields}} <span class="kv">{{.K}}=<b{{if .Redacted}} class="red"{{end}}>{{.V}}</b></span>{{end}}</td></tr>{{end}}</table>{{end}}
 <h2 id="environ">Environ</h2><table>{{range .Environ}}<tr><th>{{.K}}</th><td{{if .Redacted}} class="red"{{end}}>{{.V}}</td></tr>{{end}}</table>
 <h2 id="program">Program</h2><table>
 <tr><th>Go</th><td>{{.Program.GoVersion}} {{.Program.GOOS}}/{{.Program.GOARCH}}</td></tr>

@@ -65,7 +65,7 @@ func (s *sourceCache) around(file string, line, context, width int) []sourceLine
 }
 
 // cut is s shortened to at most width bytes, at a rune boundary, with an
-// ellipsis when it was longer.
+// ellipsis when it was longer: a copy, which does not keep s alive.
 func cut(s string, width int) string {
 	if len(s) <= width {
 		return s
@@ -74,5 +74,5 @@ func cut(s string, width int) string {
 	for i > 0 && !utf8.RuneStart(s[i]) {
 		i--
 	}
-	return s[:i] + "…"
+	return strings.Clone(s[:i]) + ellipsis
 }

@@ -29,6 +29,8 @@ type tracebackData struct {
 	Depth                    int
 	Headers, Query, Environ  []pair
 	Cookies                  []pair
+	Logs                     []logRecord
+	LogsDropped              int
 	Body                     *bodyView
 	Program                  *programInfo
 	When                     panicContext
@@ -124,6 +126,7 @@ func (c *config) tracebackData(r *http.Request, p *Panic, dc *devCapture, frames
 	goroutines, cut := allGoroutines(maxGoroutineDump)
 	when := newPanicContext(p.Time)
 	when.Uptime = when.Uptime.Round(time.Second)
+	logs, dropped := dc.capturedLogs()
 	return tracebackData{
 		Type: p.Type(), Message: p.Message(), RequestID: p.RequestID, TraceID: p.TraceID, Errors: c.errorViews(p),
 		Method: r.Method, URL: uri, Proto: r.Proto, Remote: r.RemoteAddr,
@@ -133,6 +136,7 @@ func (c *config) tracebackData(r *http.Request, p *Panic, dc *devCapture, frames
 		Body:    c.capturedBody(dc, r),
 		Query:   c.queryPairs(r.URL.RawQuery),
 		Environ: c.environPairs(r),
+		Logs:    logs, LogsDropped: dropped,
 		Program: buildInfo(), When: when,
 		Goroutines: goroutines, GoroutinesCut: cut,
 		Text:     text,
