@@ -142,8 +142,10 @@ func recurse(n int) {
 	recurse(n - 1)
 }
 
-// TestDeepStack: a panic 150 calls deep keeps maxDepth (128) frames and says the
-// stack was cut; one 90 deep (with the test's own frames, over 100) is whole.
+// TestDeepStack: a recursion shows as its frame once, with the count of
+// the same call; a panic 150 calls deep keeps maxDepth (128) frames and
+// says the stack was cut; one 90 deep (over 100 frames with the test's
+// own) is whole. Only the first maxOpenFrames frames are open.
 func TestDeepStack(t *testing.T) {
 	logger, _ := observed()
 	for _, tt := range []struct {
@@ -151,12 +153,19 @@ func TestDeepStack(t *testing.T) {
 		cut   bool
 	}{{90, false}, {150, true}} {
 		h := New(logger, Tracebacks())(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { recurse(tt.depth) }))
-		body := serve(h, devRequest("/")).Body.String()
-		if n := strings.Count(body, `<span class="fn">recover.recurse</span>`); (n == tt.depth+1) == tt.cut || n < 90 {
-			t.Errorf("depth %d: %d frames of recurse", tt.depth, n)
+		body := withoutSource(serve(h, devRequest("/")).Body.String())
+		if n := strings.Count(body, `<span class="fn">recover.recurse</span>`); n != 2 {
+			t.Errorf("depth %d: %d frames of recurse, want 2 (the panic, and the recursive call)", tt.depth, n)
 		}
-		if got := strings.Contains(withoutSource(body), "The stack was deeper"); got != tt.cut {
-			t.Errorf("depth %d: cut note %v (%d frames of recurse)", tt.depth, got, strings.Count(body, `<span class="fn">recover.recurse</span>`))
+		m := regexp.MustCompile(`the same call (\d+) more times \(recursion\)`).FindStringSubmatch(body)
+		if m == nil || (m[1] == strconv.Itoa(tt.depth-1)) == tt.cut {
+			t.Errorf("depth %d: repeat note %v", tt.depth, m)
+		}
+		if got := strings.Contains(body, "The stack was deeper"); got != tt.cut {
+			t.Errorf("depth %d: cut note %v", tt.depth, got)
+		}
+		if n := strings.Count(body, `<details class="frame" open>`); n > maxOpenFrames {
+			t.Errorf("depth %d: %d frames open", tt.depth, n)
 		}
 	}
 }

@@ -64,6 +64,7 @@ table{border-collapse:collapse;width:100%;background:var(--card);border:1px soli
 th,td{text-align:left;vertical-align:top;padding:.35rem .75rem;border-bottom:1px solid var(--line)}
 th{width:28%;font:600 12.5px ui-monospace,monospace;color:#333;background:#fbfbfc;word-break:break-all}
 td{font:12.5px ui-monospace,monospace;word-break:break-all;white-space:pre-wrap}
+td .long{max-height:10rem;overflow:auto}
 td.red{color:#9aa3ad;font-style:italic}
 td.lvl{width:4.5rem;font-weight:600}td.lvl.warn{color:#8a5a00}td.lvl.error,td.lvl.dpanic,td.lvl.panic,td.lvl.fatal{color:var(--accent)}td.lvl.debug{color:#6b7785}
 td.time{width:8.5rem;color:var(--muted)}
@@ -71,6 +72,7 @@ td.time{width:8.5rem;color:var(--muted)}
 pre.block{margin:0;background:var(--card);border:1px solid var(--line);border-radius:8px;padding:.7rem .9rem;font:12.5px/1.5 ui-monospace,monospace;overflow:auto;max-height:32rem;white-space:pre-wrap;word-break:break-all}
 .plain textarea{width:100%;height:16rem;font:12.5px ui-monospace,monospace;border:1px solid var(--line);border-radius:8px;padding:.7rem;background:var(--card)}
 .note{color:var(--muted);font-size:13px;font-weight:400}
+p.repeat{margin:-.2rem 0 .6rem 1rem}
 `
 
 // pageScript is the page's one script: the copy buttons. It reads the
@@ -110,13 +112,13 @@ const pageHTML = `<!doctype html>
 {{range .Groups}}{{if .App}}{{template "frames" .Frames}}{{else}}<details class="lib"><summary>{{len .Frames}} frame{{if gt (len .Frames) 1}}s{{end}} of the runtime, net/http and wsgo</summary>
 {{template "frames" .Frames}}</details>
 {{end}}{{end}}{{if .StackCut}}<p class="note">The stack was deeper: only its innermost {{.Depth}} frames were kept.</p>{{end}}
-<h2 id="request">Request</h2><table>{{range .Headers}}<tr><th>{{.K}}</th><td{{if .Redacted}} class="red"{{end}}>{{.V}}</td></tr>{{end}}</table>
+<h2 id="request">Request</h2><table>{{template "rows" .Headers}}</table>
 {{if .Cookies}}<h2>Cookies <span class="note">by name; values are never shown</span></h2><table>{{range .Cookies}}<tr><th>{{.K}}</th><td class="red">{{.V}}</td></tr>{{end}}</table>{{end}}
-{{with .Body}}<h2>Body <span class="note">{{.Type}} · {{.Size}}</span></h2>{{if .Pairs}}<table>{{range .Pairs}}<tr><th>{{.K}}</th><td{{if .Redacted}} class="red"{{end}}>{{.V}}</td></tr>{{end}}</table>{{end}}{{if .Text}}<pre class="block">{{.Text}}</pre>{{end}}{{if .Note}}<p class="note">{{.Note}}</p>{{end}}{{if .Cut}}<p class="note">The body was longer: only its first 64 KiB were kept.</p>{{end}}{{end}}
-{{if .Query}}<h2>Query</h2><table>{{range .Query}}<tr><th>{{.K}}</th><td{{if .Redacted}} class="red"{{end}}>{{.V}}</td></tr>{{end}}</table>{{end}}
+{{with .Body}}<h2>Body <span class="note">{{.Type}} · {{.Size}}</span></h2>{{if .Pairs}}<table>{{template "rows" .Pairs}}</table>{{end}}{{if .Text}}<pre class="block">{{.Text}}</pre>{{end}}{{if .Note}}<p class="note">{{.Note}}</p>{{end}}{{if .Cut}}<p class="note">The body was longer: only its first 64 KiB were kept.</p>{{end}}{{end}}
+{{if .Query}}<h2>Query</h2><table>{{template "rows" .Query}}</table>{{end}}
 {{if .Logs}}<h2 id="logs">Logs of this request <span class="note">what its logger wrote before the panic, Debug included{{if .LogsDropped}}; the {{.LogsDropped}} oldest entries were dropped{{end}}</span></h2>
-<table>{{range .Logs}}<tr><td class="time">{{.Time.Format "15:04:05.000000"}}</td><td class="lvl {{.Level | lower}}">{{.Level}}</td><td>{{if .Logger}}<span class="kv">{{.Logger}}</span> {{end}}{{.Message}}{{range .Fields}} <span class="kv">{{.K}}=<b{{if .Redacted}} class="red"{{end}}>{{.V}}</b></span>{{end}}</td></tr>{{end}}</table>{{end}}
-<h2 id="environ">Environ</h2><table>{{range .Environ}}<tr><th>{{.K}}</th><td{{if .Redacted}} class="red"{{end}}>{{.V}}</td></tr>{{end}}</table>
+<table>{{range .Logs}}<tr><td class="time">{{.Time.Format "15:04:05.000"}}</td><td class="lvl {{.Level | lower}}">{{.Level}}</td><td>{{if .Logger}}<span class="kv">{{.Logger}}</span> {{end}}{{.Message}}{{range .Fields}} <span class="kv">{{.K}}=<b{{if .Redacted}} class="red"{{end}}>{{.V}}</b></span>{{end}}</td></tr>{{end}}</table>{{end}}
+<h2 id="environ">Environ</h2><table>{{template "rows" .Environ}}</table>
 <h2 id="program">Program</h2><table>
 <tr><th>Go</th><td>{{.Program.GoVersion}} {{.Program.GOOS}}/{{.Program.GOARCH}}</td></tr>
 {{if .Program.Module}}<tr><th>Module</th><td>{{.Program.Module}}{{if .Program.ModuleVersion}}@{{.Program.ModuleVersion}}{{end}}</td></tr>{{end}}
@@ -136,6 +138,8 @@ const pageHTML = `<!doctype html>
 </main>
 <script>{{.Script}}</script>
 </body></html>
-{{define "frames"}}{{range .}}<details class="frame{{if not .App}} lib{{end}}"{{if .App}} open{{end}}><summary><span class="fn">{{.Short}}</span><span class="file" title="{{.Dir}}">{{if .Editor}}<a href="{{.Editor}}">{{.File}}:{{.Line}}</a>{{else}}{{.File}}:{{.Line}}{{end}}</span></summary>
+{{define "rows"}}{{range .}}<tr><th>{{.K}}</th><td{{if .Redacted}} class="red"{{end}}>{{if gt (len .V) 1000}}<div class="long">{{.V}}</div>{{else}}{{.V}}{{end}}</td></tr>{{end}}{{end}}
+{{define "frames"}}{{range .}}<details class="frame{{if not .App}} lib{{end}}"{{if .Open}} open{{end}}><summary><span class="fn">{{.Short}}</span><span class="file" title="{{.Dir}}">{{if .Editor}}<a href="{{.Editor}}">{{.File}}:{{.Line}}</a>{{else}}{{.File}}:{{.Line}}{{end}}</span></summary>
 {{if .Source}}<pre class="src">{{range .Source}}<span{{if .Current}} class="cur"{{end}}><i>{{.N}}</i>{{.Text}}</span>{{end}}</pre>{{else}}<pre class="src"><span class="note">no source: {{.NoSource}}</span></pre>{{end}}</details>
+{{if .Repeat}}<p class="note repeat">↑ the same call {{.Repeat}} more time{{if gt .Repeat 1}}s{{end}} (recursion)</p>{{end}}
 {{end}}{{end}}`

@@ -56,10 +56,12 @@ type frameGroup struct {
 type frameView struct {
 	Function, Short, File, Dir string
 	Line                       int
-	App                        bool
+	App, Open                  bool
+	Repeat                     int // how many more times the same frame followed (a recursion)
 	Source                     []sourceLine
 	NoSource                   string // why Source is empty
 	Editor                     template.URL
+	path                       string // the file's whole path
 }
 
 type pair struct {
@@ -155,14 +157,23 @@ const (
 	maxSourceFrames = 256
 )
 
+// maxOpenFrames is how many of the application's frames the page shows
+// open; the others open on a click.
+const maxOpenFrames = 5
+
 // frameGroups groups consecutive frames by whether they are the
-// application's, so that the page shows the application's open and folds
-// each run of the runtime's, net/http's and wsgo's. Every frame carries its
-// source, to open in place.
+// application's, so that the page shows the application's open (the first
+// maxOpenFrames of them) and folds each run of the runtime's, net/http's
+// and wsgo's. Every frame carries its source, to open in place; a frame
+// repeated by recursion is shown once, with its count.
 func (c *config) frameGroups(frames []Frame) []frameGroup {
 	var groups []frameGroup
-	budget := maxSourceFrames
+	budget, open := maxSourceFrames, maxOpenFrames
 	for _, fv := range c.frameViews(frames, &budget) {
+		if fv.App && open > 0 {
+			fv.Open = true
+			open--
+		}
 		if n := len(groups); n > 0 && groups[n-1].App == fv.App {
 			groups[n-1].Frames = append(groups[n-1].Frames, fv)
 		} else {
@@ -173,13 +184,18 @@ func (c *config) frameGroups(frames []Frame) []frameGroup {
 }
 
 // frameViews is frames as the page shows them, with their source while
-// *budget lasts.
+// *budget lasts; consecutive frames at the same line of the same function
+// (a recursion) are one view, with Repeat counting the others.
 func (c *config) frameViews(frames []Frame, budget *int) []frameView {
 	views := make([]frameView, 0, len(frames))
 	for _, f := range frames {
+		if n := len(views); n > 0 && views[n-1].Function == f.Function && views[n-1].Line == f.Line && views[n-1].path == f.File {
+			views[n-1].Repeat++
+			continue
+		}
 		fv := frameView{
 			Function: f.Function, Short: shortFunc(f.Function), File: filepath.Base(f.File), Dir: filepath.Dir(f.File),
-			Line: f.Line, App: f.App, Editor: c.editorURL(f.File, f.Line),
+			Line: f.Line, App: f.App, Editor: c.editorURL(f.File, f.Line), path: f.File,
 		}
 		switch {
 		case *budget <= 0:

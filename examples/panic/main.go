@@ -2,12 +2,18 @@
 // recover layer makes of it: a safe 500 in production, a traceback page with
 // -debug (open it in a browser on this machine).
 //
-//	go run ./examples/panic [-addr localhost:8081] [-debug]
+//	go run ./examples/panic [-addr localhost:8081] [-debug] [-pin] [-editor vscode://file/{path}:{line}]
 //
 // WSGO_DEBUG=1 (or true, yes, on: see wsgo.DebugFromEnv) in the
 // environment turns -debug on by default; -debug=false turns it off.
 // Every request to / panics; the program logs the URL to open when it
-// starts.
+// starts. Post a form to see the body on the page:
+//
+//	curl -H 'Accept: text/html' -d 'account=7&password=hunter2' localhost:8081/
+//
+// -pin asks for the PIN the program logs at start-up before it shows a
+// traceback (for a development server behind a reverse proxy on this
+// machine); -editor links each frame to an editor.
 package main
 
 import (
@@ -32,7 +38,7 @@ import (
 
 // Handler is the example's application with its middleware: / panics (see
 // apps.Boom), anything else is 404 Not Found.
-func Handler(log *zap.Logger, debug bool) http.Handler {
+func Handler(log *zap.Logger, debug bool, devOpts ...wsgorecover.Option) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/{$}", apps.Boom)
 	app := environ.Enrich("myapp.url_args", func(r *http.Request, e *environ.Environ) any {
@@ -40,7 +46,7 @@ func Handler(log *zap.Logger, debug bool) http.Handler {
 	})(mux)
 	var opts []wsgorecover.Option
 	if debug {
-		opts = append(opts, wsgorecover.Tracebacks())
+		opts = append(append(opts, wsgorecover.Tracebacks()), devOpts...)
 	}
 	return chain.New(mw.RequestID(), logging.Access(log), wsgorecover.New(log, opts...), environ.Layer()).Then(app)
 }
@@ -71,9 +77,18 @@ func main() {
 	fs := flag.NewFlagSet("panic", flag.ExitOnError)
 	addr := serve.AddrFlag(fs)
 	debug := fs.Bool("debug", wsgo.DebugFromEnv(), "serve traceback pages (development only); also WSGO_DEBUG=1, true, yes or on")
+	pin := fs.Bool("pin", false, "with -debug, ask for the PIN logged at start-up before a traceback is shown")
+	editor := fs.String("editor", "", "with -debug, link frames to an editor: a URL pattern with {path} and {line}, as vscode://file/{path}:{line}")
 	fs.Parse(os.Args[1:])
 	log := serve.Logger(!*debug)
-	h := Handler(log, *debug)
+	var devOpts []wsgorecover.Option
+	if *pin {
+		devOpts = append(devOpts, wsgorecover.RequirePIN())
+	}
+	if *editor != "" {
+		devOpts = append(devOpts, wsgorecover.EditorLink(*editor))
+	}
+	h := Handler(log, *debug, devOpts...)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "panic:", err)

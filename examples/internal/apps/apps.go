@@ -12,7 +12,10 @@ import (
 	"strconv"
 	"time"
 
+	"go.uber.org/zap"
+
 	"github.com/wsgo/wsgo/environ"
+	"github.com/wsgo/wsgo/logging"
 )
 
 // Hello is the tutorial's hello_world: "Hello World!", or "Hello Ann!" for
@@ -106,10 +109,19 @@ var Stream environ.App = func(env *environ.Environ, start environ.StartResponse)
 var ErrLedger = errors.New("ledger: balance does not add up")
 
 // Boom panics on purpose, with a wrapped error, as a bug deep in an
-// application would.
+// application would, after logging what it was doing on the request's
+// logger (the development page shows those entries, Debug included). It
+// reads a posted form, so a POST shows its body on the page too.
 func Boom(w http.ResponseWriter, r *http.Request) {
-	panic(fmt.Errorf("render statement for %q: %w", r.URL.Query().Get("account"), ErrLedger))
+	log := logging.From(r.Context())
+	account := r.FormValue("account")
+	log.Debug("loading the statement", zap.String("account", account))
+	log.Info("ledger checked", zap.Int("entries", 3), zap.Duration("took", 1500*time.Microsecond))
+	panic(fmt.Errorf("render statement for %q: %w", account, errors.Join(ErrLedger, fmt.Errorf("audit: %w", ErrAudit))))
 }
+
+// ErrAudit is the second error Boom joins.
+var ErrAudit = errors.New("audit trail incomplete")
 
 // Doc is the documentation site of the virtual host doc.localhost.
 func Doc(w http.ResponseWriter, r *http.Request) {
