@@ -7,9 +7,13 @@ import "net/http"
 // as maxBody, and what the request's logger (logging.From) wrote, Debug
 // entries included. It is made only for a request that may get a traceback, so
 // production and remote clients pay nothing for it.
+//
+// It is one allocation: the log tap and its buffer are in it.
 type devCapture struct {
-	body *bodyTap
-	logs *logTap
+	body   *bodyTap
+	logs   *logTap // &tap once attached, nil when r has no Scope
+	tap    logTap
+	logBuf logBuffer
 }
 
 // startCapture returns the capture for r, and the request to hand the
@@ -19,7 +23,12 @@ func (c *config) startCapture(r *http.Request) (*devCapture, *http.Request) {
 	if !c.dev || !c.tracebackAllowed(r) {
 		return nil, r
 	}
-	dc := &devCapture{logs: attachLogTap(r, c.secret)}
+	dc := &devCapture{}
+	dc.logBuf.init(c.isSecret)
+	dc.tap.buf = &dc.logBuf
+	if dc.tap.attach(r) {
+		dc.logs = &dc.tap
+	}
 	if wantsBodyTap(r) {
 		dc.body = newBodyTap(r.Body)
 		r = r.WithContext(r.Context()) // a shallow copy

@@ -84,10 +84,17 @@ var _ zapcore.Core = (*logTap)(nil)
 // for is kept as [redacted], and so is a key of an object in a field's
 // value; secret may be nil, for none.
 func newLogTap(secret func(string) bool) *logTap {
+	t := &logTap{buf: &logBuffer{}}
+	t.buf.init(secret)
+	return t
+}
+
+// init readies an empty buffer whose records redact what secret says.
+func (b *logBuffer) init(secret func(string) bool) {
 	if secret == nil {
 		secret = func(string) bool { return false }
 	}
-	return &logTap{buf: &logBuffer{secret: secret}}
+	b.secret = secret
 }
 
 // attachLogTap makes a tap and puts it in the Scope of r under
@@ -95,10 +102,16 @@ func newLogTap(secret func(string) bool) *logTap {
 // It returns nil when r has no Scope.
 func attachLogTap(r *http.Request, secret func(string) bool) *logTap {
 	t := newLogTap(secret)
-	if plumb.Put == nil || !plumb.Put(r.Context(), plumb.LogTapKey{}, t) {
+	if !t.attach(r) {
 		return nil
 	}
 	return t
+}
+
+// attach puts t in the Scope of r (see attachLogTap), and reports false
+// when r has no Scope.
+func (t *logTap) attach(r *http.Request) bool {
+	return plumb.Put != nil && plumb.Put(r.Context(), plumb.LogTapKey{}, t)
 }
 
 // Enabled implements zapcore.Core: every level is.

@@ -120,8 +120,9 @@ type config struct {
 	redact      []string
 	onPanic     func(*http.Request, *Panic)
 	page        func(http.ResponseWriter, *http.Request, *Panic)
-	editor      string    // EditorLink's pattern
-	pin         *pinGuard // RequirePIN's
+	editor      string            // EditorLink's pattern
+	pin         *pinGuard         // RequirePIN's
+	isSecret    func(string) bool // c.secret, made once
 	sources     sourceCache
 }
 
@@ -159,6 +160,7 @@ func New(logger *zap.Logger, opts ...Option) mw.Middleware {
 	if c.page == nil {
 		c.page = productionPage
 	}
+	c.isSecret = c.secret
 	if c.dev {
 		logger.Warn("recover: traceback pages are on: they show source, stack and environ; development only. "+
 			"They are served to clients on this machine: a reverse proxy on this machine that sends no X-Forwarded-For "+
