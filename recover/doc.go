@@ -6,9 +6,36 @@
 // with a short page that shows the request ID and nothing else of the
 // server, and one Error entry on zap with the panic value, the error chain,
 // the stack, the method, the path and the same request ID. In development
-// ([Tracebacks]) the page is a traceback: the panic, the application's
-// frames with their source, the request and its environ, with secrets
-// redacted, served only to a browser on the same machine.
+// ([Tracebacks]) the page is a traceback, served only to a browser on the
+// same machine (see [Tracebacks] for the rule, and [RequirePIN] behind a
+// proxy on it):
+//   - the panic, and when it is an error, the tree of errors it wraps (%w
+//     chains and errors.Join), each with its type, and its own stack when
+//     it has one (a StackTrace, Callers or Stack method returning PCs, as
+//     pkg/errors' errors do);
+//   - the frames, innermost first: the application's open with ±10 lines
+//     of source, the runtime's, net/http's and wsgo's folded; every frame
+//     opens in place on its source (the page carries it), a recursion shows
+//     once with its count, and [EditorLink] links each to an editor;
+//   - the request whole: the request line, Host, the headers, the cookies
+//     by name, the query, and the body of a form, JSON or multipart request
+//     (its first 64 KiB, kept as the handler reads it and read on after the
+//     panic; captured only for a client that may see the traceback);
+//   - the logs of this request: behind an access-log layer
+//     (logging.Access), every entry the request's logger (logging.From,
+//     SlogFrom, wsgi.errors) wrote before the panic, Debug included, the
+//     last 200 kept;
+//   - the environ; the program (Go version, platform, module, VCS revision
+//     and dirty flag, dependencies, host, uptime, the panic's time, the
+//     number of goroutines); every goroutine's stack, folded (at most 1 MiB);
+//   - the plain text and the same as Markdown, with buttons that copy them.
+//
+// Secrets are redacted everywhere on it (see [Redact]); the values of
+// cookies are never shown. Every value is escaped, and the page sends a
+// Content-Security-Policy that lets only its own inline style and script
+// run (by their hashes) and loads nothing. If the page cannot be rendered,
+// the answer is the plain-text traceback. curl gets the plain text, an API
+// client application/problem+json.
 //
 // Importing the package as recover shadows the builtin in that file; name
 // it, as in

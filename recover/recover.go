@@ -30,8 +30,8 @@ func (f optionFunc) apply(c *config) { f(c) }
 // an environ.Proxy layer outside this one resolved from the headers it was
 // told to believe. A proxy that sends no forwarding header and rewrites Host
 // to 127.0.0.1 (nginx's proxy_pass with its defaults) cannot be told apart
-// from a browser on this machine: in front of such a proxy, do not turn
-// tracebacks on. The middleware logs a Warn line when it is built with
+// from a browser on this machine: in front of such a proxy, turn tracebacks
+// on only with [RequirePIN]. The middleware logs a Warn line when it is built with
 // tracebacks on, saying so.
 func Tracebacks() Option { return optionFunc(func(c *config) { c.dev = true }) }
 
@@ -164,7 +164,7 @@ func New(logger *zap.Logger, opts ...Option) mw.Middleware {
 	if c.dev {
 		logger.Warn("recover: traceback pages are on: they show source, stack and environ; development only. "+
 			"They are served to clients on this machine: a reverse proxy on this machine that sends no X-Forwarded-For "+
-			"and rewrites Host to a trusted name would pass its clients' requests off as local",
+			"and rewrites Host to a trusted name would pass its clients' requests off as local; RequirePIN guards that case",
 			zap.Strings("trusted_hosts", c.trusted), zap.Bool("allow_remote", c.allowRemote), zap.Bool("pin", c.pin != nil))
 		if c.pin != nil {
 			logger.Warn("recover: traceback PIN", zap.String("pin", c.pin.PIN()))
