@@ -73,22 +73,36 @@ func programFrom(bi *debug.BuildInfo, ok bool, host string, started time.Time) *
 		p.Module = bi.Path // a test binary or go run of files: no main module, only the package
 	}
 	for _, s := range bi.Settings {
-		switch s.Key {
-		case "GOOS":
-			p.GOOS = s.Value
-		case "GOARCH":
-			p.GOARCH = s.Value
-		case "vcs":
-			p.HasVCS = true
-		case "vcs.revision":
-			p.HasVCS, p.Revision = true, s.Value
-		case "vcs.time":
-			p.HasVCS, p.RevisionTime = true, s.Value
-		case "vcs.modified":
-			p.HasVCS, p.Modified = true, s.Value == "true"
-		}
+		p.setting(s.Key, s.Value)
 	}
-	for _, m := range bi.Deps {
+	p.Deps = deps(bi.Deps)
+	slices.SortFunc(p.Deps, func(a, b dep) int { return strings.Compare(a.Path, b.Path) })
+	return p
+}
+
+// setting takes in one build setting: the platform and the VCS facts.
+func (p *programInfo) setting(key, value string) {
+	switch key {
+	case "GOOS":
+		p.GOOS = value
+	case "GOARCH":
+		p.GOARCH = value
+	case "vcs":
+		p.HasVCS = true
+	case "vcs.revision":
+		p.HasVCS, p.Revision = true, value
+	case "vcs.time":
+		p.HasVCS, p.RevisionTime = true, value
+	case "vcs.modified":
+		p.HasVCS, p.Modified = true, value == "true"
+	}
+}
+
+// deps is the modules built in, as the page lists them (nil entries left
+// out), unsorted.
+func deps(mods []*debug.Module) []dep {
+	var out []dep
+	for _, m := range mods {
 		if m == nil {
 			continue
 		}
@@ -99,10 +113,9 @@ func programFrom(bi *debug.BuildInfo, ok bool, host string, started time.Time) *
 				d.Replace += "@" + r.Version
 			}
 		}
-		p.Deps = append(p.Deps, d)
+		out = append(out, d)
 	}
-	slices.SortFunc(p.Deps, func(a, b dep) int { return strings.Compare(a.Path, b.Path) })
-	return p
+	return out
 }
 
 // text is the program's information as a few plain lines, for the plain-text
