@@ -75,10 +75,12 @@ pre.block{margin:0;background:var(--card);border:1px solid var(--line);border-ra
 p.repeat{margin:-.2rem 0 .6rem 1rem}
 `
 
-// pageScript is the page's one script: the copy buttons. It reads the
-// texts from the page's own textareas and fetches nothing.
+// pageScript is the page's one script: the copy buttons, hidden until it
+// runs. It reads the texts from the page's own textareas and fetches
+// nothing.
 const pageScript = `
 document.querySelectorAll("button[data-copy]").forEach(function (b) {
+  b.hidden = false;
   b.addEventListener("click", function () {
     var text = document.getElementById(b.getAttribute("data-copy")).value, label = b.textContent;
     function done() { b.textContent = "Copied"; setTimeout(function () { b.textContent = label; }, 1500); }
@@ -101,7 +103,7 @@ const pageHTML = `<!doctype html>
 <style>{{.Style}}</style></head><body>
 <header>
 <div class="top"><div class="kind">panic · {{.Type}}</div>
-<div><button type="button" data-copy="wsgo-text">Copy as text</button> <button type="button" data-copy="wsgo-markdown">Copy as Markdown</button></div></div>
+<div><button type="button" data-copy="wsgo-text" hidden>Copy as text</button> <button type="button" data-copy="wsgo-markdown" hidden>Copy as Markdown</button></div></div>
 <h1>{{.Message}}</h1>
 <div class="req"><b>{{.Method}}</b> {{.URL}} · {{.Proto}} · from {{.Remote}} · request ID <b>{{.RequestID}}</b>{{if .TraceID}} · trace <b>{{.TraceID}}</b>{{end}}</div>
 <nav><a href="#traceback">Traceback</a><a href="#request">Request</a>{{if .Logs}}<a href="#logs">Logs</a>{{end}}<a href="#environ">Environ</a><a href="#program">Program</a><a href="#goroutines">Goroutines</a><a href="#plain">Plain text</a></nav>
