@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"go.uber.org/zap"
 
@@ -30,8 +32,8 @@ func (c *config) respond(resp *mw.Response, r *http.Request, p *Panic, dc *devCa
 		delete(h, k)
 	}
 	h.Set(plumb.RequestIDHeader(r.Context()), p.RequestID)
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
+	h["Cache-Control"] = []string{"no-store"} // canonical keys, set directly
+	h["X-Content-Type-Options"] = []string{"nosniff"}
 	defer func() {
 		if v := recover(); v != nil {
 			c.logger.Error("recover: rendering the error page panicked",
@@ -87,9 +89,9 @@ code{font:15px ui-monospace,monospace;background:#f0f0ee;padding:.15rem .4rem;bo
 // productionPage shows the request ID and nothing else of the server.
 func productionPage(w http.ResponseWriter, r *http.Request, p *Panic) {
 	id := p.RequestID
-	switch negotiate(r.Header.Get("Accept")) {
+	switch negotiateCached(r.Header.Get("Accept")) {
 	case typeHTML:
-		w.Header().Set("Content-Type", typeHTML)
+		w.Header()["Content-Type"] = []string{typeHTML}
 		w.WriteHeader(http.StatusInternalServerError)
 		// Three writes rather than one joined string: no copy of the page
 		// per panic (net/http buffers them into one segment anyway).
@@ -97,12 +99,12 @@ func productionPage(w http.ResponseWriter, r *http.Request, p *Panic) {
 		_, _ = io.WriteString(w, html.EscapeString(id))
 		_, _ = io.WriteString(w, productionHTMLTail)
 	case typeProblem:
-		w.Header().Set("Content-Type", typeProblem)
+		w.Header()["Content-Type"] = []string{typeProblem}
 		w.WriteHeader(http.StatusInternalServerError)
 		b, _ := json.Marshal(problem{Type: "about:blank", Title: "Internal Server Error", Status: 500, RequestID: id})
 		_, _ = w.Write(append(b, '\n'))
 	default:
-		w.Header().Set("Content-Type", typeText)
+		w.Header()["Content-Type"] = []string{typeText}
 		w.WriteHeader(http.StatusInternalServerError)
 		_, _ = io.WriteString(w, "500 Internal Server Error\nrequest ID: ")
 		_, _ = io.WriteString(w, id)
@@ -122,6 +124,32 @@ type problem struct {
 	PanicType string   `json:"panic_type,omitempty"`
 	Chain     []string `json:"error_chain,omitempty"`
 	Traceback string   `json:"traceback,omitempty"`
+}
+
+// negotiated caches negotiate's answers by Accept value: browsers, curl and
+// API clients send a few values, again and again. The values come from
+// clients, so the cache is bounded: at most maxNegotiated values of at most
+// maxAcceptKey bytes are kept, and any other is negotiated each time.
+var (
+	negotiated    sync.Map // string -> string
+	nNegotiated   atomic.Int64
+	maxNegotiated = int64(256)
+)
+
+const maxAcceptKey = 256
+
+// negotiateCached is negotiate(accept), from the cache when it can be.
+func negotiateCached(accept string) string {
+	if v, ok := negotiated.Load(accept); ok {
+		return v.(string)
+	}
+	t := negotiate(accept)
+	if len(accept) <= maxAcceptKey && nNegotiated.Load() < maxNegotiated {
+		if _, loaded := negotiated.LoadOrStore(strings.Clone(accept), t); !loaded {
+			nNegotiated.Add(1)
+		}
+	}
+	return t
 }
 
 // negotiate picks the page's media type from an Accept header: HTML for

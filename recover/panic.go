@@ -19,9 +19,10 @@ type Panic struct {
 	Hijacked  bool      // the handler had taken over the connection
 	Time      time.Time // when the panic was recovered
 
-	pcs []uintptr
-	cut bool              // the stack was deeper than buf
-	buf [maxDepth]uintptr // pcs's array: one allocation for the Panic and its stack
+	pcs   []uintptr
+	cut   bool                // the stack was deeper than buf
+	above int                 // how many frames of pcs are above the recover layer (see Stack)
+	buf   [shortDepth]uintptr // the short capture's array, in the Panic's allocation
 }
 
 // Error returns the panic value as an error: the value itself when it is one,

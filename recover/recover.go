@@ -109,7 +109,7 @@ func OnPanic(f func(r *http.Request, p *Panic)) Option {
 // the Content-Type and writes the body. If it panics, the answer falls back
 // to a plain-text 500.
 func Page(write func(w http.ResponseWriter, r *http.Request, p *Panic)) Option {
-	return optionFunc(func(c *config) { c.page = write })
+	return optionFunc(func(c *config) { c.page, c.customPage = write, true })
 }
 
 type config struct {
@@ -120,6 +120,7 @@ type config struct {
 	redact      []string
 	onPanic     func(*http.Request, *Panic)
 	page        func(http.ResponseWriter, *http.Request, *Panic)
+	customPage  bool              // Page was given: it is shown the whole stack
 	editor      string            // EditorLink's pattern
 	pin         *pinGuard         // RequirePIN's
 	isSecret    func(string) bool // c.secret, made once
@@ -201,7 +202,7 @@ func (c *config) handle(resp *mw.Response, r *http.Request, v any, dc *devCaptur
 		panic(v) // the standard way to abort: not ours to log
 	}
 	p := &Panic{Value: v, Time: time.Now()}
-	p.pcs, p.cut = stackPCs(p.buf[:])
+	p.capture(c.dev || c.onPanic != nil || c.customPage)
 	p.Committed, p.Hijacked = resp.Committed(), resp.Hijacked()
 	p.RequestID = mw.RequestIDFrom(r.Context())
 	if p.RequestID == "" {

@@ -1,6 +1,7 @@
 package recover
 
 import (
+	"reflect"
 	"runtime"
 	"slices"
 	"strconv"
@@ -11,20 +12,65 @@ import (
 // maxDepth is how many frames of a panicking stack are kept.
 const maxDepth = 128
 
-// Stack returns the stack as the log entry carries it: a frame in two lines,
-// "function" and "\tfile:line", as runtime/debug.Stack prints frames.
+// shortDepth is the first capture of a stack when only the frames above
+// the recover layer are needed (production, without OnPanic or Page): in
+// most programs the layer is among them, and a longer capture is made only
+// when it is not.
+const shortDepth = 8
+
+// layerFunc is the name of the function in which the recover layer runs
+// the handler: the frames above it are the panic's own, those below are
+// the same for every panic.
+// (Set by init: serve refers, through handle, to layerFunc.)
+var layerFunc string
+
+func init() { layerFunc = runtime.FuncForPC(reflect.ValueOf((*config).serve).Pointer()).Name() }
+
+// capture records the stack of the panic it is called for, from the
+// function the deferred function called (handle): the whole stack when
+// whole, and else a short one when that reaches the recover layer. It sets
+// above to the number of frames above the layer.
+func (p *Panic) capture(whole bool) {
+	if !whole {
+		p.pcs, p.cut = stackPCs(p.buf[:], 4)
+		if p.above = layerIndex(p.pcs); p.above >= 0 {
+			return
+		}
+	}
+	p.pcs, p.cut = stackPCs(make([]uintptr, maxDepth), 4)
+	if p.above = layerIndex(p.pcs); p.above < 0 {
+		p.above = len(p.pcs)
+	}
+}
+
+// layerIndex is the index of the recover layer's frame in pcs, or -1.
+func layerIndex(pcs []uintptr) int {
+	for i, pc := range pcs {
+		if fn := runtime.FuncForPC(pc - 1); fn != nil && fn.Name() == layerFunc {
+			return i
+		}
+	}
+	return -1
+}
+
+// Stack returns the stack as the log entry carries it: the frames from the
+// one that panicked to the recover layer, outside of which the frames (the
+// outer layers, net/http, the runtime) are the same for every panic. A
+// frame is two lines, "function" and "\tfile:line", as runtime/debug.Stack
+// prints frames.
 func (p *Panic) Stack() string {
-	h := hashPCs(p.pcs)
+	pcs := p.pcs[:p.above]
+	h := hashPCs(pcs)
 	if v, ok := stacks.Load(h); ok {
-		if st := v.(*stack); slices.Equal(st.pcs, p.pcs) {
+		if st := v.(*stack); slices.Equal(st.pcs, pcs) {
 			return st.text
 		}
 	}
 	var b []byte
-	for _, pc := range p.pcs {
+	for _, pc := range pcs {
 		b = append(b, symbolize(pc)...)
 	}
-	st := &stack{pcs: slices.Clone(p.pcs), text: string(b)}
+	st := &stack{pcs: slices.Clone(pcs), text: string(b)}
 	if nStacks.Load() < maxStacks {
 		if _, loaded := stacks.LoadOrStore(h, st); !loaded {
 			nStacks.Add(1)
@@ -98,11 +144,12 @@ func symbolize(pc uintptr) string {
 }
 
 // stackPCs records the stack of the panicking goroutine from inside the
-// deferred function that recovered: skip the frames of the recovery itself
-// and of runtime.gopanic. pcs is the buffer to fill: a stack deeper than it
-// is cut at its length, and then cut is true.
-func stackPCs(pcs []uintptr) (_ []uintptr, cut bool) {
-	n := runtime.Callers(3, pcs)
+// deferred function that recovered, skip frames down (as runtime.Callers
+// counts, at most down to the deferred function): the frames of the
+// recovery itself and of runtime.gopanic are dropped. pcs is the buffer to
+// fill: a stack deeper than it is cut at its length, and then cut is true.
+func stackPCs(pcs []uintptr, skip int) (_ []uintptr, cut bool) {
+	n := runtime.Callers(skip, pcs)
 	cut = n == len(pcs)
 	pcs = pcs[:n]
 	// Drop everything up to and including runtime.gopanic, so the first

@@ -1,6 +1,8 @@
 package recover
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -10,7 +12,8 @@ import (
 func capturePanic(f func()) (p *Panic) {
 	defer func() {
 		p = &Panic{Value: recover()}
-		p.pcs, p.cut = stackPCs(p.buf[:])
+		p.pcs, p.cut = stackPCs(make([]uintptr, maxDepth), 3)
+		p.above = len(p.pcs)
 	}()
 	f()
 	return nil
@@ -45,5 +48,36 @@ func TestStackHashCollisionIsToldApart(t *testing.T) {
 	defer stacks.Delete(hashPCs(p.pcs))
 	if s := p.Stack(); strings.Contains(s, "someone else") || !strings.Contains(s, ".panicThere\n") {
 		t.Fatalf("got %q", s)
+	}
+}
+
+// TestLogStackStopsAtTheLayer: the log entry's stack runs from the function
+// that panicked to the recover layer, not below it, both when the short
+// capture reaches the layer and when the handler is deeper than that (a
+// mutation that drops the longer capture fails here); OnPanic and Page
+// still see the whole stack.
+func TestLogStackStopsAtTheLayer(t *testing.T) {
+	if layerFunc != "github.com/wsgo/wsgo/recover.(*config).serve" {
+		t.Fatalf("layerFunc = %q", layerFunc)
+	}
+	for _, depth := range []int{0, 3, 20, 200} {
+		logger, logs := observed()
+		var hooked []Frame
+		h := New(logger)(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { recurse(depth) }))
+		serve(h, httptest.NewRequest("GET", "/", nil))
+		stack := logs.All()[0].ContextMap()["stack"].(string)
+		want := min(depth+1, maxDepth-2) // recurse's frames, as many as fit
+		if !strings.HasPrefix(stack, "github.com/wsgo/wsgo/recover.recurse\n") || strings.Count(stack, "recover.recurse\n") < want ||
+			strings.Contains(stack, "(*config).serve") || strings.Contains(stack, "recover.serve\n") || strings.Contains(stack, "testing.tRunner") {
+			t.Fatalf("depth %d: %d frames of recurse (want %d), stack:\n%.600s", depth, strings.Count(stack, "recover.recurse\n"), want, stack)
+		}
+		if depth > 100 {
+			continue
+		}
+		h = New(logger, OnPanic(func(r *http.Request, p *Panic) { hooked = p.Frames() }))(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { recurse(depth) }))
+		serve(h, httptest.NewRequest("GET", "/", nil))
+		if last := hooked[len(hooked)-1]; last.Function != "runtime.goexit" {
+			t.Fatalf("depth %d: OnPanic's stack ends at %s", depth, last.Function)
+		}
 	}
 }

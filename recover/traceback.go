@@ -132,7 +132,7 @@ func (c *config) tracebackData(r *http.Request, p *Panic, dc *devCapture, frames
 	return tracebackData{
 		Type: p.Type(), Message: p.Message(), RequestID: p.RequestID, TraceID: p.TraceID, Errors: c.errorViews(p),
 		Method: r.Method, URL: uri, Proto: r.Proto, Remote: r.RemoteAddr,
-		Groups: c.frameGroups(frames), StackCut: p.cut, Depth: len(p.buf),
+		Groups: c.frameGroups(frames), StackCut: p.cut, Depth: maxDepth,
 		Headers: c.requestPairs(r, uri),
 		Cookies: c.cookiePairs(r),
 		Body:    c.capturedBody(dc, r),
