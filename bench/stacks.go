@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"io"
 	"log"
 	"net/http"
 	"time"
@@ -41,8 +42,11 @@ var (
 // Discard is zap's production JSON encoder writing to a sink that drops
 // the bytes, every entry encoded (no sampling), the logger every zap stack
 // here uses.
-func Discard() *zap.Logger {
-	return zap.New(zapcore.NewCore(zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig()), zapcore.AddSync(sink{}), zapcore.InfoLevel))
+func Discard() *zap.Logger { return zapTo(sink{}) }
+
+// zapTo is the logger of Discard writing to w: one Write per entry.
+func zapTo(w io.Writer) *zap.Logger {
+	return zap.New(zapcore.NewCore(zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig()), zapcore.AddSync(w), zapcore.InfoLevel))
 }
 
 // sink discards what is written to it. It is not io.Discard on purpose: a
@@ -55,53 +59,61 @@ func (sink) Write(p []byte) (int, error) { return len(p), nil }
 
 var discardLog = log.New(sink{}, "", log.LstdFlags)
 
-// Stacks returns every stack of the comparison, the bare handler first.
-func Stacks() []Stack {
+// Stacks returns every stack of the comparison, the bare handler first, its
+// loggers writing to a sink that drops the bytes.
+func Stacks() []Stack { return StacksTo(sink{}) }
+
+// StacksTo returns the stacks of Stacks with every logger (zap's, the
+// standard library's, gorilla's and echo's) writing to w instead: an
+// *os.File measures what an access log written to a real file costs. Every
+// logger writes each line with one Write, unbuffered.
+func StacksTo(w io.Writer) []Stack {
+	stdLog := log.New(w, "", log.LstdFlags)
 	return []Stack{
 		{Name: "bare", Wrap: func(h http.Handler) http.Handler { return h }},
-		{Name: "zapfloor", Wrap: zapFloor(Discard())},
-		{Name: "wsgo-production", Full: true, Wrap: func(h http.Handler) http.Handler { return wsgo.Production(Discard()).Then(h) }},
-		{Name: "wsgo-development", Full: true, Wrap: func(h http.Handler) http.Handler { return wsgo.Development(Discard()).Then(h) }},
+		{Name: "zapfloor", Wrap: zapFloor(zapTo(w))},
+		{Name: "wsgo-production", Full: true, Wrap: func(h http.Handler) http.Handler { return wsgo.Production(zapTo(w)).Then(h) }},
+		{Name: "wsgo-development", Full: true, Wrap: func(h http.Handler) http.Handler { return wsgo.Development(zapTo(w)).Then(h) }},
 		{Name: "chi", Full: true, Wrap: func(h http.Handler) http.Handler {
-			return chimw.RequestID(chimw.RequestLogger(&chimw.DefaultLogFormatter{Logger: discardLog, NoColor: true})(chimw.Recoverer(h)))
+			return chimw.RequestID(chimw.RequestLogger(&chimw.DefaultLogFormatter{Logger: stdLog, NoColor: true})(chimw.Recoverer(h)))
 		}},
 		{Name: "gorilla", Full: true, Wrap: func(h http.Handler) http.Handler {
-			return handlers.RecoveryHandler(handlers.RecoveryLogger(discardLog))(handlers.CombinedLoggingHandler(sink{}, h))
+			return handlers.RecoveryHandler(handlers.RecoveryLogger(stdLog))(handlers.CombinedLoggingHandler(w, h))
 		}},
 		{Name: "negroni", Full: true, Wrap: func(h http.Handler) http.Handler {
 			rec := negroni.NewRecovery()
-			rec.Logger = discardLog
+			rec.Logger = stdLog
 			rec.PrintStack = false
 			lg := negroni.NewLogger()
-			lg.ALogger = discardLog
+			lg.ALogger = stdLog
 			n := negroni.New(rec, lg)
 			n.UseHandler(h)
 			return n
 		}},
 		{Name: "echo", Full: true, Wrap: func(h http.Handler) http.Handler {
 			e := echo.New()
-			e.Logger.SetOutput(sink{})
-			e.Use(echomw.RequestID(), echomw.LoggerWithConfig(echomw.LoggerConfig{Output: sink{}}), echomw.Recover())
+			e.Logger.SetOutput(w)
+			e.Use(echomw.RequestID(), echomw.LoggerWithConfig(echomw.LoggerConfig{Output: w}), echomw.Recover())
 			e.Any("/*", echo.WrapHandler(h))
 			return e
 		}},
-		{Name: "handwritten", Full: true, Wrap: handwritten(Discard())},
+		{Name: "handwritten", Full: true, Wrap: handwritten(zapTo(w))},
 		// Each of our middlewares alone.
 		{Name: "wsgo-requestid", Wrap: mw.RequestID()},
-		{Name: "wsgo-access", Wrap: logging.Access(Discard())},
-		{Name: "wsgo-combined", Wrap: logging.Apache(sink{}, logging.Combined)},
-		{Name: "gorilla-combined", Wrap: func(h http.Handler) http.Handler { return handlers.CombinedLoggingHandler(sink{}, h) }},
-		{Name: "chi-logger", Wrap: chimw.RequestLogger(&chimw.DefaultLogFormatter{Logger: discardLog, NoColor: true})},
+		{Name: "wsgo-access", Wrap: logging.Access(zapTo(w))},
+		{Name: "wsgo-combined", Wrap: logging.Apache(w, logging.Combined)},
+		{Name: "gorilla-combined", Wrap: func(h http.Handler) http.Handler { return handlers.CombinedLoggingHandler(w, h) }},
+		{Name: "chi-logger", Wrap: chimw.RequestLogger(&chimw.DefaultLogFormatter{Logger: stdLog, NoColor: true})},
 		{Name: "negroni-logger", Wrap: func(h http.Handler) http.Handler {
 			lg := negroni.NewLogger()
-			lg.ALogger = discardLog
+			lg.ALogger = stdLog
 			n := negroni.New(lg)
 			n.UseHandler(h)
 			return n
 		}},
-		{Name: "wsgo-recover", Wrap: wsgorecover.New(Discard())},
+		{Name: "wsgo-recover", Wrap: wsgorecover.New(zapTo(w))},
 		{Name: "wsgo-environ", Wrap: environ.Layer()},
-		{Name: "wsgo-lint", Wrap: mw.Lint(Discard())},
+		{Name: "wsgo-lint", Wrap: mw.Lint(zapTo(w))},
 		{Name: "wsgo-flush", Wrap: mw.FlushEachWrite()},
 	}
 }

@@ -1,9 +1,16 @@
 // Command report runs the whole comparison and writes its results into the
 // README: the benchmarks (medians of several runs), the loopback throughput
-// of each stack under wrk, and whether each stack keeps the writer's
-// capabilities; and draws results/stacks.svg.
+// of each stack under wrk, the server's CPU time and allocations per request
+// of each stack (when wrk and taskset are installed and there are 2 cores;
+// see cpu.go), and whether each stack keeps the writer's capabilities; and
+// draws results/stacks.svg.
 //
-//	cd bench && go run ./cmd/report [-count 5] [-duration 2s] [-rounds 3]
+//	cd bench && go run ./cmd/report [-count 5] [-duration 2s] [-rounds 3] [-cpurounds 5]
+//
+// With -cpu it measures the CPU time per request only, and prints its table
+// and every round's figures instead of writing the README:
+//
+//	cd bench && go run ./cmd/report -cpu [-cpurounds 5]
 package main
 
 import (
@@ -53,8 +60,30 @@ func main() {
 	duration := flag.Duration("duration", 2*time.Second, "loopback load per stack and round")
 	rounds := flag.Int("rounds", 3, "loopback rounds; the table shows medians")
 	readme := flag.String("readme", "../README.md", "the README to write the tables into")
+	cpuOnly := flag.Bool("cpu", false, "measure the server's CPU time per request only, and print the tables instead of writing the README")
+	var cpu cpuConfig
+	flag.IntVar(&cpu.rounds, "cpurounds", 5, "CPU measurement rounds; the table shows medians")
+	flag.DurationVar(&cpu.warmup, "cpuwarmup", time.Second, "CPU measurement: load before the measured one")
+	flag.DurationVar(&cpu.duration, "cpuduration", 3*time.Second, "CPU measurement: the measured load per stack and round")
+	flag.IntVar(&cpu.conns, "cpuconns", 8, "CPU measurement: wrk's connections")
+	flag.StringVar(&cpu.logDir, "logdir", os.TempDir(), "CPU measurement: the directory of the access log file")
+	flag.Float64Var(&cpu.quiet, "cpuquiet", 0.1, "CPU measurement: a load during which other processes used more than this many cores is disturbed")
+	flag.IntVar(&cpu.retries, "cpuretries", 2, "CPU measurement: how many times a disturbed load is measured again")
+	flag.DurationVar(&cpu.quietWait, "cpuquietwait", 20*time.Second, "CPU measurement: how long to wait for a quiet machine before each load")
 	flag.Parse()
 	start := time.Now()
+
+	if *cpuOnly {
+		res := measureCPU(cpu)
+		var b strings.Builder
+		fmt.Fprintf(&b, "Measured %s on %s (%d cores), %s, by `cd bench && go run ./cmd/report -cpu -cpurounds %d -cpuduration %s` (%s in all).\n\n",
+			time.Now().UTC().Format("2006-01-02"), cpuModel(), runtime.NumCPU(), runtime.Version(), cpu.rounds, cpu.duration, time.Since(start).Round(time.Second))
+		cpuTable(&b, res, cpu)
+		b.WriteString("\nEvery round:\n\n")
+		cpuRounds(&b, res)
+		fmt.Print(b.String())
+		return
+	}
 
 	fmt.Fprintln(os.Stderr, "report: benchmarks...")
 	out := benchmarks(*count)
@@ -78,6 +107,15 @@ func main() {
 	fmt.Fprintln(os.Stderr, "report: loopback throughput...")
 	tput := throughput(*duration, *rounds)
 
+	var cpuRes []cpuResult
+	_, _, cpuWhy := cpuTools()
+	if cpuWhy == "" {
+		fmt.Fprintln(os.Stderr, "report: server CPU time per request...")
+		cpuRes = measureCPU(cpu)
+	} else {
+		fmt.Fprintf(os.Stderr, "report: no CPU time per request: %s\n", cpuWhy)
+	}
+
 	caps, err := bench.WriterCapabilities()
 	if err != nil {
 		fail("capabilities: %v", err)
@@ -99,6 +137,12 @@ func main() {
 	for _, t := range tput {
 		fmt.Fprintf(&b, "| %s | %.0f | %.0f%% |\n", t.name, t.rps, 100*t.rps/tput[0].rps)
 	}
+	if cpuRes != nil {
+		b.WriteString("\n")
+		cpuTable(&b, cpuRes, cpu)
+	} else {
+		fmt.Fprintf(&b, "\n(No server CPU time per request in this run: %s.)\n", cpuWhy)
+	}
 	b.WriteString("\nDoes the handler's writer keep its capabilities behind each stack (a real HTTP/1.1 server)?\n\n| stack | http.Flusher | http.Hijacker | ResponseController.Flush |\n| --- | --- | --- | --- |\n")
 	for _, s := range bench.Stacks() {
 		if c, ok := caps[s.Name]; ok {
@@ -110,8 +154,22 @@ func main() {
 	fmt.Fprintf(os.Stderr, "report: done in %s\n", time.Since(start).Round(time.Second))
 }
 
+// cleanups are what runAtExit undoes, last first: files to remove.
+var cleanups []func()
+
+// atExit adds f to what runAtExit (or fail) undoes.
+func atExit(f func()) { cleanups = append(cleanups, f) }
+
+func runAtExit() {
+	for i := len(cleanups) - 1; i >= 0; i-- {
+		cleanups[i]()
+	}
+	cleanups = nil
+}
+
 func fail(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "report: "+format+"\n", args...)
+	runAtExit()
 	os.Exit(1)
 }
 
