@@ -1,11 +1,12 @@
 // Command report runs the whole comparison and writes its results into the
-// README: the benchmarks (medians of several runs), the loopback throughput
-// of each stack under wrk, the server's CPU time and allocations per request
-// of each stack (when wrk and taskset are installed and there are 2 cores;
+// README: the benchmarks (medians of several runs), the server's CPU time
+// and allocations per request of each stack on a real loopback server under
+// wrk (in place of requests per second, which cannot tell the stacks apart
+// on 2 shared cores) (when wrk and taskset are installed and there are 2 cores;
 // see cpu.go), and whether each stack keeps the writer's capabilities; and
 // draws results/stacks.svg.
 //
-//	cd bench && go run ./cmd/report [-count 5] [-duration 2s] [-rounds 3] [-cpurounds 5]
+//	cd bench && go run ./cmd/report [-count 5] [-cpurounds 5]
 //
 // With -cpu it measures the CPU time per request only, and prints its table
 // and every round's figures instead of writing the README:
@@ -14,11 +15,8 @@
 package main
 
 import (
-	"bytes"
 	"flag"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,8 +25,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/wsgo/wsgo/bench"
@@ -57,8 +53,6 @@ func benchmarks(count int) string {
 
 func main() {
 	count := flag.Int("count", 5, "benchmark runs; the table shows medians")
-	duration := flag.Duration("duration", 2*time.Second, "loopback load per stack and round")
-	rounds := flag.Int("rounds", 3, "loopback rounds; the table shows medians")
 	readme := flag.String("readme", "../README.md", "the README to write the tables into")
 	cpuOnly := flag.Bool("cpu", false, "measure the server's CPU time per request only, and print the tables instead of writing the README")
 	var cpu cpuConfig
@@ -104,9 +98,6 @@ func main() {
 	os.WriteFile("results/bench.txt", []byte(strings.Join(kept, "\n")+"\n"), 0o644)
 	res := parse(out)
 
-	fmt.Fprintln(os.Stderr, "report: loopback throughput...")
-	tput := throughput(*duration, *rounds)
-
 	var cpuRes []cpuResult
 	_, _, cpuWhy := cpuTools()
 	if cpuWhy == "" {
@@ -126,17 +117,13 @@ func main() {
 		time.Now().UTC().Format("2006-01-02"), cpuModel(), runtime.NumCPU(), runtime.Version(), time.Since(start).Round(time.Second), *count)
 	b.WriteString("![ns per request of each full stack](bench/results/stacks.svg)\n\n")
 	b.WriteString("The same in-memory GET (a query, browser headers, a 13-byte 200 answer) through each stack; loggers write to a writer that drops the bytes (not io.Discard, which log.Logger special-cases to skip formatting).\n\n")
-	table(&b, res, "Stacks", "bare", "zapfloor")
+	table(&b, res, "Stacks", "bare", "zapfloor", "zap floor")
 	b.WriteString("\nThe 500 path: a panic recovered, logged (with the stack where the stack does that), answered.\n\n")
-	table(&b, res, "Panic", "", "")
+	table(&b, res, "Panic", "", "handwritten-recover", "hand-written recover")
 	b.WriteString("\nA response of 100 flushed 13-byte chunks.\n\n")
-	table(&b, res, "Stream100", "bare", "")
+	table(&b, res, "Stream100", "bare", "", "")
 	b.WriteString("\nChain overhead, pass-through layers, ours beside alice.\n\n")
-	table(&b, res, "Chain", "", "")
-	b.WriteString("\nLoopback throughput: each stack behind a real http.Server on 127.0.0.1, `wrk -t1 -c4 -d" + duration.String() + "`, every stack in turn, " + strconv.Itoa(*rounds) + " rounds, medians (2 cores shared with wrk).\n\n| stack | requests/s | of bare |\n| --- | ---: | ---: |\n")
-	for _, t := range tput {
-		fmt.Fprintf(&b, "| %s | %.0f | %.0f%% |\n", t.name, t.rps, 100*t.rps/tput[0].rps)
-	}
+	table(&b, res, "Chain", "", "", "")
 	if cpuRes != nil {
 		b.WriteString("\n")
 		cpuTable(&b, cpuRes, cpu)
@@ -230,7 +217,7 @@ type group struct {
 	res   map[string]result
 }
 
-func table(b *strings.Builder, groups map[string]*group, name, base, floor string) {
+func table(b *strings.Builder, groups map[string]*group, name, base, floor, floorLabel string) {
 	g := groups[name]
 	if g == nil {
 		b.WriteString("(no results)\n")
@@ -241,7 +228,7 @@ func table(b *strings.Builder, groups map[string]*group, name, base, floor strin
 		b.WriteString(" × bare |")
 	}
 	if floor != "" {
-		b.WriteString(" × zap floor |")
+		b.WriteString(" × " + floorLabel + " |")
 	}
 	b.WriteString("\n| --- | ---: | ---: | ---: |")
 	if base != "" {
@@ -262,88 +249,6 @@ func table(b *strings.Builder, groups map[string]*group, name, base, floor strin
 		}
 		b.WriteString("\n")
 	}
-}
-
-type tputResult struct {
-	name string
-	rps  float64
-}
-
-// throughput serves Hello behind each stack on loopback and loads it with
-// wrk, or a Go client loop when wrk is not installed: rounds rounds, each
-// loading every stack for d in turn, so that a drift of the machine's speed
-// falls on all stacks alike. A stack's figure is its median over the rounds.
-func throughput(d time.Duration, rounds int) []tputResult {
-	var stacks []bench.Stack
-	for _, s := range bench.Stacks() {
-		if s.Full || s.Name == "bare" {
-			stacks = append(stacks, s)
-		}
-	}
-	wrk, _ := exec.LookPath("wrk")
-	runs := make([][]float64, len(stacks))
-	for round := 0; round < rounds; round++ {
-		for i, s := range stacks {
-			runs[i] = append(runs[i], loadOnce(s, wrk, d))
-		}
-	}
-	out := make([]tputResult, len(stacks))
-	for i, s := range stacks {
-		sort.Float64s(runs[i])
-		out[i] = tputResult{s.Name, runs[i][len(runs[i])/2]}
-	}
-	return out
-}
-
-// loadOnce serves Hello behind s on a loopback port and loads it for d.
-func loadOnce(s bench.Stack, wrk string, d time.Duration) float64 {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		fail("listen: %v", err)
-	}
-	srv := &http.Server{Handler: s.Wrap(bench.Hello)}
-	go srv.Serve(ln)
-	defer srv.Close()
-	url := "http://" + ln.Addr().String() + "/myapp2/hello/Ann?subject=Ann"
-	if wrk == "" {
-		return clientLoop(url, d)
-	}
-	o, err := exec.Command(wrk, "-t1", "-c4", "-d"+d.String(), url).CombinedOutput()
-	if err != nil {
-		fail("wrk: %v\n%s", err, o)
-	}
-	m := regexp.MustCompile(`Requests/sec:\s+([\d.]+)`).FindSubmatch(o)
-	if m == nil {
-		fail("wrk said: %s", o)
-	}
-	rps, _ := strconv.ParseFloat(string(m[1]), 64)
-	return rps
-}
-
-// clientLoop is four Go clients in a loop for d: a bounded load.
-func clientLoop(url string, d time.Duration) float64 {
-	var n atomic.Int64
-	var wg sync.WaitGroup
-	deadline := time.Now().Add(d)
-	for i := 0; i < 4; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
-			for time.Now().Before(deadline) {
-				res, err := c.Get(url)
-				if err != nil {
-					return
-				}
-				var buf bytes.Buffer
-				buf.ReadFrom(res.Body)
-				res.Body.Close()
-				n.Add(1)
-			}
-		}()
-	}
-	wg.Wait()
-	return float64(n.Load()) / d.Seconds()
 }
 
 func cpuModel() string {
