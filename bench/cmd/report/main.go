@@ -34,12 +34,7 @@ import (
 // binary: on a shared machine whose speed drifts over minutes, a stack
 // compared with another was measured in the same minutes, which -count N
 // (N runs of one benchmark, then N of the next) does not give.
-func benchmarks(count int) string {
-	bin := filepath.Join(os.TempDir(), fmt.Sprintf("wsgo-bench-%d.test", os.Getpid()))
-	if out, err := exec.Command("go", "test", "-c", "-o", bin, ".").CombinedOutput(); err != nil {
-		fail("building the benchmarks: %v\n%s", err, out)
-	}
-	defer os.Remove(bin)
+func benchmarks(bin string, count int) string {
 	var all strings.Builder
 	for round := 0; round < count; round++ {
 		out, err := exec.Command(bin, "-test.run", "^$", "-test.bench", ".", "-test.benchmem", "-test.count", "1").CombinedOutput()
@@ -79,8 +74,14 @@ func main() {
 		return
 	}
 
+	bin := filepath.Join(os.TempDir(), fmt.Sprintf("wsgo-bench-%d.test", os.Getpid()))
+	if out, err := exec.Command("go", "test", "-c", "-o", bin, ".").CombinedOutput(); err != nil {
+		fail("building the benchmarks: %v\n%s", err, out)
+	}
+	atExit(func() { os.Remove(bin) })
 	fmt.Fprintln(os.Stderr, "report: benchmarks...")
-	out := benchmarks(*count)
+	out := benchmarks(bin, *count)
+	instr, instrWhy := instructions(bin)
 	var kept []string // the lines benchstat reads, without what a stack printed
 	seen := map[string]bool{}
 	for _, line := range strings.Split(out, "\n") {
@@ -118,6 +119,12 @@ func main() {
 	b.WriteString("![ns per request of each full stack](bench/results/stacks.svg)\n\n")
 	b.WriteString("The same in-memory GET (a query, browser headers, a 13-byte 200 answer) through each stack; loggers write to a writer that drops the bytes (not io.Discard, which log.Logger special-cases to skip formatting).\n\n")
 	table(&b, res, "Stacks", "bare", "zapfloor", "zap floor")
+	b.WriteString("\n")
+	if instr != nil {
+		instrTable(&b, instr)
+	} else {
+		fmt.Fprintf(&b, "(No instruction counts in this run: %s.)\n", instrWhy)
+	}
 	b.WriteString("\nThe 500 path: a panic recovered, logged (with the stack where the stack does that), answered.\n\n")
 	table(&b, res, "Panic", "", "handwritten-recover", "hand-written recover")
 	b.WriteString("\nA response of 100 flushed 13-byte chunks.\n\n")
@@ -138,6 +145,7 @@ func main() {
 	}
 	writeReadme(*readme, b.String())
 	writeSVG("results/stacks.svg", res)
+	runAtExit()
 	fmt.Fprintf(os.Stderr, "report: done in %s\n", time.Since(start).Round(time.Second))
 }
 
