@@ -127,6 +127,10 @@ func main() {
 	}
 	b.WriteString("\nThe 500 path: a panic recovered, logged (with the stack where the stack does that), answered.\n\n")
 	table(&b, res, "Panic", "", "handwritten-recover", "hand-written recover")
+	if instr != nil {
+		b.WriteString("\n")
+		instrPanicTable(&b, instr)
+	}
 	b.WriteString("\nA response of 100 flushed 13-byte chunks.\n\n")
 	table(&b, res, "Stream100", "bare", "", "")
 	b.WriteString("\nChain overhead, pass-through layers, ours beside alice.\n\n")
