@@ -5,8 +5,8 @@ import "net/http"
 // devCapture is what the development page shows of a request beyond the
 // request itself, kept while the handler runs: the body it was sent, as far
 // as maxBody, and what the request's logger (logging.From) wrote, Debug
-// entries included. It is made only for a request that may get a traceback, so
-// production and remote clients pay nothing for it.
+// entries included. It is made only for a request that may get a
+// traceback, so production and remote clients pay nothing for it.
 //
 // It is one allocation: the log tap and its buffer are in it.
 type devCapture struct {
@@ -37,7 +37,7 @@ func (c *config) startCapture(r *http.Request) (*devCapture, *http.Request) {
 	return dc, r
 }
 
-// bodyView is the captured body as the page shows it, or nil.
+// capturedBody is the captured body as the page shows it, or nil.
 func (c *config) capturedBody(dc *devCapture, r *http.Request) *bodyView {
 	if dc == nil || dc.body == nil {
 		return nil

@@ -31,8 +31,8 @@ func (f optionFunc) apply(c *config) { f(c) }
 // told to believe. A proxy that sends no forwarding header and rewrites Host
 // to 127.0.0.1 (nginx's proxy_pass with its defaults) cannot be told apart
 // from a browser on this machine: in front of such a proxy, turn tracebacks
-// on only with [RequirePIN]. The middleware logs a Warn line when it is built with
-// tracebacks on, saying so.
+// on only with [RequirePIN]. The middleware logs a Warn line when it is
+// built with tracebacks on, saying so.
 func Tracebacks() Option { return optionFunc(func(c *config) { c.dev = true }) }
 
 // RequirePIN asks for a PIN before a traceback page is shown, as
