@@ -43,7 +43,7 @@ h2{font-size:1.05rem;margin:1.75rem 0 .6rem;color:#333}
 .errors{margin:0;padding:0;list-style:none}
 .errors li{font:13px ui-monospace,monospace;background:var(--card);border:1px solid var(--line);border-left:3px solid var(--accent);padding:.4rem .7rem;margin:.3rem 0;border-radius:4px;word-break:break-word}
 .errors .ty{color:#0b3d91;font-weight:600}
-.errors .d1{margin-left:1.5rem}.errors .d2{margin-left:3rem}.errors .d3{margin-left:4.5rem}.errors .d4,.errors .d5,.errors .d6,.errors .d7,.errors .d8{margin-left:6rem}
+.errors .d1{margin-left:1.5rem}.errors .d2{margin-left:3rem}.errors .d3{margin-left:4.5rem}.errors .d4{margin-left:6rem}
 details.frame{background:var(--card);border:1px solid var(--line);border-radius:8px;margin:.5rem 0;overflow:hidden;box-shadow:0 1px 2px #0000000d}
 details.frame>summary{padding:.5rem .9rem;display:flex;justify-content:space-between;gap:1rem;flex-wrap:wrap;cursor:pointer;list-style:none}
 details.frame>summary::-webkit-details-marker{display:none}
