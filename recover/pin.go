@@ -88,6 +88,9 @@ type pinGuard struct {
 	key [32]byte // HMAC key for the cookie
 	// now is the clock, replaced in tests.
 	now func() time.Time
+	// locked, when set, is called once, when the last allowed wrong PIN
+	// locks the PIN: the recover layer logs it.
+	locked func()
 
 	mu          sync.Mutex
 	failures    int       // wrong PINs since start-up
@@ -265,6 +268,9 @@ func (g *pinGuard) serve(w http.ResponseWriter, r *http.Request) {
 	case pinWrong:
 		g.writeForm(w, http.StatusForbidden, "Wrong PIN.", next)
 	case pinLast:
+		if g.locked != nil {
+			g.locked()
+		}
 		g.writeForm(w, http.StatusForbidden, "Wrong PIN. Too many wrong PINs: the PIN is now locked: restart the server to get a new one.", next)
 	case pinEmpty:
 		g.writeForm(w, http.StatusBadRequest, "Enter the PIN.", next)

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestRequirePINBehindSameHostProxy runs the case the PIN is for: a reverse
@@ -125,5 +126,34 @@ func TestPINEndpointOnlyForTracebackClients(t *testing.T) {
 		if body := serve(New(logger, tt.opts...)(app), r).Body.String(); !strings.Contains(body, tt.want) {
 			t.Errorf("%s: %.200q", tt.name, body)
 		}
+	}
+}
+
+// TestPINLockIsLogged: the PIN is logged at start-up, and the tenth wrong
+// PIN, which locks it, is logged once.
+func TestPINLockIsLogged(t *testing.T) {
+	logger, logs := observed()
+	c := &config{}
+	RequirePIN().apply(c)
+	c.announcePIN(logger)
+	if logs.Len() != 1 || logs.All()[0].ContextMap()["pin"] != c.pin.PIN() {
+		t.Fatalf("start-up: %v", logs.All())
+	}
+	now := time.Unix(1_800_000_000, 0)
+	c.pin.now = func() time.Time { return now }
+	for i := 1; i <= pinMaxFailures+2; i++ {
+		r := httptest.NewRequest(http.MethodPost, pinPath, strings.NewReader("pin=000-000-000"))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		c.pin.serve(httptest.NewRecorder(), r)
+		locks := 0
+		for _, e := range logs.All() {
+			if strings.Contains(e.Message, "PIN is locked") {
+				locks++
+			}
+		}
+		if want := min(1, max(0, i-pinMaxFailures+1)); locks != want {
+			t.Fatalf("after %d wrong PINs: %d lock entries, want %d", i, locks, want)
+		}
+		now = now.Add(2 * time.Second)
 	}
 }

@@ -167,12 +167,22 @@ func New(logger *zap.Logger, opts ...Option) mw.Middleware {
 			"They are served to clients on this machine: a reverse proxy on this machine that sends no X-Forwarded-For "+
 			"and rewrites Host to a trusted name would pass its clients' requests off as local; RequirePIN guards that case",
 			zap.Strings("trusted_hosts", c.trusted), zap.Bool("allow_remote", c.allowRemote), zap.Bool("pin", c.pin != nil))
-		if c.pin != nil {
-			logger.Warn("recover: traceback PIN", zap.String("pin", c.pin.PIN()))
-		}
+		c.announcePIN(logger)
 	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { c.serve(next, w, r) })
+	}
+}
+
+// announcePIN logs the PIN of RequirePIN, if it was given, and has its
+// lock logged when it comes.
+func (c *config) announcePIN(logger *zap.Logger) {
+	if c.pin == nil {
+		return
+	}
+	logger.Warn("recover: traceback PIN", zap.String("pin", c.pin.PIN()))
+	c.pin.locked = func() {
+		logger.Warn("recover: the traceback PIN is locked after 10 wrong PINs: restart the server for a new one")
 	}
 }
 
