@@ -33,6 +33,7 @@ const (
 	LintNoContentType     = "body without Content-Type"
 	LintContentTypeNoBody = "Content-Type on a response that has no body"
 	LintWriteAfterReturn  = "write after the handler returned"
+	LintCaptureHeld       = "Capture never released"
 	maxLintReports        = 10000
 	lintMessage           = "lint: handler breaks the HTTP contract"
 )
@@ -54,7 +55,9 @@ type linter struct {
 // that does not match what was written; a body without Content-Type (net/http
 // will sniff one); a Content-Type on a 204 or 304 response, which has no body
 // to describe (wsgiref.validate's check_content_type; net/http drops it); and
-// a write after the handler returned, from a goroutine it leaked.
+// a write after the handler returned, from a goroutine it leaked; and a
+// layer below it that called [Capture] and did not Release (its hold no
+// longer keeps the writer open, but the layer is wrong).
 //
 // A late call is seen whether it comes before or after the writer is
 // fenced ([ErrHandlerDone]). Lint panics when logger is nil.
@@ -70,7 +73,8 @@ func Lint(logger *zap.Logger, opts ...LintOption) Middleware {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			resp, r := Capture(w, r)
 			defer resp.Release()
-			q := &lintRequest{l: l, resp: resp, ww: resp.Writer(), r: r, route: r.Method + " " + r.URL.Path}
+			holds := resp.refs
+			q := &lintRequest{l: l, resp: resp.Response, ww: resp.Writer(), r: r, route: r.Method + " " + r.URL.Path}
 			q.obs = Observer{
 				AfterDone:       q.afterDone,
 				WriteHeader:     q.writeHeader,
@@ -79,6 +83,9 @@ func Lint(logger *zap.Logger, opts ...LintOption) Middleware {
 			}
 			resp.Observe(&q.obs)
 			next.ServeHTTP(q.ww, r)
+			if held := resp.refs - holds; held > 0 {
+				l.report(LintCaptureHeld, q.route, "holds", strconv.Itoa(held))
+			}
 			q.handlerReturned()
 		})
 	}

@@ -6,6 +6,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -32,22 +34,32 @@ var ErrHandlerDone = errors.New("mw: write after the handler returned")
 // real writer.
 //
 // A Response belongs to one request, forever: it is never pooled or reused.
-// When the layer that captured it returns, the writer is fenced (see
-// [ErrHandlerDone]). Its methods are not safe for concurrent use while the
-// handler runs; a handler that writes from several goroutines must already
-// serialise its writes, and the Response shares that serialisation.
+// When the layer that created it (the first [Capture]) releases it, the
+// writer is fenced: a call in flight then is waited for, and every call
+// after that returns [ErrHandlerDone] and reaches no one. So a goroutine the
+// handler left writing can neither reach the next response on the
+// connection nor crash the server, whether its call starts before, during
+// or after the return. What a handler took out of the writer before the
+// return stays outside the fence: the header map it got from Header (the
+// map itself, no longer sent anywhere), the writer Unwrap returned, a
+// hijacked connection.
+//
+// The writer's methods are not safe for concurrent use while the handler
+// runs; a handler that writes from several goroutines must already
+// serialise its writes, and the Response shares that serialisation. Its
+// read side (Status, Written, Committed, Hijacked, Err) may be read at any
+// time, from any goroutine.
 type Response struct {
 	under   http.ResponseWriter // the writer that was wrapped
 	wrapped http.ResponseWriter // the wrapper handed to handlers
-	done    atomic.Bool         // the fence: set when the last Capture is released
+	fence   fence
 
-	status    int
-	written   int64
-	committed bool
-	hijacked  bool
-	err       error // the first error a write returned
+	status   atomic.Int32 // the final status that went out; 0 until then
+	written  atomic.Int64
+	hijacked atomic.Bool
+	err      atomic.Pointer[error] // the first error a write returned
 
-	refs      int
+	refs      int       // the Captures not yet released: the creator's and the borrowers'
 	prev      *Response // the Response the Scope held before this one
 	scope     *Scope
 	observers []*Observer
@@ -82,20 +94,29 @@ type Observer struct {
 	AfterDone func(method string)
 }
 
-// Capture returns the shared Response for w and the request to pass on.
+// Captured is one layer's hold on a request's shared [Response], as
+// [Capture] returns it: the Response, and whether this hold created it.
+type Captured struct {
+	*Response
+	owner bool
+}
+
+// Capture returns the shared Response for w, held for the calling layer,
+// and the request to pass on.
 //
 // When an outer layer already captured this very writer (w is the writer it
-// handed on), Capture returns that Response and r as they are: no second
-// wrapper, no allocation. Otherwise it wraps w once and records the Response
-// in r's [Scope]. When r has no Scope yet, the Scope, the copy of r that
-// carries it and the Response are made in one allocation.
+// handed on), Capture borrows that Response and returns r as it is: no
+// second wrapper, no allocation. Otherwise it wraps w once and records the
+// Response in r's [Scope]; this hold owns the fence. When r has no Scope
+// yet, the Scope, the copy of r that carries it and the Response are made
+// in one allocation.
 //
 // Every Capture must be paired with a Release, after the handler returned:
 //
 //	resp, r := mw.Capture(w, r)
 //	defer resp.Release()
 //	next.ServeHTTP(resp.Writer(), r)
-func Capture(w http.ResponseWriter, r *http.Request) (*Response, *http.Request) {
+func Capture(w http.ResponseWriter, r *http.Request) (Captured, *http.Request) {
 	s := ScopeOf(r.Context())
 	if s == nil {
 		var st *state
@@ -103,7 +124,7 @@ func Capture(w http.ResponseWriter, r *http.Request) (*Response, *http.Request) 
 		s = &st.scope
 	} else if cur := s.resp; cur != nil && cur.wrapped == w {
 		cur.refs++
-		return cur, r
+		return Captured{Response: cur}, r
 	}
 	resp := s.spare
 	if resp != nil {
@@ -118,7 +139,7 @@ func Capture(w http.ResponseWriter, r *http.Request) (*Response, *http.Request) 
 	resp.observers = resp.inline[:0]
 	resp.wrapped = wrap(w, resp)
 	s.resp = resp
-	return resp, r
+	return Captured{Response: resp, owner: true}, r
 }
 
 // Lookup returns the Response an outer layer captured for the writer w of
@@ -131,20 +152,29 @@ func Lookup(w http.ResponseWriter, r *http.Request) *Response {
 	return s.resp
 }
 
-// Release ends one Capture. When the last Capture of the Response is
-// released, the writer is fenced: from then on its methods reach no one and
-// return [ErrHandlerDone], as net/http says of the ResponseWriter itself that
-// it may not be used after the handler returned. The Response's read side
-// (Status, Written, ...) still answers.
-func (r *Response) Release() {
+// Release ends the hold. Releasing the hold that created the Response
+// fences the writer, as net/http says of the ResponseWriter itself that it
+// may not be used after the handler returned: Release waits for the calls
+// in flight (one still running after a short grace is cut by a write
+// deadline of now, so that a write blocked on a slow client returns), and
+// from then on the writer's methods reach no one and return
+// [ErrHandlerDone]. The Response's read side (Status, Written, ...) still
+// answers, and is final once the fence is up.
+//
+// Releasing a borrowed hold fences nothing: only the layer that created the
+// writer decides when it is done, so a layer that borrows it and forgets
+// to release cannot hold the fence open (Lint reports it). Call Release
+// once per Capture, on the goroutine that called Capture.
+func (c Captured) Release() {
+	r := c.Response
 	r.refs--
-	if r.refs > 0 {
+	if !c.owner {
 		return
 	}
 	if s := r.scope; s != nil && s.resp == r {
 		s.resp = r.prev
 	}
-	r.done.Store(true)
+	r.fence.raise(func() { cutWrites(r.under) })
 }
 
 // Writer returns the wrapped writer to hand to the next handler.
@@ -153,24 +183,32 @@ func (r *Response) Writer() http.ResponseWriter { return r.wrapped }
 // Status returns the final status that went out, or 0 when none has yet.
 // A handler that returns without writing is answered 200 by net/http, after
 // the layers have run; callers that log treat 0 as 200.
-func (r *Response) Status() int { return r.status }
+func (r *Response) Status() int { return int(r.status.Load()) }
 
 // Written returns the number of body bytes written so far.
-func (r *Response) Written() int64 { return r.written }
+func (r *Response) Written() int64 { return r.written.Load() }
 
 // Committed reports whether the status and header have gone out, so that no
 // other status can be sent.
-func (r *Response) Committed() bool { return r.committed }
+func (r *Response) Committed() bool { return r.status.Load() != 0 }
 
 // Hijacked reports whether the handler took over the connection.
-func (r *Response) Hijacked() bool { return r.hijacked }
+func (r *Response) Hijacked() bool { return r.hijacked.Load() }
 
 // Err returns the first error a Write, WriteString, ReadFrom or FlushError
 // returned, other than the handler's own misuse (a body on a response that
 // allows none, more bytes than the Content-Length it declared, a write after
 // a hijack): for a client that went away, the error that said so. Nil when
 // every write succeeded.
-func (r *Response) Err() error { return r.err }
+func (r *Response) Err() error {
+	if p := r.err.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// keepErr records err as the Response's error when it is the first.
+func (r *Response) keepErr(err error) { r.err.CompareAndSwap(nil, &err) }
 
 // Observe attaches o. Observers attached by inner layers run after those of
 // outer layers. Attaching the first two costs no allocation.
@@ -184,11 +222,12 @@ type writer struct{ r *Response }
 // Header returns the header of the wrapped writer; after the handler
 // returned, a new empty map that goes nowhere.
 func (w writer) Header() http.Header {
-	if w.r.done.Load() {
-		w.r.late("Header")
+	r := w.r
+	if !r.enter("Header") {
 		return http.Header{}
 	}
-	return w.r.under.Header()
+	defer r.fence.exit()
+	return r.under.Header()
 }
 
 // WriteHeader sends the status through the wrapped writer, after the
@@ -200,12 +239,16 @@ func (w writer) WriteHeader(code int) { w.r.writeHeader(code) }
 func (w writer) Write(p []byte) (int, error) { return w.r.write(p) }
 
 // Unwrap returns the wrapped writer, for http.ResponseController; after the
-// handler returned, nil: nothing may reach the writer then.
+// handler returned, nil: nothing may reach the writer then. The writer it
+// returns is outside the fence: kept past the return, it is the caller's
+// to stop using.
 func (w writer) Unwrap() http.ResponseWriter {
-	if w.r.done.Load() {
+	r := w.r
+	if !r.enter("Unwrap") {
 		return nil
 	}
-	return w.r.under
+	defer r.fence.exit()
+	return r.under
 }
 
 // The optional interfaces, as httpsnoop names them.
@@ -218,6 +261,19 @@ type (
 	}
 )
 
+// enter lets a call through the fence, or reports it to the observers as
+// late and returns false. A call let through must end with r.fence.exit().
+func (r *Response) enter(method string) bool {
+	if !r.fence.enter() {
+		r.late(method)
+		return false
+	}
+	if testHookEntered != nil {
+		testHookEntered(method)
+	}
+	return true
+}
+
 // late reports a call after the handler returned to the observers.
 func (r *Response) late(method string) {
 	for _, o := range r.observers {
@@ -225,16 +281,6 @@ func (r *Response) late(method string) {
 			o.AfterDone(method)
 		}
 	}
-}
-
-// fenced reports whether the handler returned, and tells the observers of
-// the call when it did.
-func (r *Response) fenced(method string) bool {
-	if !r.done.Load() {
-		return false
-	}
-	r.late(method)
-	return true
 }
 
 // commit notes that the header goes out now with code, after telling the
@@ -245,14 +291,13 @@ func (r *Response) commit(code int) {
 			o.WriteHeader(code)
 		}
 	}
-	r.status = code
-	r.committed = true
+	r.status.Store(int32(code))
 }
 
 func (r *Response) wrote(n int64, err error) {
-	r.written += n
-	if err != nil && r.err == nil && !handlerMisuse(err) {
-		r.err = err
+	r.written.Add(n)
+	if err != nil && !handlerMisuse(err) {
+		r.keepErr(err)
 	}
 	for _, o := range r.observers {
 		if o.Write != nil {
@@ -273,10 +318,11 @@ func informational(code int) bool {
 }
 
 func (r *Response) writeHeader(code int) {
-	if r.fenced("WriteHeader") {
+	if !r.enter("WriteHeader") {
 		return
 	}
-	if r.committed || r.hijacked {
+	defer r.fence.exit()
+	if r.Committed() || r.Hijacked() {
 		for _, o := range r.observers {
 			if o.LateWriteHeader != nil {
 				o.LateWriteHeader(code)
@@ -292,21 +338,21 @@ func (r *Response) writeHeader(code int) {
 	}
 	r.under.WriteHeader(code) // panics on an invalid code: nothing is recorded then
 	if !informational(code) {
-		r.status = code
-		r.committed = true
+		r.status.Store(int32(code))
 	}
 }
 
 func (r *Response) implicitHeader() {
-	if !r.committed && !r.hijacked {
+	if !r.Committed() && !r.Hijacked() {
 		r.commit(http.StatusOK)
 	}
 }
 
 func (r *Response) write(p []byte) (int, error) {
-	if r.fenced("Write") {
+	if !r.enter("Write") {
 		return 0, ErrHandlerDone
 	}
+	defer r.fence.exit()
 	r.implicitHeader()
 	n, err := r.under.Write(p)
 	r.wrote(int64(n), err)
@@ -314,24 +360,78 @@ func (r *Response) write(p []byte) (int, error) {
 }
 
 func (r *Response) writeString(s string) (int, error) {
-	if r.fenced("WriteString") {
+	if !r.enter("WriteString") {
 		return 0, ErrHandlerDone
 	}
+	defer r.fence.exit()
 	r.implicitHeader()
 	n, err := r.under.(io.StringWriter).WriteString(s)
 	r.wrote(int64(n), err)
 	return n, err
 }
 
+// readFrom copies src to the wrapped writer. A file goes to the writer's
+// own ReadFrom, as one call, so that net/http can use sendfile: reading a
+// file does not wait on anyone. Any other source is read outside the
+// fence, a chunk at a time, and each chunk written through it: reading a
+// source may block for as long as its sender likes (io.Copy(w,
+// upstream.Body) in a proxy), and the fence must not wait for that.
 func (r *Response) readFrom(src io.Reader) (int64, error) {
-	if r.fenced("ReadFrom") {
+	if isFile(src) {
+		if !r.enter("ReadFrom") {
+			return 0, ErrHandlerDone
+		}
+		defer r.fence.exit()
+		r.implicitHeader()
+		n, err := r.under.(io.ReaderFrom).ReadFrom(src)
+		r.wrote(n, err)
+		return n, err
+	}
+	if r.fence.up() {
+		r.late("ReadFrom")
 		return 0, ErrHandlerDone
 	}
+	bp := copyBufs.Get().(*[copyBufSize]byte)
+	defer copyBufs.Put(bp)
+	return io.CopyBuffer(chunkWriter{r}, readerOnly{src}, bp[:])
+}
+
+// isFile reports whether src is a file, or a section of one as
+// http.ServeContent passes it (io.CopyN's LimitedReader).
+func isFile(src io.Reader) bool {
+	if lr, ok := src.(*io.LimitedReader); ok {
+		src = lr.R
+	}
+	_, ok := src.(*os.File)
+	return ok
+}
+
+// copyBufSize is io.Copy's buffer size.
+const copyBufSize = 32 << 10
+
+// copyBufs holds readFrom's buffers. Pooling them is safe: a buffer never
+// leaves readFrom (an io.Writer must not keep what it is given).
+var copyBufs = sync.Pool{New: func() any { return new([copyBufSize]byte) }}
+
+// chunkWriter is one chunk of a readFrom: a Write through the fence, with
+// ReadFrom's name in the report of a late call.
+type chunkWriter struct{ r *Response }
+
+func (c chunkWriter) Write(p []byte) (int, error) {
+	r := c.r
+	if !r.enter("ReadFrom") {
+		return 0, ErrHandlerDone
+	}
+	defer r.fence.exit()
 	r.implicitHeader()
-	n, err := r.under.(io.ReaderFrom).ReadFrom(src)
-	r.wrote(n, err)
+	n, err := r.under.Write(p)
+	r.wrote(int64(n), err)
 	return n, err
 }
+
+// readerOnly hides a source's WriteTo, so that io.CopyBuffer reads it into
+// the buffer instead of letting it write to chunkWriter as it likes.
+type readerOnly struct{ io.Reader }
 
 func (r *Response) flushed() {
 	r.implicitHeader()
@@ -343,32 +443,35 @@ func (r *Response) flushed() {
 }
 
 func (r *Response) flush() {
-	if r.fenced("Flush") {
+	if !r.enter("Flush") {
 		return
 	}
+	defer r.fence.exit()
 	r.flushed()
 	r.under.(http.Flusher).Flush()
 }
 
 func (r *Response) flushError() error {
-	if r.fenced("FlushError") {
+	if !r.enter("FlushError") {
 		return ErrHandlerDone
 	}
+	defer r.fence.exit()
 	r.flushed()
 	err := r.under.(flushErrorer).FlushError()
-	if err != nil && r.err == nil {
-		r.err = err
+	if err != nil {
+		r.keepErr(err)
 	}
 	return err
 }
 
 func (r *Response) hijack() (net.Conn, *bufio.ReadWriter, error) {
-	if r.fenced("Hijack") {
+	if !r.enter("Hijack") {
 		return nil, nil, ErrHandlerDone
 	}
+	defer r.fence.exit()
 	c, rw, err := r.under.(http.Hijacker).Hijack()
 	if err == nil {
-		r.hijacked = true
+		r.hijacked.Store(true)
 		for _, o := range r.observers {
 			if o.Hijack != nil {
 				o.Hijack()
@@ -381,39 +484,44 @@ func (r *Response) hijack() (net.Conn, *bufio.ReadWriter, error) {
 // closeNotify is the wrapped writer's CloseNotify; after the handler
 // returned, a channel that already says the request is over.
 func (r *Response) closeNotify() <-chan bool {
-	if r.fenced("CloseNotify") {
+	if !r.enter("CloseNotify") {
 		c := make(chan bool, 1)
 		c <- true
 		return c
 	}
+	defer r.fence.exit()
 	//lint:ignore SA1019 httpsnoop keeps CloseNotifier, so must we
 	return r.under.(http.CloseNotifier).CloseNotify() //nolint:staticcheck // as above, for golangci-lint
 }
 
 func (r *Response) setReadDeadline(t time.Time) error {
-	if r.fenced("SetReadDeadline") {
+	if !r.enter("SetReadDeadline") {
 		return ErrHandlerDone
 	}
+	defer r.fence.exit()
 	return r.under.(deadliner).SetReadDeadline(t)
 }
 
 func (r *Response) setWriteDeadline(t time.Time) error {
-	if r.fenced("SetWriteDeadline") {
+	if !r.enter("SetWriteDeadline") {
 		return ErrHandlerDone
 	}
+	defer r.fence.exit()
 	return r.under.(deadliner).SetWriteDeadline(t)
 }
 
 func (r *Response) enableFullDuplex() error {
-	if r.fenced("EnableFullDuplex") {
+	if !r.enter("EnableFullDuplex") {
 		return ErrHandlerDone
 	}
+	defer r.fence.exit()
 	return r.under.(fullDuplexEnabler).EnableFullDuplex()
 }
 
 func (r *Response) push(target string, opts *http.PushOptions) error {
-	if r.fenced("Push") {
+	if !r.enter("Push") {
 		return ErrHandlerDone
 	}
+	defer r.fence.exit()
 	return r.under.(http.Pusher).Push(target, opts)
 }

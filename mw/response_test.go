@@ -6,6 +6,8 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -89,7 +91,9 @@ func call(t *testing.T, w http.ResponseWriter, name string) {
 			t.Fatal(err)
 		}
 	case "ReaderFrom":
-		if n, err := w.(io.ReaderFrom).ReadFrom(strings.NewReader("abc")); n != 3 || err != nil {
+		// A file goes to the writer's own ReadFrom (sendfile); any other
+		// source is copied through Write (TestReadFromOtherSourceIsWritten).
+		if n, err := w.(io.ReaderFrom).ReadFrom(fileWith(t, "abc")); n != 3 || err != nil {
 			t.Fatalf("ReadFrom = %d, %v", n, err)
 		}
 	case "Deadliner":
@@ -151,7 +155,7 @@ func TestCaptureKeepsEveryCombination(t *testing.T) {
 			t.Fatalf("combo %d: Unwrap does not return the wrapped writer", c)
 		}
 		// A second capture of the same writer shares the Response.
-		if again, _ := Capture(ww, req2); again != resp {
+		if again, _ := Capture(ww, req2); again.Response != resp.Response {
 			t.Fatalf("combo %d: second Capture made a new Response", c)
 		} else {
 			again.Release()
@@ -340,13 +344,13 @@ func TestCaptureThroughForeignWrapperReachesInnermost(t *testing.T) {
 	outer, req := Capture(rec, req)
 	defer outer.Release()
 	inner, req := Capture(foreign{outer.Writer()}, req)
-	if inner == outer {
+	if inner.Response == outer.Response {
 		t.Fatal("a foreign wrapper in between must get its own Response: it may change what is written")
 	}
 	if got := httpsnoop.Unwrap(inner.Writer()); got != rec {
 		t.Fatalf("Unwrap chain ends at %T, want the recorder", got)
 	}
-	if Lookup(inner.Writer(), req) != inner {
+	if Lookup(inner.Writer(), req) != inner.Response {
 		t.Fatal("Lookup does not find the innermost Response")
 	}
 	io.WriteString(inner.Writer(), "hi")
@@ -354,7 +358,7 @@ func TestCaptureThroughForeignWrapperReachesInnermost(t *testing.T) {
 		t.Fatalf("outer saw %d bytes, inner %d; want 2 and 2", outer.Written(), inner.Written())
 	}
 	inner.Release()
-	if Lookup(outer.Writer(), req) != outer {
+	if Lookup(outer.Writer(), req) != outer.Response {
 		t.Fatal("after the inner Release, the scope's Response is the outer one again")
 	}
 }
@@ -379,7 +383,7 @@ func TestResponseRecordsStatusBytesAndCommit(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var resp *Response
+			var resp Captured
 			h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				var r2 *http.Request
 				resp, r2 = Capture(w, r)
@@ -473,5 +477,49 @@ func TestInvalidStatusPanicsInTheWriterAndIsNotRecorded(t *testing.T) {
 	}()
 	if resp.Committed() || resp.Status() != 0 {
 		t.Fatalf("an invalid status was recorded: %d", resp.Status())
+	}
+}
+
+// fileWith returns a file open for reading that holds s.
+func fileWith(t *testing.T, s string) *os.File {
+	t.Helper()
+	name := filepath.Join(t.TempDir(), "f")
+	if err := os.WriteFile(name, []byte(s), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+// TestReadFromOtherSourceIsWritten: ReadFrom of a source that is not a file
+// reaches the writer as Writes of what was read (the fence must not wait on
+// a source that blocks), and of a file, or a section of one as
+// http.ServeContent passes it, as the writer's own ReadFrom.
+func TestReadFromOtherSourceIsWritten(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		src  func(t *testing.T) io.Reader
+		want []string
+	}{
+		{"reader", func(*testing.T) io.Reader { return strings.NewReader("abc") }, []string{"Write"}},
+		{"file", func(t *testing.T) io.Reader { return fileWith(t, "abc") }, []string{"ReadFrom"}},
+		{"file section", func(t *testing.T) io.Reader { return io.LimitReader(fileWith(t, "abcdef"), 3) }, []string{"ReadFrom"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			base := comboWriters[16]() // a ReaderFrom
+			resp, _ := Capture(base.self, httptest.NewRequest("GET", "/", nil))
+			defer resp.Release()
+			n, err := resp.Writer().(io.ReaderFrom).ReadFrom(tt.src(t))
+			if n != 3 || err != nil || resp.Written() != 3 {
+				t.Fatalf("ReadFrom = %d, %v; Written %d; want 3, nil, 3", n, err, resp.Written())
+			}
+			if !slices.Equal(base.calls, tt.want) {
+				t.Fatalf("reached the writer as %v, want %v", base.calls, tt.want)
+			}
+		})
 	}
 }

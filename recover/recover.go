@@ -198,7 +198,7 @@ func (c *config) serve(next http.Handler, w http.ResponseWriter, r *http.Request
 	dc, r := c.startCapture(r)
 	defer func() {
 		if v := recover(); v != nil {
-			c.handle(resp, r, v, dc)
+			c.handle(resp.Response, r, v, dc)
 		}
 	}()
 	next.ServeHTTP(resp.Writer(), r)
