@@ -17,9 +17,14 @@ import (
 
 func TestServeFinishesRequestsInFlight(t *testing.T) {
 	started := make(chan struct{})
+	shuttingDown := make(chan struct{}) // closed when the server's Shutdown began
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		close(started)
-		time.Sleep(200 * time.Millisecond)
+		select { // finish only once the shutdown has begun: in flight, by construction
+		case <-shuttingDown:
+		case <-time.After(10 * time.Second):
+			t.Error("no shutdown began while the request was in flight")
+		}
 		io.WriteString(w, "finished")
 	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -30,7 +35,10 @@ func TestServeFinishesRequestsInFlight(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
 	go func() {
-		served <- Serve(ctx, ln, func(l net.Listener, s *http.Server) error { return s.Serve(l) }, h, zap.New(core))
+		served <- Serve(ctx, ln, func(l net.Listener, s *http.Server) error {
+			s.RegisterOnShutdown(func() { close(shuttingDown) })
+			return s.Serve(l)
+		}, h, zap.New(core))
 	}()
 	got := make(chan string, 1)
 	go func() {

@@ -1,0 +1,226 @@
+package mw
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+	"go.uber.org/zap/zaptest/observer"
+
+	"github.com/wsgo/wsgo/internal/wsgotest"
+)
+
+// errClientGone is what a writer's FlushError says when the peer left.
+var errClientGone = errors.New("write: broken pipe")
+
+// flushFailer is a writer whose FlushError fails: a layer outside wsgo's
+// (a compressor, a proxy's writer) that found the client gone when it
+// pushed its buffer out.
+type flushFailer struct{ *httptest.ResponseRecorder }
+
+func (f flushFailer) FlushError() error { return errClientGone }
+
+// TestFlushErrorIsKeptInErr: a flush that fails through
+// http.ResponseController, the way a streaming handler flushes, is reported
+// to the handler and kept in Err, which the access log reads to say
+// client_gone.
+func TestFlushErrorIsKeptInErr(t *testing.T) {
+	resp, _ := Capture(flushFailer{httptest.NewRecorder()}, httptest.NewRequest("GET", "/events", nil))
+	defer resp.Release()
+	if _, err := io.WriteString(resp.Writer(), "data: 1\n\n"); err != nil {
+		t.Fatal(err)
+	}
+	if err := http.NewResponseController(resp.Writer()).Flush(); !errors.Is(err, errClientGone) {
+		t.Fatalf("Flush returned %v, want the writer's error", err)
+	}
+	if !errors.Is(resp.Err(), errClientGone) {
+		t.Fatalf("Err() = %v after a failed flush, want %v", resp.Err(), errClientGone)
+	}
+}
+
+// TestFlushErrorFromAGoneClientIsKeptInErr streams to a real client that
+// reads the first event and hangs up, over HTTP/1.1 and HTTP/2. Each event
+// is small enough to sit in net/http's buffer until the flush, so the flush
+// is the call that meets the closed connection first: its error must be in
+// Err.
+func TestFlushErrorFromAGoneClientIsKeptInErr(t *testing.T) {
+	type result struct {
+		failed string // the call that returned the first error
+		err    error  // that error
+		kept   error  // resp.Err() then
+	}
+	results := make(chan result, 1)
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		resp, r := Capture(w, r)
+		defer resp.Release()
+		w = resp.Writer()
+		rc := http.NewResponseController(w)
+		io.WriteString(w, "data: first\n\n")
+		if err := rc.Flush(); err != nil {
+			results <- result{"first Flush", err, resp.Err()}
+			return
+		}
+		<-r.Context().Done() // the client hung up
+		for i := 0; i < 10000; i++ {
+			if _, err := io.WriteString(w, "data: more\n\n"); err != nil {
+				results <- result{"Write", err, resp.Err()}
+				return
+			}
+			if err := rc.Flush(); err != nil {
+				results <- result{"Flush", err, resp.Err()}
+				return
+			}
+		}
+		results <- result{"nothing", nil, resp.Err()}
+	})
+	modes(t, h, func(t *testing.T, ts *httptest.Server) {
+		ts.Config.ErrorLog = log.New(io.Discard, "", 0)
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		req, _ := http.NewRequestWithContext(ctx, "GET", ts.URL, nil)
+		res, err := ts.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if line, err := bufio.NewReader(res.Body).ReadString('\n'); err != nil || line != "data: first\n" {
+			t.Fatalf("first event %q, %v", line, err)
+		}
+		cancel() // the client goes away
+		res.Body.Close()
+		got := <-results
+		if got.failed != "Flush" {
+			t.Fatalf("the first call to fail was %s (%v), want Flush", got.failed, got.err)
+		}
+		if got.kept == nil || got.kept != got.err {
+			t.Fatalf("Flush returned %v but Err() = %v: the client-gone error was not kept", got.err, got.kept)
+		}
+	})
+}
+
+// TestWriteHeaderAfterHijackIsLate: a handler that hijacks the connection
+// (a WebSocket upgrade) and then calls WriteHeader by mistake. The status
+// goes nowhere (net/http logs "response.WriteHeader on hijacked
+// connection"): observers hear of it as a late WriteHeader, not as a status
+// going out, and the Response records no status.
+func TestWriteHeaderAfterHijackIsLate(t *testing.T) {
+	type seen struct {
+		statuses, late []int
+		status         int
+		committed      bool
+	}
+	results := make(chan seen, 1)
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		resp, _ := Capture(w, r)
+		defer resp.Release()
+		var s seen
+		resp.Observe(&Observer{
+			WriteHeader:     func(code int) { s.statuses = append(s.statuses, code) },
+			LateWriteHeader: func(code int) { s.late = append(s.late, code) },
+		})
+		c, buf, err := http.NewResponseController(resp.Writer()).Hijack()
+		if err != nil {
+			t.Error(err)
+			results <- s
+			return
+		}
+		defer c.Close()
+		buf.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+		buf.Flush()
+		resp.Writer().WriteHeader(http.StatusOK) // the mistake
+		s.status, s.committed = resp.Status(), resp.Committed()
+		results <- s
+	})
+	ts := httptest.NewUnstartedServer(h)
+	errLog := new(wsgotest.SyncBuffer)
+	ts.Config.ErrorLog = log.New(errLog, "", 0)
+	ts.Start()
+	defer ts.Close()
+	if _, b := wsgotest.RawGet(t, ts.Listener.Addr().String()); string(b) != "ok" {
+		t.Fatalf("body %q", b)
+	}
+	s := <-results
+	if len(s.statuses) != 0 || !slices.Equal(s.late, []int{200}) {
+		t.Fatalf("observers heard WriteHeader %v and LateWriteHeader %v; want none and [200]", s.statuses, s.late)
+	}
+	if s.status != 0 || s.committed {
+		t.Fatalf("Status() %d, Committed() %v after a hijack: no status went out", s.status, s.committed)
+	}
+	if !strings.Contains(errLog.String(), "WriteHeader on hijacked connection") {
+		t.Errorf("net/http did not see the late call: %q", errLog.String())
+	}
+}
+
+// TestLintReportsWriteHeaderAfterHijack: in development, Lint names the
+// mistake above, once per route.
+func TestLintReportsWriteHeaderAfterHijack(t *testing.T) {
+	core, logs := observer.New(zapcore.WarnLevel)
+	var mu sync.Mutex
+	var breaches []string
+	lint := Lint(zap.New(core), LintStrict(func(b string) { mu.Lock(); breaches = append(breaches, b); mu.Unlock() }))
+	done := make(chan struct{}, 1)
+	h := lint(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() { done <- struct{}{} }()
+		c, buf, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer c.Close()
+		buf.WriteString("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+		buf.Flush()
+		w.WriteHeader(http.StatusSwitchingProtocols) // too late: the 101 is out
+	}))
+	ts := httptest.NewUnstartedServer(h)
+	ts.Config.ErrorLog = log.New(io.Discard, "", 0)
+	ts.Start()
+	defer ts.Close()
+	for i := 0; i < 2; i++ {
+		upgradeOnce(t, ts.Listener.Addr().String())
+		<-done
+	}
+	var got []string
+	for _, e := range logs.All() {
+		m := e.ContextMap()
+		got = append(got, m["rule"].(string)+" "+m["route"].(string)+" "+m["status"].(string))
+	}
+	if want := []string{LintWriteHeaderTwice + " GET /ws 101"}; !slices.Equal(got, want) {
+		t.Fatalf("lint entries %q, want %q", got, want)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(breaches) != 2 || !strings.HasPrefix(breaches[0], LintWriteHeaderTwice) {
+		t.Fatalf("strict mode saw %q, want the breach on each request", breaches)
+	}
+}
+
+// upgradeOnce sends a WebSocket upgrade request over a new connection and
+// reads the status line of the answer.
+func upgradeOnce(t *testing.T, addr string) {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.SetDeadline(time.Now().Add(10 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(c, "GET /ws HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"+
+		"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
+	line, err := bufio.NewReader(c).ReadString('\n')
+	if err != nil || line != "HTTP/1.1 101 Switching Protocols\r\n" {
+		t.Fatalf("answer %q, %v", line, err)
+	}
+}
