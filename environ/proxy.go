@@ -44,7 +44,9 @@ type ProxyConfig struct {
 	// be in for any header to be believed (your proxies' addresses).
 	// Without them, a client that reaches the port directly can name any
 	// address: the recover layer never takes a client address resolved
-	// without TrustedPeers for one on this machine.
+	// without TrustedPeers for one on this machine, nor one resolved for a
+	// peer address without a port (a layer outside, such as chi's RealIP,
+	// rewrote it from a header).
 	TrustedPeers []string
 }
 
@@ -211,8 +213,9 @@ func (cfg ProxyConfig) apply(r *http.Request, trusted bool) *http.Request {
 	if f.addr != "" {
 		// Tell the layers inside (the recover layer's traceback rule) that
 		// this RemoteAddr is the client's, resolved from headers, and
-		// whether only TrustedPeers could send them.
-		r3 = proxied.Mark(r3, len(cfg.TrustedPeers) > 0)
+		// whether only TrustedPeers could send them: a peer the connection
+		// gave, not one a layer outside rewrote from a header.
+		r3 = proxied.Mark(r3, len(cfg.TrustedPeers) > 0 && proxied.FromConnection(r.RemoteAddr))
 	}
 	return r3
 }

@@ -188,6 +188,7 @@ func localHost(next http.Handler) http.Handler {
 func TestTracebackDecidedOnEntry(t *testing.T) {
 	logger, _ := observed()
 	dev := New(logger, Tracebacks())
+	peers := environ.MustProxy(environ.ProxyConfig{For: 1, TrustedPeers: []string{"127.0.0.0/8"}})
 	app := http.HandlerFunc(boom)
 	inside := func(inner func(http.Handler) http.Handler) map[string]http.Handler {
 		return map[string]http.Handler{
@@ -210,6 +211,9 @@ func TestTracebackDecidedOnEntry(t *testing.T) {
 		{"X-Forwarded-* dropped inside, proxied remote client", inside(dropForwarded), "127.0.0.1:5555", "localhost", map[string]string{"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Host": "localhost"}},
 		{"Host rewritten inside, DNS rebinding", inside(localHost), "127.0.0.1:5555", "evil.example", nil},
 		{"RealIP outside, remote peer, True-Client-IP", map[string]http.Handler{"RealIP > recover": realIP(dev(app))}, "203.0.113.9:1234", "localhost", map[string]string{"True-Client-IP": "127.0.0.1"}},
+		// RealIP outside a proxy layer forges the very peer address its
+		// TrustedPeers check: an address without a port limits nothing.
+		{"RealIP outside a proxy with peers, remote peer, X-Forwarded-For", map[string]http.Handler{"RealIP > proxy > recover": realIP(peers(dev(app)))}, "203.0.113.9:1234", "localhost", map[string]string{"X-Forwarded-For": "127.0.0.1"}},
 	}
 	for _, tt := range tests {
 		for name, h := range tt.stacks {

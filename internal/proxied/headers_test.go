@@ -42,3 +42,14 @@ func TestPresent(t *testing.T) {
 		t.Error("Via and CDN-Loop name no client; X-Client-IP and X-Forwarded-Server do")
 	}
 }
+
+func TestFromConnection(t *testing.T) {
+	for addr, want := range map[string]bool{
+		"127.0.0.1:5555": true, "[::1]:5555": true, "192.0.2.1:1": true,
+		"127.0.0.1": false, "::1": false, "[::1]": false, "127.0.0.1:0": false, "": false, "@": false, "localhost:80": false,
+	} {
+		if got := FromConnection(addr); got != want {
+			t.Errorf("FromConnection(%q) = %v, want %v", addr, got, want)
+		}
+	}
+}

@@ -17,6 +17,7 @@ package proxied
 import (
 	"context"
 	"net/http"
+	"net/netip"
 )
 
 type key struct{}
@@ -34,6 +35,17 @@ type fact struct {
 // calls it after it set RemoteAddr.
 func Mark(r *http.Request, limited bool) *http.Request {
 	return r.WithContext(context.WithValue(r.Context(), key{}, &fact{r.RemoteAddr, limited}))
+}
+
+// FromConnection reports whether remoteAddr has the form net/http gives
+// the address of a connection: an IP address and a port that is not 0. A
+// layer that rewrote RemoteAddr from a header (chi's RealIP, gorilla's
+// ProxyHeaders) leaves no port, and environ.Proxy leaves port 0 when the
+// proxy gave none: a peer address of either kind may have come from a
+// client, so TrustedPeers matching it limits nothing.
+func FromConnection(remoteAddr string) bool {
+	ap, err := netip.ParseAddrPort(remoteAddr)
+	return err == nil && ap.Port() != 0
 }
 
 // Resolved reports whether r's RemoteAddr is the client address a proxy
