@@ -344,3 +344,28 @@ func TestTrustedHostNames(t *testing.T) {
 		}
 	}
 }
+
+// TestTracebackRuleCostsProductionNothing: without Tracebacks the rule is
+// never applied, and a request that does not panic allocates nothing more
+// behind the recover layer than without it, whatever proxy headers it
+// carries; with Tracebacks, a client the rule refuses allocates nothing
+// either.
+func TestTracebackRuleCostsProductionNothing(t *testing.T) {
+	logger, _ := observed()
+	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})
+	r := httptest.NewRequest("GET", "/", nil)
+	r.Host = "localhost"
+	r.Header.Set("X-Forwarded-For", "127.0.0.1")
+	r.Header.Set("True-Client-IP", "127.0.0.1")
+	w := httptest.NewRecorder()
+	allocs := func(h http.Handler) float64 {
+		return testing.AllocsPerRun(100, func() { h.ServeHTTP(w, r) })
+	}
+	base := allocs(capturing(ok))
+	if got := allocs(capturing(New(logger)(ok))); got != base {
+		t.Errorf("production: %v allocations a request, %v without the recover layer", got, base)
+	}
+	if got := allocs(capturing(New(logger, Tracebacks())(ok))); got != base {
+		t.Errorf("development, a client refused: %v allocations a request, %v without the recover layer", got, base)
+	}
+}
