@@ -2,6 +2,7 @@ package wsgo
 
 import (
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -9,13 +10,16 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/wsgo/wsgo/chain"
 	"github.com/wsgo/wsgo/environ"
 )
 
 // TestDevelopmentTracebackOnlyForLocalClients runs the traceback rule
-// through the development preset, alone and BehindProxy, over a real server
-// on loopback: a forwarding header that no proxy layer outside recover
-// resolved means a proxy stands between, and no traceback is shown.
+// through the development preset, alone and BehindProxy without
+// TrustedPeers, over a real server on loopback: a forwarding header that no
+// proxy layer outside recover resolved means a proxy stands between, and an
+// address resolved from a header any client can send is not local: no
+// traceback is shown.
 func TestDevelopmentTracebackOnlyForLocalClients(t *testing.T) {
 	boom := http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("secret panic text") })
 	cases := []struct {
@@ -26,7 +30,7 @@ func TestDevelopmentTracebackOnlyForLocalClients(t *testing.T) {
 	}{
 		{"local", "", nil, true, false},
 		{"X-Forwarded-For remote", "", map[string]string{"X-Forwarded-For": "6.6.6.6"}, false, false},
-		{"X-Forwarded-For loopback", "", map[string]string{"X-Forwarded-For": "127.0.0.1"}, false, true},
+		{"X-Forwarded-For loopback", "", map[string]string{"X-Forwarded-For": "127.0.0.1"}, false, false},
 		{"Forwarded", "", map[string]string{"Forwarded": "for=6.6.6.6"}, false, false},
 		{"X-Real-IP", "", map[string]string{"X-Real-Ip": "6.6.6.6"}, false, false},
 		{"X-Forwarded-Host", "", map[string]string{"X-Forwarded-Host": "localhost"}, false, false},
@@ -86,4 +90,148 @@ func TestBehindProxyIsOutermostAndChecked(t *testing.T) {
 		}
 	}()
 	Production(zap.NewNop(), BehindProxy(environ.ProxyConfig{For: -1}))
+}
+
+// TestBehindProxyTrustedPeers: with BehindProxy, a client address taken
+// from X-Forwarded-For opens the traceback only when TrustedPeers limits who
+// may send the header. Without them, a client that reaches the port directly
+// (or through a proxy that sends only X-Real-IP, as nginx may) and sends
+// X-Forwarded-For: 127.0.0.1 gets the production page.
+func TestBehindProxyTrustedPeers(t *testing.T) {
+	boom := http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("secret panic text") })
+	open := environ.ProxyConfig{For: 1}
+	limited := environ.ProxyConfig{For: 1, TrustedPeers: []string{"127.0.0.1/32", "::1/128"}}
+	elsewhere := environ.ProxyConfig{For: 1, TrustedPeers: []string{"192.0.2.0/24"}}
+	for _, tc := range []struct {
+		name   string
+		cfg    environ.ProxyConfig
+		header map[string]string
+		trace  bool
+	}{
+		{"no TrustedPeers, no header", open, nil, true},
+		{"no TrustedPeers, X-Forwarded-For: 127.0.0.1", open, map[string]string{"X-Forwarded-For": "127.0.0.1"}, false},
+		{"no TrustedPeers, X-Forwarded-For: 127.0.0.1 and X-Real-IP", open, map[string]string{"X-Forwarded-For": "127.0.0.1", "X-Real-IP": "127.0.0.1"}, false},
+		{"TrustedPeers, X-Forwarded-For: 127.0.0.1", limited, map[string]string{"X-Forwarded-For": "127.0.0.1"}, true},
+		{"TrustedPeers, X-Forwarded-For: remote", limited, map[string]string{"X-Forwarded-For": "203.0.113.9"}, false},
+		{"TrustedPeers, a client's forged entry before the proxy's", limited, map[string]string{"X-Forwarded-For": "127.0.0.1, 203.0.113.9"}, false},
+		{"TrustedPeers, X-Real-IP only", limited, map[string]string{"X-Real-IP": "127.0.0.1"}, false},
+		{"TrustedPeers elsewhere, X-Forwarded-For: 127.0.0.1", elsewhere, map[string]string{"X-Forwarded-For": "127.0.0.1"}, false},
+	} {
+		ts := httptest.NewServer(Development(zap.NewNop(), BehindProxy(tc.cfg)).Then(boom))
+		status, got := getTraceback(t, ts.URL, "localhost", tc.header)
+		if status != 500 || got != tc.trace {
+			t.Errorf("%s: status %d, traceback shown = %v, want 500 and %v", tc.name, status, got, tc.trace)
+		}
+		ts.Close()
+	}
+}
+
+// getTraceback asks url for a page as a browser would and says whether it
+// got a traceback.
+func getTraceback(t *testing.T, url, host string, header map[string]string) (int, bool) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url+"/", nil)
+	req.Host = host
+	req.Header.Set("Accept", "text/html")
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	return res.StatusCode, strings.Contains(string(b), "secret panic text")
+}
+
+// realIP does what chi's middleware.RealIP does: it sets r.RemoteAddr, in
+// place and without a port, from True-Client-IP, X-Real-IP or the first
+// entry of X-Forwarded-For.
+func realIP(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var ip string
+		if tcip := r.Header.Get("True-Client-IP"); tcip != "" {
+			ip = tcip
+		} else if xrip := r.Header.Get("X-Real-IP"); xrip != "" {
+			ip = xrip
+		} else if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			ip, _, _ = strings.Cut(xff, ",")
+			ip = strings.TrimSpace(ip)
+		}
+		if net.ParseIP(ip) != nil {
+			r.RemoteAddr = ip
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// dropForwarded deletes every X-Forwarded-* header in place.
+func dropForwarded(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for k := range r.Header {
+			if strings.HasPrefix(k, "X-Forwarded-") {
+				delete(r.Header, k)
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// TestDevelopmentInnerLayersCannotOpenTheTraceback: chi's RealIP, or a layer
+// that deletes X-Forwarded-* in place, placed inside the development preset
+// (appended, or inserted after the recover layer) does not change who sees a
+// traceback: a remote peer that sends True-Client-IP: 127.0.0.1 and Host:
+// localhost, or a remote client proxied by a proxy on this machine, gets the
+// production page. chi's RealIP outside the preset leaves its headers, which
+// say a proxy stands between.
+func TestDevelopmentInnerLayersCannotOpenTheTraceback(t *testing.T) {
+	boom := http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("secret panic text") })
+	stacks := func(layer func(http.Handler) http.Handler) map[string]http.Handler {
+		return map[string]http.Handler{
+			"Development.Append":               Development(zap.NewNop()).Append(layer).Then(boom),
+			"Development after recover":        Development(zap.NewNop()).InsertAfter(LayerRecover, chain.Named("layer", layer)).Then(boom),
+			"Development BehindProxy.Append":   Development(zap.NewNop(), BehindProxy(environ.ProxyConfig{For: 1, TrustedPeers: []string{"127.0.0.1/32"}})).Append(layer).Then(boom),
+			"layer outside Development":        layer(Development(zap.NewNop()).Then(boom)),
+			"layer outside Development, peers": layer(Development(zap.NewNop(), BehindProxy(environ.ProxyConfig{For: 1, TrustedPeers: []string{"127.0.0.1/32"}})).Then(boom)),
+		}
+	}
+	for _, tc := range []struct {
+		name   string
+		layer  func(http.Handler) http.Handler
+		remote string
+		header map[string]string
+	}{
+		{"RealIP, remote peer, True-Client-IP", realIP, "203.0.113.9:1234", map[string]string{"True-Client-IP": "127.0.0.1"}},
+		{"RealIP, remote peer, X-Forwarded-For", realIP, "203.0.113.9:1234", map[string]string{"X-Forwarded-For": "127.0.0.1"}},
+		{"X-Forwarded-* dropped, remote client through a proxy here", dropForwarded, "127.0.0.1:5555", map[string]string{"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}},
+	} {
+		for name, h := range stacks(tc.layer) {
+			if strings.HasPrefix(name, "layer outside") && tc.name[0] == 'X' {
+				continue // deleting the headers before the preset sees them is the proxy's own business
+			}
+			r := httptest.NewRequest("GET", "/", nil)
+			r.RemoteAddr, r.Host = tc.remote, "localhost"
+			r.Header.Set("Accept", "text/html")
+			for k, v := range tc.header {
+				r.Header.Set(k, v)
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, r)
+			if got := strings.Contains(rec.Body.String(), "secret panic text"); rec.Code != 500 || got {
+				t.Errorf("%s / %s: status %d, traceback shown = %v, want 500 and none", tc.name, name, rec.Code, got)
+			}
+		}
+	}
+	// Over a real server: a proxy on this machine (the test client) forwards
+	// a remote client; the layer inside deletes X-Forwarded-For in place.
+	ts := httptest.NewServer(Development(zap.NewNop()).Append(dropForwarded).Then(boom))
+	defer ts.Close()
+	if status, got := getTraceback(t, ts.URL, "localhost", map[string]string{"X-Forwarded-For": "203.0.113.9"}); status != 500 || got {
+		t.Errorf("real server, X-Forwarded-* dropped inside: status %d, traceback shown = %v, want 500 and none", status, got)
+	}
+	// And the same preset still serves this machine.
+	if status, got := getTraceback(t, ts.URL, "localhost", nil); status != 500 || !got {
+		t.Errorf("real server, local browser: status %d, traceback shown = %v, want 500 and a traceback", status, got)
+	}
 }

@@ -60,6 +60,12 @@ type config struct {
 // recover layer's decision to show a traceback) sees the client the proxies
 // you run in front of the application forwarded. An invalid cfg panics when
 // the preset is built, with environ.Proxy's message.
+//
+// Give cfg.TrustedPeers (your proxies' addresses) with the development
+// preset: a client address taken from X-Forwarded-For or Forwarded counts as
+// one on this machine, for a traceback, only when TrustedPeers limits who
+// may send the header; without them any client that reaches the port can
+// send "X-Forwarded-For: 127.0.0.1" (see recover.Tracebacks).
 func BehindProxy(cfg environ.ProxyConfig) Option {
 	return optionFunc(func(c *config) { c.proxy = &cfg })
 }

@@ -42,6 +42,11 @@ type ProxyConfig struct {
 	For, Proto, Host, Port, Prefix int
 	// TrustedPeers, when not empty, are the CIDRs the immediate peer must
 	// be in for any header to be believed (your proxies' addresses).
+	// Without them, a client that reaches the port directly can name any
+	// address: the recover layer never takes a client address resolved
+	// without TrustedPeers for one on this machine, nor one resolved for a
+	// peer address without a port (a layer outside, such as chi's RealIP,
+	// rewrote it from a header).
 	TrustedPeers []string
 }
 
@@ -86,10 +91,16 @@ func Hops(headers ProxyHeaders, n int) ProxyConfig {
 // so that the application cannot read a value a client forged:
 //
 //   - with TrustedPeers set and a peer outside them: all of them
-//     (every X-Forwarded-*, Forwarded and X-Real-IP), and nothing is
-//     believed;
-//   - X-Real-IP always (Proxy never believes it; with X-Forwarded-For
-//     believed it would contradict REMOTE_ADDR);
+//     (every X-Forwarded-*, Forwarded, and the headers below), and nothing
+//     is believed;
+//   - always, the headers by which proxies and CDNs name the client or
+//     what it asked for that Proxy never believes (with X-Forwarded-For
+//     believed they would contradict REMOTE_ADDR): X-Real-IP,
+//     True-Client-IP, CF-Connecting-IP, Fastly-Client-IP, X-Client-IP,
+//     X-Cluster-Client-IP, X-Original-Forwarded-For, X-ProxyUser-Ip,
+//     Client-IP, X-Host, X-Scheme, Front-End-Https and the like, as
+//     mod_wsgi strips X-Client-IP behind a trusted X-Forwarded-For (Via
+//     and CDN-Loop, which name no client, stay);
 //   - with XForwarded: Forwarded, each of X-Forwarded-For, -Proto, -Host,
 //     -Port and -Prefix whose count is 0, and any other X-Forwarded-*
 //     (-Server, -Ssl, ...);
@@ -201,8 +212,10 @@ func (cfg ProxyConfig) apply(r *http.Request, trusted bool) *http.Request {
 	f.setEnviron(e, serverName, serverPort)
 	if f.addr != "" {
 		// Tell the layers inside (the recover layer's traceback rule) that
-		// this RemoteAddr is the client's, resolved from trusted headers.
-		r3 = proxied.Mark(r3)
+		// this RemoteAddr is the client's, resolved from headers, and
+		// whether only TrustedPeers could send them: a peer the connection
+		// gave, not one a layer outside rewrote from a header.
+		r3 = proxied.Mark(r3, len(cfg.TrustedPeers) > 0 && proxied.FromConnection(r.RemoteAddr))
 	}
 	return r3
 }
@@ -340,8 +353,6 @@ func (cfg ProxyConfig) unbelieved(h http.Header, trusted bool) []string {
 // forwarding header, and whether cfg believes it from a trusted peer.
 func (cfg ProxyConfig) believes(key string) (believed, forwarding bool) {
 	switch {
-	case key == "X-Real-Ip":
-		return false, true
 	case key == "Forwarded":
 		return cfg.Headers == Forwarded && cfg.For+cfg.Proto+cfg.Host > 0, true
 	case strings.HasPrefix(key, "X-Forwarded-"):
@@ -363,7 +374,7 @@ func (cfg ProxyConfig) believes(key string) (believed, forwarding bool) {
 		}
 		return n > 0, true
 	}
-	return false, false
+	return false, proxied.Forwarding(key)
 }
 
 func defaultPort(scheme string) string {

@@ -17,7 +17,8 @@ import (
 // proxy on this machine must not pass for a local one in the recover layer
 // inside it: the removed headers stay nil-valued in the map, and the recover
 // layer still sees that a proxy stands between. Only a client address the
-// Proxy layer resolved (and that is loopback) opens the traceback.
+// Proxy layer resolved from headers it believes from its TrustedPeers alone
+// (and that is loopback) opens the traceback.
 func TestProxyRemovalKeepsTheTracebackRule(t *testing.T) {
 	boom := http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("secret panic text") })
 	dev := wsgorecover.New(zap.NewNop(), wsgorecover.Tracebacks())
@@ -35,7 +36,10 @@ func TestProxyRemovalKeepsTheTracebackRule(t *testing.T) {
 		{"X-Forwarded configured, Forwarded sent", environ.Hops(environ.XForwarded, 1), map[string]string{"Forwarded": "for=127.0.0.1"}, false},
 		{"peer not trusted", environ.ProxyConfig{For: 1, TrustedPeers: []string{"192.168.0.0/16"}}, map[string]string{"X-Forwarded-For": "127.0.0.1"}, false},
 		{"For believed, resolves to a remote client", environ.ProxyConfig{For: 1}, map[string]string{"X-Forwarded-For": "6.6.6.6", "X-Real-Ip": "127.0.0.1"}, false},
-		{"For believed, resolves to loopback", environ.ProxyConfig{For: 1}, map[string]string{"X-Forwarded-For": "127.0.0.1", "X-Real-Ip": "6.6.6.6"}, true},
+		{"For believed without TrustedPeers, resolves to loopback", environ.ProxyConfig{For: 1}, map[string]string{"X-Forwarded-For": "127.0.0.1", "X-Real-Ip": "6.6.6.6"}, false},
+		{"For believed from TrustedPeers, resolves to loopback", environ.ProxyConfig{For: 1, TrustedPeers: []string{"127.0.0.0/8"}}, map[string]string{"X-Forwarded-For": "127.0.0.1", "X-Real-Ip": "6.6.6.6"}, true},
+		{"For believed from TrustedPeers, resolves to a remote client", environ.ProxyConfig{For: 1, TrustedPeers: []string{"127.0.0.0/8"}}, map[string]string{"X-Forwarded-For": "127.0.0.1, 6.6.6.6"}, false},
+		{"For believed, X-Client-IP alone", environ.ProxyConfig{For: 1, TrustedPeers: []string{"127.0.0.0/8"}}, map[string]string{"X-Client-Ip": "127.0.0.1"}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

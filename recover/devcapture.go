@@ -19,6 +19,11 @@ type devCapture struct {
 // startCapture returns the capture for r, and the request to hand the
 // handler: a copy of r whose body is tapped, when r has one. r itself,
 // which outer layers hold, is not changed.
+//
+// It is where the traceback rule is applied, once, to the request as this
+// layer received it: the capture is nil when r may not see a traceback,
+// and a panic reads that answer rather than the request inner layers may
+// have changed. Without Tracebacks, nothing is computed.
 func (c *config) startCapture(r *http.Request) (*devCapture, *http.Request) {
 	if !c.dev || !c.tracebackAllowed(r) {
 		return nil, r

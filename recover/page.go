@@ -48,7 +48,7 @@ func (c *config) respond(resp *mw.Response, r *http.Request, p *Panic, dc *devCa
 		c.reportLost(resp, p)
 	}()
 	switch {
-	case !c.tracebackAllowed(r):
+	case dc == nil: // not allowed: decided when the request came in (startCapture)
 	case c.pin == nil || c.pin.authorized(r):
 		c.traceback(w, r, p, dc)
 		return

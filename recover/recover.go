@@ -23,16 +23,29 @@ func (f optionFunc) apply(c *config) { f(c) }
 // this machine that asked for a trusted host (see [TrustedHosts]), unless
 // [AllowRemote] is given; anyone else gets the production page.
 //
-// Whether the client is on this machine is decided from the request this
-// layer received, never from a value an inner layer put in the Scope: the
-// connection's peer address, believed only when the request carries none of
-// X-Forwarded-For, Forwarded, X-Real-IP and X-Forwarded-Host; or the address
-// an environ.Proxy layer outside this one resolved from the headers it was
-// told to believe. A proxy that sends no forwarding header and rewrites Host
-// to 127.0.0.1 (nginx's proxy_pass with its defaults) cannot be told apart
-// from a browser on this machine: in front of such a proxy, turn tracebacks
-// on only with [RequirePIN]. The middleware logs a Warn line when it is
-// built with tracebacks on, saying so.
+// The decision is made once, when this layer receives the request, before
+// anything is handed inward: a layer inside that rewrites the request in
+// place (chi's RealIP setting RemoteAddr from True-Client-IP, a layer
+// deleting X-Forwarded-*) or puts values in the Scope cannot change it.
+// The client is on this machine when the connection's peer is loopback
+// (127.0.0.0/8 or ::1; not a private LAN address) and the request carries
+// no header by which a proxy or a CDN names the client or says it is there
+// (any X-Forwarded-*, Forwarded, X-Real-IP, True-Client-IP,
+// CF-Connecting-IP, Fastly-Client-IP, X-Client-IP, X-Cluster-Client-IP,
+// X-Original-Forwarded-For, Via, CDN-Loop and the like); or when an
+// environ.Proxy layer outside this one resolved the client address from
+// forwarding headers it believes from its TrustedPeers only, and that
+// address is loopback. Without TrustedPeers a resolved address never
+// counts: any client that reaches the port can send X-Forwarded-For:
+// 127.0.0.1.
+//
+// A proxy that sends none of those headers (nginx's proxy_pass with its
+// defaults, Go's httputil.ReverseProxy with Rewrite and no SetXForwarded,
+// Apache with ProxyAddHeaders Off, a TCP forwarder) and sends or rewrites
+// Host to a trusted name cannot be told apart from a browser on this
+// machine: in front of such a proxy, turn tracebacks on only with
+// [RequirePIN]. The middleware logs a Warn line when it is built with
+// tracebacks on, saying so.
 func Tracebacks() Option { return optionFunc(func(c *config) { c.dev = true }) }
 
 // RequirePIN asks for a PIN before a traceback page is shown, as
@@ -195,6 +208,8 @@ func (c *config) serve(next http.Handler, w http.ResponseWriter, r *http.Request
 	}
 	resp, r := mw.Capture(w, r)
 	defer resp.Release()
+	// The traceback rule is applied here, on entry, to the request as
+	// received (a nil dc: no traceback), never again at panic time.
 	dc, r := c.startCapture(r)
 	defer func() {
 		if v := recover(); v != nil {

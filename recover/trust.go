@@ -9,22 +9,17 @@ import (
 	"github.com/wsgo/wsgo/internal/proxied"
 )
 
-// forwardingHeaders are the headers by which a proxy says it stands between
-// the client and us. Present at all, even empty, they mean the peer address
-// is the proxy's, not the client's.
-var forwardingHeaders = []string{"X-Forwarded-For", "Forwarded", "X-Real-Ip", "X-Forwarded-Host"}
-
 // tracebackAllowed is the one rule that decides whether r may see a
 // traceback: development mode, and either AllowRemote or a client on this
 // machine that asked for a trusted host.
 //
-// It reads only the request this layer received, facts a client cannot
-// forge: the connection's peer address, believed only when the request
-// carries no forwarding header; or the address an environ.Proxy layer
-// outside this one resolved from headers it was configured to believe. A
-// value an inner layer puts in the Scope (an Environ's REMOTE_ADDR, say) is
-// never a security fact for this layer: inner layers run before a panic
-// reaches it, and can put anything there.
+// It is called once, when this layer receives r, before anything is handed
+// inward (see startCapture): the answer is kept, and a panic never asks
+// again. Inner layers run before a panic reaches this layer and share r's
+// header map, and some rewrite r in place (chi's RealIP sets RemoteAddr from
+// True-Client-IP or X-Forwarded-For; others delete X-Forwarded-*): nothing
+// they do, and no value they put in the Scope (an Environ's REMOTE_ADDR),
+// changes the answer. In production it is never called.
 func (c *config) tracebackAllowed(r *http.Request) bool {
 	if !c.dev {
 		return false
@@ -35,20 +30,30 @@ func (c *config) tracebackAllowed(r *http.Request) bool {
 	return clientIsLocal(r) && c.trustedHost(r.Host)
 }
 
-// clientIsLocal reports whether the client of r is on this machine: see
-// tracebackAllowed.
+// clientIsLocal reports whether the client of r is on this machine, from
+// facts a client cannot forge: the connection's peer address, believed only
+// when the request carries no header by which a proxy names the client or
+// says it is there (proxied.Present: X-Forwarded-*, Forwarded, X-Real-IP,
+// True-Client-IP, CF-Connecting-IP, Via, ...); or the address an
+// environ.Proxy layer outside this one resolved from forwarding headers,
+// and only when that layer believed them from its TrustedPeers alone:
+// without them, any client that reaches the port can name 127.0.0.1.
+//
+// Loopback only: a client elsewhere on the LAN (a private address) is not on
+// this machine.
 func clientIsLocal(r *http.Request) bool {
-	if !proxied.ClientResolved(r) {
-		for _, h := range forwardingHeaders {
-			if _, ok := r.Header[h]; ok {
-				return false
-			}
-		}
+	switch resolved, limited := proxied.Resolved(r); {
+	case resolved && !limited:
+		return false
+	case !resolved && proxied.Present(r.Header):
+		return false
 	}
 	ip := net.ParseIP(hostport.Addr(r.RemoteAddr))
 	return ip != nil && ip.IsLoopback()
 }
 
+// trustedHost reports whether host, without its port and a final dot, is
+// one of the trusted names, or a subdomain of one that starts with ".".
 func (c *config) trustedHost(host string) bool {
 	host, _ = hostport.Split(strings.ToLower(host))
 	host = strings.TrimSuffix(host, ".")

@@ -255,10 +255,15 @@ func TestThroughApacheHTTP(t *testing.T) {
 // TestNoTracebackThroughApache is the development preset behind a real
 // Apache on this machine: a request that Apache forwarded carries
 // X-Forwarded-For, so without a proxy layer that believes it the client is
-// not taken for a local one, whatever Host it sends; with one, only a
-// client Apache saw on loopback, asking for a trusted host, gets it.
+// not taken for a local one, whatever Host it sends; with one that believes
+// it from Apache's address (TrustedPeers) only, a client Apache saw on
+// loopback, asking for a trusted host, gets it.
 func TestNoTracebackThroughApache(t *testing.T) {
 	isTraceback := func(body string) bool { return strings.Contains(body, "panic ·") }
+	peers := func(cfg environ.ProxyConfig) environ.ProxyConfig {
+		cfg.TrustedPeers = []string{"127.0.0.1/32", "::1/128"}
+		return cfg
+	}
 	for _, tc := range []struct {
 		name   string
 		proxy  environ.ProxyConfig
@@ -268,9 +273,11 @@ func TestNoTracebackThroughApache(t *testing.T) {
 	}{
 		{"no proxy layer, Host localhost", environ.ProxyConfig{}, "localhost", nil, false},
 		{"no proxy layer, spoofed X-Forwarded-For", environ.ProxyConfig{}, "localhost", map[string]string{"X-Forwarded-For": "127.0.0.1"}, false},
-		{"proxy layer, loopback client, Host localhost", environ.ProxyConfig{For: 1}, "localhost", nil, true},
-		{"proxy layer, loopback client, Host evil", environ.ProxyConfig{For: 1}, "evil.example", nil, false},
-		{"proxy layer, client claims to be remote too", environ.ProxyConfig{For: 2}, "localhost", map[string]string{"X-Forwarded-For": "6.6.6.6"}, false},
+		{"proxy layer without TrustedPeers, loopback client, Host localhost", environ.ProxyConfig{For: 1}, "localhost", nil, false},
+		{"proxy layer, loopback client, Host localhost", peers(environ.ProxyConfig{For: 1}), "localhost", nil, true},
+		{"proxy layer, loopback client, Host evil", peers(environ.ProxyConfig{For: 1}), "evil.example", nil, false},
+		{"proxy layer, client claims to be remote too", peers(environ.ProxyConfig{For: 2}), "localhost", map[string]string{"X-Forwarded-For": "6.6.6.6"}, false},
+		{"proxy layer, client sends X-Client-IP", peers(environ.ProxyConfig{For: 1}), "localhost", map[string]string{"X-Client-IP": "6.6.6.6"}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			site := startSite(t, Config{Debug: true, LogFormat: "json", Proxy: tc.proxy})

@@ -5,13 +5,16 @@
 //	go run ./examples/site [-addr localhost:8081] [-debug] [-log-format json|console|combined]
 //	                       [-fcgi] [-proxy-headers x-forwarded|forwarded] [-proxy-for N]
 //	                       [-proxy-proto N] [-proxy-host N] [-proxy-port N] [-proxy-prefix N]
-//	                       [-trusted-proxies N]
+//	                       [-trusted-proxies N] [-trusted-peers 127.0.0.1/32,::1]
 //
 // The -proxy-* flags are werkzeug's ProxyFix(x_for, x_proto, x_host,
 // x_port, x_prefix): how many proxies in front set each forwarding header,
 // 0 (the default) for a header not to be believed; -trusted-proxies N is
 // short for -proxy-for N -proxy-proto N -proxy-host N, what Apache's
 // mod_proxy_http sets with the configurations of examples/apache.
+// -trusted-peers lists your proxies' addresses (CIDRs or single addresses,
+// comma-separated): the headers are believed only from them, and with
+// -debug a client the proxy saw on this machine gets tracebacks only then.
 //
 // Routes: / (an index), /static/ (files), /myapp (hello), /myapp2 (the
 // regex dispatcher: /myapp2/hello/Ann), /rest (/rest/custompath prints
@@ -32,6 +35,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/fcgi"
+	"net/netip"
 	"os"
 	"slices"
 	"strings"
@@ -94,6 +98,9 @@ func (cfg Config) check() error {
 			return fmt.Errorf("site: %s %d: want 0 or more", c.flag, c.n)
 		}
 	}
+	if p := cfg.Proxy; len(p.TrustedPeers) > 0 && p.For+p.Proto+p.Host+p.Port+p.Prefix == 0 {
+		return errors.New("site: -trusted-peers: no -proxy-* count given, so no header would be believed; add -proxy-for 1 (or -trusted-proxies 1)")
+	}
 	if cfg.Proxy.Headers == environ.Forwarded {
 		if cfg.Proxy.Port != 0 {
 			return fmt.Errorf("site: -proxy-port %d: Forwarded has no port; want 0, or -proxy-headers x-forwarded", cfg.Proxy.Port)
@@ -126,6 +133,33 @@ func (f proxyHeadersFlag) Set(s string) error {
 		*f.h = environ.Forwarded
 	default:
 		return errors.New("want x-forwarded or forwarded")
+	}
+	return nil
+}
+
+// peersFlag is the flag.Value of -trusted-peers: CIDRs or single
+// addresses, comma-separated, kept as CIDRs ("::1" becomes "::1/128").
+type peersFlag struct{ peers *[]string }
+
+func (f peersFlag) String() string {
+	if f.peers == nil {
+		return ""
+	}
+	return strings.Join(*f.peers, ",")
+}
+
+func (f peersFlag) Set(s string) error {
+	for _, p := range strings.Split(s, ",") {
+		p = strings.TrimSpace(p)
+		if prefix, err := netip.ParsePrefix(p); err == nil {
+			*f.peers = append(*f.peers, prefix.String())
+			continue
+		}
+		a, err := netip.ParseAddr(p)
+		if err != nil || a.Zone() != "" {
+			return fmt.Errorf("%q: want a CIDR or an IP address", p)
+		}
+		*f.peers = append(*f.peers, netip.PrefixFrom(a, a.BitLen()).String())
 	}
 	return nil
 }
@@ -303,6 +337,7 @@ func parseFlags(args []string, stderr io.Writer) (string, Config, error) {
 	flags.IntVar(&cfg.Proxy.Port, "proxy-port", 0, "believe X-Forwarded-Port from this many proxies")
 	flags.IntVar(&cfg.Proxy.Prefix, "proxy-prefix", 0, "believe X-Forwarded-Prefix (the mount point, before SCRIPT_NAME) from this many proxies")
 	trusted := flags.Int("trusted-proxies", 0, "short for -proxy-for N -proxy-proto N -proxy-host N; a -proxy-* flag given too wins")
+	flags.Var(peersFlag{&cfg.Proxy.TrustedPeers}, "trusted-peers", "your proxies' `addresses` (CIDRs or IPs, comma-separated, e.g. 127.0.0.1/32,::1): believe forwarding headers only from them (and, with -debug, only then give a client the proxy saw on this machine tracebacks)")
 	if err := flags.Parse(args); err != nil {
 		return "", cfg, err
 	}
@@ -362,7 +397,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	log.Info("site", zap.Bool("debug", cfg.Debug), zap.String("log_format", cfg.LogFormat),
 		zap.Bool("fcgi", cfg.FastCGI), zap.Stringer("proxy_headers", proxyHeadersFlag{&cfg.Proxy.Headers}),
 		zap.Int("proxy_for", cfg.Proxy.For), zap.Int("proxy_proto", cfg.Proxy.Proto), zap.Int("proxy_host", cfg.Proxy.Host),
-		zap.Int("proxy_port", cfg.Proxy.Port), zap.Int("proxy_prefix", cfg.Proxy.Prefix))
+		zap.Int("proxy_port", cfg.Proxy.Port), zap.Int("proxy_prefix", cfg.Proxy.Prefix), zap.Strings("trusted_peers", cfg.Proxy.TrustedPeers))
 	if err := serve.Serve(context.Background(), ln, serveFn, h, log); err != nil {
 		fmt.Fprintln(stderr, "site:", err)
 		return 1

@@ -264,6 +264,34 @@ func TestProxyCounts(t *testing.T) {
 	}
 }
 
+// TestTrustedPeersFlag: with -debug behind a proxy on this machine
+// (-proxy-for 1), a client the proxy saw on loopback gets the traceback
+// only when -trusted-peers names the proxy; without it, any client that
+// reaches the port could send X-Forwarded-For: 127.0.0.1.
+func TestTrustedPeersFlag(t *testing.T) {
+	for _, tc := range []struct {
+		args  []string
+		xff   string
+		trace bool
+	}{
+		{[]string{"-debug", "-proxy-for", "1"}, "127.0.0.1", false},
+		{[]string{"-debug", "-proxy-for", "1", "-trusted-peers", "127.0.0.1/32,::1"}, "127.0.0.1", true},
+		{[]string{"-debug", "-proxy-for", "1", "-trusted-peers", "127.0.0.1/32,::1"}, "203.0.113.9", false},
+		{[]string{"-debug", "-proxy-for", "1", "-trusted-peers", "192.0.2.0/24"}, "127.0.0.1", false},
+	} {
+		var stderr bytes.Buffer
+		_, cfg, err := parseFlags(tc.args, &stderr)
+		if err != nil {
+			t.Fatalf("%v: %v %s", tc.args, err, stderr.String())
+		}
+		ts, _, _ := site(t, cfg)
+		res, body := get(t, ts, "/panic?account=42", map[string]string{"Accept": "text/html", "Host": "localhost", "X-Forwarded-For": tc.xff})
+		if got := strings.Contains(body, "ledger: balance does not add up"); res.StatusCode != 500 || got != tc.trace {
+			t.Errorf("%v, X-Forwarded-For %s: status %d, traceback shown = %v, want 500 and %v", tc.args, tc.xff, res.StatusCode, got, tc.trace)
+		}
+	}
+}
+
 // TestParseFlags: the -proxy-* flags fill Config.Proxy one count each, and
 // -trusted-proxies N stands for -proxy-for, -proxy-proto and -proxy-host N.
 func TestParseFlags(t *testing.T) {
@@ -280,6 +308,8 @@ func TestParseFlags(t *testing.T) {
 		{[]string{"-trusted-proxies", "0"}, environ.ProxyConfig{}},
 		{[]string{"-trusted-proxies", "2", "-proxy-port", "1"}, environ.ProxyConfig{For: 2, Proto: 2, Host: 2, Port: 1}},
 		{[]string{"-proxy-proto", "0", "-trusted-proxies", "2"}, environ.ProxyConfig{For: 2, Host: 2}},
+		{[]string{"-proxy-for", "1", "-trusted-peers", "127.0.0.1/32,::1"}, environ.ProxyConfig{For: 1, TrustedPeers: []string{"127.0.0.1/32", "::1/128"}}},
+		{[]string{"-trusted-proxies", "1", "-trusted-peers", "10.0.0.0/8", "-trusted-peers", " 192.0.2.7 "}, environ.ProxyConfig{For: 1, Proto: 1, Host: 1, TrustedPeers: []string{"10.0.0.0/8", "192.0.2.7/32"}}},
 	}
 	for _, tt := range tests {
 		var stderr bytes.Buffer
@@ -316,6 +346,10 @@ func TestFlags(t *testing.T) {
 	}{
 		{[]string{"-h"}, 0, "-trusted-proxies int"},
 		{[]string{"-h"}, 0, "-proxy-for int"},
+		{[]string{"-h"}, 0, "-trusted-peers addresses"},
+		{[]string{"-trusted-peers", "127.0.0.1/33"}, 2, `invalid value "127.0.0.1/33" for flag -trusted-peers: "127.0.0.1/33": want a CIDR or an IP address`},
+		{[]string{"-proxy-for", "1", "-trusted-peers", "localhost"}, 2, `invalid value "localhost" for flag -trusted-peers`},
+		{[]string{"-trusted-peers", "127.0.0.1"}, 2, "site: -trusted-peers: no -proxy-* count given"},
 		{[]string{"-h"}, 0, "-proxy-headers x-forwarded\n    \tforwarding headers to believe: x-forwarded (X-Forwarded-*) or forwarded (RFC 7239's Forwarded) (default x-forwarded)"},
 		{[]string{"-log-format", "xml"}, 2, `site: -log-format "xml": want json, console or combined`},
 		{[]string{"-trusted-proxies", "-3"}, 2, "site: -trusted-proxies -3: want 0 or more"},
