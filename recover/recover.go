@@ -218,7 +218,7 @@ func (c *config) handle(resp *mw.Response, r *http.Request, v any, dc *devCaptur
 	if p.RequestID == "" {
 		p.RequestID = mw.NewRequestID()
 	}
-	p.TraceID, _, _ = traceparent.Parse(r.Header.Get("Traceparent"))
+	p.TraceID, _, _ = traceparent.FromHeader(r.Header)
 	c.log(r, p)
 	c.callHook(r, p)
 	switch {
