@@ -274,7 +274,8 @@ func (e *Environ) localAddr() string {
 func (e *Environ) ServerProtocol() string { return e.req.Proto }
 
 // RemoteAddr returns REMOTE_ADDR: the client's IP address, without brackets
-// or port.
+// or port. An IPv4-mapped IPv6 peer address ("[::ffff:192.0.2.1]:5555") is
+// given in IPv4 form ("192.0.2.1"), as Apache and chi's RealIP give it.
 func (e *Environ) RemoteAddr() string {
 	if e.remoteAddr != "" {
 		return e.remoteAddr

@@ -33,7 +33,8 @@ const (
 	// pinMACLabel is put before the expiry in the HMAC input, so that the
 	// key signs nothing else by accident.
 	pinMACLabel = "wsgo-debug-pin|"
-	// pinMaxFailures wrong PINs lock the PIN until the process restarts.
+	// pinMaxFailures wrong PINs in a row (a right one resets the count)
+	// lock the PIN until the process restarts.
 	pinMaxFailures = 10
 	// pinFailureGap is how long after a wrong PIN the next attempt is
 	// refused unchecked.
