@@ -24,6 +24,9 @@ func TestPINCookieSecureWhenTheRequestIs(t *testing.T) {
 	xfor := environ.ProxyConfig{Headers: environ.XForwarded, For: 1, TrustedPeers: local}
 	xforProto := environ.ProxyConfig{Headers: environ.XForwarded, For: 1, Proto: 1, TrustedPeers: local}
 	fwd := environ.ProxyConfig{Headers: environ.Forwarded, For: 1, Proto: 1, TrustedPeers: local}
+	xff := func(proto string) []string {
+		return []string{"X-Forwarded-For", "127.0.0.1", "X-Forwarded-Proto", proto}
+	}
 	for _, tt := range []struct {
 		name   string
 		proxy  *environ.ProxyConfig
@@ -34,14 +37,10 @@ func TestPINCookieSecureWhenTheRequestIs(t *testing.T) {
 		{"plain HTTP", nil, false, nil, false},
 		{"TLS to this server", nil, true, nil, true},
 		{"raw X-Forwarded-Proto, no Proxy layer", nil, false, []string{"X-Forwarded-Proto", "https"}, false},
-		{"Proxy believes the client, not the scheme", &xfor, false,
-			[]string{"X-Forwarded-For", "127.0.0.1", "X-Forwarded-Proto", "https"}, false},
-		{"Proxy believes X-Forwarded-Proto https", &xforProto, false,
-			[]string{"X-Forwarded-For", "127.0.0.1", "X-Forwarded-Proto", "https"}, true},
-		{"Proxy believes X-Forwarded-Proto http", &xforProto, false,
-			[]string{"X-Forwarded-For", "127.0.0.1", "X-Forwarded-Proto", "http"}, false},
-		{"Proxy believes Forwarded proto=https", &fwd, false,
-			[]string{"Forwarded", "for=127.0.0.1;proto=https"}, true},
+		{"Proxy believes the client, not the scheme", &xfor, false, xff("https"), false},
+		{"Proxy believes X-Forwarded-Proto https", &xforProto, false, xff("https"), true},
+		{"Proxy believes X-Forwarded-Proto http", &xforProto, false, xff("http"), false},
+		{"Proxy believes Forwarded proto=https", &fwd, false, []string{"Forwarded", "for=127.0.0.1;proto=https"}, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			logger, logs := observed()
