@@ -153,9 +153,9 @@ func (e *Environ) clientKey(key string) (s string, ok bool) {
 	case "wsgi.url_scheme":
 		return e.URLScheme(), true
 	}
-	// HTTPS: "on" over TLS, absent otherwise, as mod_wsgi and Go's CGI host
-	// give it: code ported from Python tests the key's truth, and "off" is
-	// true.
+	// HTTPS: "on" for https, absent otherwise, as Go's CGI host and Apache
+	// give it to CGI scripts (mod_wsgi removes it: see the package doc):
+	// code ported from CGI tests the key's truth, and "off" is true.
 	if e.URLScheme() == "https" {
 		return "on", true
 	}
@@ -274,7 +274,8 @@ func (e *Environ) localAddr() string {
 func (e *Environ) ServerProtocol() string { return e.req.Proto }
 
 // RemoteAddr returns REMOTE_ADDR: the client's IP address, without brackets
-// or port.
+// or port. An IPv4-mapped IPv6 peer address ("[::ffff:192.0.2.1]:5555") is
+// given in IPv4 form ("192.0.2.1"), as Apache and chi's RealIP give it.
 func (e *Environ) RemoteAddr() string {
 	if e.remoteAddr != "" {
 		return e.remoteAddr

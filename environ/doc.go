@@ -18,11 +18,16 @@
 //
 // The keys follow PEP 3333 and RFC 3875 as CPython's wsgiref, Apache with
 // mod_wsgi, and Go's net/http/cgi host give them: GATEWAY_INTERFACE is
-// CGI/1.1; HTTPS is "on" over TLS and absent otherwise, never "off";
-// wsgi.version is [2]int{1, 0}; [Environ.ShiftPathInfo] is wsgiref's
-// shift_path_info and AppURL("") its application_uri. wsgo differs on
-// purpose in these places:
+// CGI/1.1; wsgi.version is [2]int{1, 0}; [Environ.ShiftPathInfo] is
+// wsgiref's shift_path_info and AppURL("") its application_uri. wsgo differs
+// on purpose in these places:
 //
+//   - HTTPS is "on" when wsgi.url_scheme is https (over TLS, or as a trusted
+//     layer said) and absent otherwise, never "off", as Go's CGI host and
+//     Apache give it to CGI scripts. mod_wsgi removes the key from the WSGI
+//     environ, and its documentation says to read wsgi.url_scheme; wsgiref's
+//     server never sets it. Read wsgi.url_scheme: HTTPS is there for code
+//     ported from CGI, which tests the key's truth ("off" would be true).
 //   - Values are Go values: a CGI key is a string holding the request's
 //     bytes as they came (PEP 3333 decodes them as Latin-1 into a "native
 //     string"; percent-escaping either gives the same URL), wsgi.input an
@@ -79,13 +84,17 @@
 //
 // # Behind a reverse proxy
 //
-// [Proxy] is werkzeug's ProxyFix with mod_wsgi's header hygiene: it believes
-// each forwarding header only from as many proxies as [ProxyConfig] counts,
-// fixes the request and its environ as one (r.RemoteAddr and REMOTE_ADDR,
-// r.Host and HTTP_HOST, SERVER_NAME, SERVER_PORT, wsgi.url_scheme,
-// SCRIPT_NAME), and removes the forwarding headers it does not believe, so
-// that the application can read no value a client forged. r.TLS is never
-// changed: a believed scheme shows in wsgi.url_scheme and HTTPS only.
+// [Proxy] is werkzeug's ProxyFix with a stricter form of mod_wsgi's header
+// hygiene: it believes each forwarding header only from as many proxies as
+// [ProxyConfig] counts, fixes the request and its environ as one
+// (r.RemoteAddr and REMOTE_ADDR, r.Host and HTTP_HOST, SERVER_NAME,
+// SERVER_PORT, wsgi.url_scheme, SCRIPT_NAME), and removes the forwarding
+// headers it does not believe, so that the application can read no value a
+// client forged. mod_wsgi removes them only for the kinds (client address,
+// scheme, host, script name) for which WSGITrustedProxyHeaders names a
+// header: with X-Forwarded-For alone named, a client's X-Forwarded-Host and
+// X-Forwarded-Proto reach the application. r.TLS is never changed: a
+// believed scheme shows in wsgi.url_scheme and HTTPS only.
 //
 // The client address is read fail closed; where it differs from what
 // werkzeug does (which takes the entry as it is) or what one might expect:

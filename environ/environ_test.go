@@ -331,7 +331,7 @@ func TestHostForms(t *testing.T) {
 	tests := []struct{ host, name, port, remote, rname, rport string }{
 		{"example.org", "example.org", "80", "192.0.2.1:1234", "192.0.2.1", "1234"},
 		{"[::1]:8080", "[::1]", "8080", "[::1]:5555", "::1", "5555"},
-		{"[::1]", "[::1]", "80", "[::ffff:10.0.0.1]:1", "::ffff:10.0.0.1", "1"},
+		{"[::1]", "[::1]", "80", "[::ffff:10.0.0.1]:1", "10.0.0.1", "1"}, // IPv4-mapped: folded
 		{"::1", "::1", "80", "garbage", "garbage", ""},
 		{"a:b:c", "a", "80", "", "", ""}, // not an IPv6 address: a malformed port
 		{"host:notaport", "host", "80", "1.2.3.4", "1.2.3.4", ""},

@@ -87,7 +87,8 @@ func Hops(headers ProxyHeaders, n int) ProxyConfig {
 // is not a clean absolute path) is ignored.
 //
 // Forwarding headers that are not believed are removed from the copy, and so
-// from the environ's HTTP_* keys, as mod_wsgi's WSGITrustedProxyHeaders does,
+// from the environ's HTTP_* keys (mod_wsgi removes only the kinds for which
+// WSGITrustedProxyHeaders names a header, and passes the others on),
 // so that the application cannot read a value a client forged:
 //
 //   - with TrustedPeers set and a peer outside them: all of them

@@ -325,10 +325,8 @@ func appendTrace(fs []zap.Field, ctx context.Context, h http.Header, contextFiel
 			}
 		}
 	}
-	if v := h.Get("Traceparent"); v != "" {
-		if traceID, _, ok := traceparent.Parse(v); ok {
-			fs = append(fs, zap.String(FieldTraceID, traceID))
-		}
+	if traceID, _, ok := traceparent.FromHeader(h); ok {
+		fs = append(fs, zap.String(FieldTraceID, traceID))
 	}
 	return append(fs, cf...)
 }

@@ -68,9 +68,12 @@
 //     configured; wsgo has no such configuration to look at, and an
 //     application that checks Basic credentials itself need not set
 //     REMOTE_USER for its users to be logged.
-//   - %b counts the bytes the handler below the layer wrote: a compressing
-//     layer inside it is counted before compression, one outside it after.
-//     Apache counts after its output filters (mod_deflate).
+//   - %b counts the bytes that went out through the layer, as written by
+//     the handler below it: a compressing layer inside the log layer is
+//     counted after compression (the compressed bytes that went out, as
+//     Apache counts after its output filters, mod_deflate among them); one
+//     outside it, before compression (what the application wrote). So
+//     does the access entry's http.response.body.size.
 //   - %t is when the request reached the layer, a little after Apache's
 //     r->request_time (when the request line was read).
 package logging

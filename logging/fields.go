@@ -20,6 +20,6 @@ const (
 	FieldRequestID    = "http.request.id" // wsgo's own: the ID of mw.RequestID
 	FieldScriptName   = "url.script_name" // wsgo's own: SCRIPT_NAME, when the request was mounted
 	FieldError        = "error.type"      // "panic", "aborted" (the response was cut off) or "client_gone" (see Access)
-	FieldTraceID      = "trace_id"        // the W3C traceparent's trace ID, when the request has a valid one (see ContextFields)
+	FieldTraceID      = "trace_id"        // the W3C traceparent's trace ID, when the request has one valid value (two restart the trace; see ContextFields)
 	FieldMessage      = "request"         // the constant message of every access-log entry
 )

@@ -46,8 +46,17 @@ func TrustIncomingRequestID(maxLen int) RequestIDOption {
 // AdoptRequestID makes RequestID take the ID another layer outside it
 // already gave the request, as from returns it from the request's context
 // (chi's middleware.GetReqID, say), so that the two agree: the logs, the
-// error page and the response header then carry that one ID. An adopted ID
-// that is not valid (see [TrustIncomingRequestID] for what is) is ignored.
+// error page and the response header then carry that one ID.
+//
+// An adopted ID has a length limit of its own, 200 bytes (Heroku's limit
+// for X-Request-ID), whatever [TrustIncomingRequestID] says: chi's IDs read
+// "host/random-000001", 65 bytes and more on a host named like
+// ip-172-31-45-67.ap-southeast-2.compute.internal, and the counter grows.
+// The characters allowed are those of [TrustIncomingRequestID]: letters,
+// digits and "-._:+=@/", so that no space, quote, control or 8-bit byte
+// reaches a header or a log line. An adopted ID that is empty, longer or
+// with another character is ignored, and the next source in RequestID's
+// order applies.
 func AdoptRequestID(from func(ctx context.Context) string) RequestIDOption {
 	return requestIDOptionFunc(func(c *requestIDConfig) { c.adopt = from })
 }
@@ -133,7 +142,7 @@ func RequestID(opts ...RequestIDOption) Middleware {
 // precedence in RequestID's doc.
 func (c *requestIDConfig) choose(r *http.Request) string {
 	if c.adopt != nil {
-		if id := c.adopt(r.Context()); validRequestID(id, c.maxLen) {
+		if id := c.adopt(r.Context()); validRequestID(id, maxAdoptedIDLen) {
 			return id
 		}
 	}
@@ -157,6 +166,9 @@ func NewRequestID() string {
 	idBlocks.Put(b)
 	return id
 }
+
+// maxAdoptedIDLen is the length limit of an adopted ID (see AdoptRequestID).
+const maxAdoptedIDLen = 200
 
 const (
 	idLen       = 20

@@ -194,3 +194,60 @@ func TestRequestIDPrecedence(t *testing.T) {
 		})
 	}
 }
+
+// TestAdoptChiRequestID: an ID in chi's format ("host/random-000001", as
+// chi's middleware.RequestID builds it) is adopted however long the host
+// name (64 bytes on Linux at most) and the counter (a uint64) make it, so
+// that chi's ID and wsgo's agree; an ID over the adoption limit, or with a
+// space, a quote, a control or an 8-bit byte, is refused: the request gets
+// an ID of its own, the same in the header and in the context.
+func TestAdoptChiRequestID(t *testing.T) {
+	host64 := strings.Repeat("h", 64)
+	tests := []struct {
+		name, other string
+		adopted     bool
+	}{
+		{"chi, short host", "web-1/Xk3P9qLmZa-000001", true},
+		{"chi, EC2 host", "ip-172-31-45-67.ap-southeast-2.compute.internal/Xk3P9qLmZa-000001", true},
+		{"chi, 64-byte host, counter past a million", host64 + "/Xk3P9qLmZa-18446744073709551615", true},
+		{"200 bytes", strings.Repeat("a", 200), true},
+		{"201 bytes", strings.Repeat("a", 201), false},
+		{"space", "ip-172-31-45-67/Xk3P9qLmZa 000001", false},
+		{"double quote", `web-1/"Xk3P9qLmZa"-000001`, false},
+		{"single quote", "web-1/'Xk3P9qLmZa'-000001", false},
+		{"CR LF", "web-1/Xk3P9qLmZa-000001\r\nSet-Cookie: a=b", false},
+		{"NUL", "web-1/Xk3P9qLmZa\x00-000001", false},
+		{"ESC", "web-1/\x1b[31mXk3P9qLmZa-000001", false},
+		{"8-bit", "wéb-1/Xk3P9qLmZa-000001", false},
+		{"DEL", "web-1/Xk3P9qLmZa\x7f-000001", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var seen string
+			app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { seen = RequestIDFrom(r.Context()) })
+			h := otherID(tt.other)(RequestID(AdoptRequestID(fromOther))(app))
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+			hdr := rec.Header().Values("X-Request-Id")
+			if len(hdr) != 1 || hdr[0] != seen {
+				t.Fatalf("header %q, context %q", hdr, seen)
+			}
+			switch {
+			case tt.adopted && seen != tt.other:
+				t.Fatalf("got %q, want chi's %q", seen, tt.other)
+			case !tt.adopted && (len(seen) != idLen || !validRequestID(seen, 64)):
+				t.Fatalf("got %q, want a default ID", seen)
+			}
+		})
+	}
+}
+
+// TestAdoptionLimitIsItsOwn: the adoption limit does not widen what a
+// trusted incoming header may be: a 65-byte incoming ID is still refused.
+func TestAdoptionLimitIsItsOwn(t *testing.T) {
+	long := "ip-172-31-45-67.ap-southeast-2.compute.internal/Xk3P9qLmZa-000001"
+	hdr, seen := serveID(t, RequestID(AdoptRequestID(fromOther), TrustIncomingRequestID(0)), long)
+	if hdr != seen || len(seen) != idLen {
+		t.Fatalf("header %q, context %q; want a default ID", hdr, seen)
+	}
+}

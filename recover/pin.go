@@ -17,6 +17,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/wsgo/wsgo/internal/plumb"
 )
 
 // The PIN endpoint and its cookie.
@@ -31,7 +33,8 @@ const (
 	// pinMACLabel is put before the expiry in the HMAC input, so that the
 	// key signs nothing else by accident.
 	pinMACLabel = "wsgo-debug-pin|"
-	// pinMaxFailures wrong PINs lock the PIN until the process restarts.
+	// pinMaxFailures wrong PINs in a row (a right one resets the count)
+	// lock the PIN until the process restarts.
 	pinMaxFailures = 10
 	// pinFailureGap is how long after a wrong PIN the next attempt is
 	// refused unchecked.
@@ -62,15 +65,23 @@ const (
 //     at most one wrong attempt per second is checked at all, the attempt
 //     after a failure within [pinFailureGap] gets a 429 unchecked, and
 //     after [pinMaxFailures] failures the PIN is locked until the process
-//     restarts. An attacker thus gets ten guesses, a 10⁻⁸ chance; the
-//     price is that an attacker can lock the PIN, which a restart undoes
-//     (werkzeug's debugger makes the same trade, with sleeps instead of
-//     the 429).
+//     restarts. A right PIN resets the count, as werkzeug's does, so that
+//     a developer's typos do not add up over a day: an attacker thus gets
+//     nine guesses between two right entries and ten after the last one,
+//     each a 10⁻⁹ chance; the price is that an attacker can lock the PIN,
+//     which a restart undoes (werkzeug's debugger makes the same trade,
+//     with sleeps instead of the 429).
+//   - The lock refuses everyone, as werkzeug's does: a cookie signed
+//     before it no longer shows tracebacks (the prompt says the PIN is
+//     locked), so that a lock an attacker triggers is noticed by the
+//     developer too, and a cookie stolen before it is worth nothing after.
 //   - Forged or stolen cookies: the cookie is an expiry and an HMAC-SHA256
 //     of it under a 32-byte key that never leaves the process, compared
 //     with hmac.Equal; it is HttpOnly, SameSite=Strict, and lasts
-//     [pinCookieTTL]. A restart makes a new key, so old cookies die with
-//     the old PIN.
+//     [pinCookieTTL]. It is Secure whenever the request is secure
+//     (secureRequest), behind a TLS-terminating proxy too, so that a
+//     browser never sends it back over plain HTTP. A restart makes a new
+//     key, so old cookies die with the old PIN.
 //   - Cross-site requests: a POST that a browser marks as coming from
 //     another site (Sec-Fetch-Site), or, from a browser too old to say,
 //     whose Origin names another host than the request's, is refused
@@ -115,8 +126,13 @@ func (g *pinGuard) PIN() string {
 }
 
 // authorized reports whether r carries a valid cookie: one this guard
-// signed that has not expired. Any malformed value is merely not valid.
+// signed that has not expired, while the PIN is not locked (the lock
+// refuses every cookie, as werkzeug's does). Any malformed value is merely
+// not valid.
 func (g *pinGuard) authorized(r *http.Request) bool {
+	if g.isLocked() {
+		return false
+	}
 	for _, c := range r.CookiesNamed(pinCookieName) { // a cookie set for a parent domain may come first
 		if g.validCookie(c.Value) {
 			return true
@@ -150,6 +166,13 @@ func (g *pinGuard) validCookie(v string) bool {
 	return t > now && t-now <= int64(pinCookieTTL/time.Second)
 }
 
+// isLocked reports whether [pinMaxFailures] wrong PINs locked the PIN.
+func (g *pinGuard) isLocked() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.failures >= pinMaxFailures
+}
+
 // mac returns the HMAC-SHA256 of an expiry under the guard's key.
 func (g *pinGuard) mac(exp string) []byte {
 	m := hmac.New(sha256.New, g.key[:])
@@ -159,7 +182,7 @@ func (g *pinGuard) mac(exp string) []byte {
 }
 
 // cookie returns a fresh cookie that authorizes its bearer for
-// [pinCookieTTL]. It is Secure when r came over TLS.
+// [pinCookieTTL]. It is Secure when r is secure (see secureRequest).
 func (g *pinGuard) cookie(r *http.Request) *http.Cookie {
 	exp := strconv.FormatInt(g.now().Add(pinCookieTTL).Unix(), 10)
 	return &http.Cookie{
@@ -167,10 +190,29 @@ func (g *pinGuard) cookie(r *http.Request) *http.Cookie {
 		Value:    exp + "." + hex.EncodeToString(g.mac(exp)),
 		Path:     "/",
 		MaxAge:   int(pinCookieTTL / time.Second),
-		Secure:   r.TLS != nil,
+		Secure:   secureRequest(r),
 		HttpOnly: true,
 		SameSite: http.SameSiteStrictMode,
 	}
+}
+
+// secureRequest reports whether r reached the server over HTTPS, as
+// werkzeug's request.is_secure does, from facts a client cannot forge:
+// r.TLS, for a TLS connection to this server; or wsgi.url_scheme "https"
+// in the Environ an outer layer attached, which says so only when an
+// environ.Proxy layer believed the scheme from proxies it was configured to
+// trust (or a FastCGI front server said HTTPS): a raw X-Forwarded-Proto that
+// no Proxy layer believed is never read. The PIN endpoint is answered
+// before any inner layer runs, so the Environ is what outer layers made it.
+func secureRequest(r *http.Request) bool {
+	if r.TLS != nil {
+		return true
+	}
+	if plumb.EnvironString == nil { // environ is not in the program: no Proxy layer either
+		return false
+	}
+	scheme, _ := plumb.EnvironString(r.Context(), "wsgi.url_scheme")
+	return scheme == "https"
 }
 
 // isPINRequest reports whether r is for the PIN endpoint, which [pinGuard.serve]
@@ -209,6 +251,7 @@ func (g *pinGuard) attempt(typed string) pinOutcome {
 	case typed == "":
 		return pinEmpty
 	case subtle.ConstantTimeCompare([]byte(typed), []byte(g.pin)) == 1:
+		g.failures = 0 // as werkzeug does: see the threat model
 		return pinRight
 	}
 	g.failures++
@@ -299,7 +342,8 @@ func localPath(next string) string {
 
 // writePrompt writes the 500 page for a request that would get a
 // traceback but has no valid cookie: the request ID and the PIN form,
-// whose next field brings the browser back to r's URL.
+// whose next field brings the browser back to r's URL; once the PIN is
+// locked, the request ID and a line saying so, without the form.
 func (g *pinGuard) writePrompt(w http.ResponseWriter, r *http.Request, requestID string) {
 	setPINPageHeaders(w.Header())
 	w.Header().Set("Content-Type", typeHTML)
@@ -310,9 +354,15 @@ func (g *pinGuard) writePrompt(w http.ResponseWriter, r *http.Request, requestID
 <p>Request ID: <code>`)
 	b.WriteString(html.EscapeString(requestID))
 	b.WriteString(`</code></p>
-<p>A traceback is available for this request. This server requires the debugger PIN, printed in its log at start-up.</p>
 `)
-	writePINForm(&b, r.URL.RequestURI())
+	if g.isLocked() {
+		b.WriteString(`<p class="err">Too many wrong PINs: the PIN is locked: restart the server to get a new one.</p>
+`)
+	} else {
+		b.WriteString(`<p>A traceback is available for this request. This server requires the debugger PIN, printed in its log at start-up.</p>
+`)
+		writePINForm(&b, r.URL.RequestURI())
+	}
 	b.WriteString(pinHTMLTail)
 	_, _ = io.WriteString(w, b.String())
 }

@@ -60,10 +60,20 @@ func Tracebacks() Option { return optionFunc(func(c *config) { c.dev = true }) }
 // with a form that asks for the PIN; the form posts to /__wsgo/pin, which
 // this layer answers itself, and the right PIN sets a cookie
 // (__wsgo_debug: HMAC-signed with a key drawn at start-up, HttpOnly,
-// SameSite=Strict, for 8 hours) with which the tracebacks are shown. Wrong
-// attempts are limited: one per second is checked, and the tenth locks the
-// PIN until the server restarts. A client that did not ask for HTML gets
-// the production page. A restart draws a new PIN and a new key.
+// SameSite=Strict, for 8 hours) with which the tracebacks are shown. A
+// client that did not ask for HTML gets the production page. A restart
+// draws a new PIN and a new key. As werkzeug's debugger does:
+//
+//   - the cookie is Secure whenever the request is secure: over a TLS
+//     connection to this server, or behind a TLS-terminating proxy whose
+//     X-Forwarded-Proto (or proto=) an environ.Proxy layer outside this one
+//     believed; a forwarding header no Proxy layer believed counts for
+//     nothing;
+//   - wrong attempts are limited: one per second is checked, and the tenth
+//     wrong PIN in a row locks the PIN until the server restarts; a right
+//     PIN resets the count;
+//   - the lock refuses everyone: a cookie set before it shows no more
+//     tracebacks, and the prompt says that the PIN is locked.
 func RequirePIN() Option { return optionFunc(func(c *config) { c.pin = newPINGuard() }) }
 
 // AllowRemote serves traceback pages to every client. Never in production:
@@ -233,7 +243,7 @@ func (c *config) handle(resp *mw.Response, r *http.Request, v any, dc *devCaptur
 	if p.RequestID == "" {
 		p.RequestID = mw.NewRequestID()
 	}
-	p.TraceID, _, _ = traceparent.Parse(r.Header.Get("Traceparent"))
+	p.TraceID, _, _ = traceparent.FromHeader(r.Header)
 	c.log(r, p)
 	c.callHook(r, p)
 	switch {

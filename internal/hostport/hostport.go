@@ -4,7 +4,10 @@
 // same way.
 package hostport
 
-import "strings"
+import (
+	"net/netip"
+	"strings"
+)
 
 // Split splits "host:port", "[v6]:port", "host" and "[v6]" without
 // failing: a bare IPv6 address ("::1", no brackets) is all host, and a port
@@ -32,9 +35,21 @@ func Split(s string) (host, port string) {
 // Addr is the address part of a RemoteAddr ("192.0.2.1:5555",
 // "[::1]:5555", or an address alone, as gorilla's ProxyHeaders and chi's
 // RealIP leave it: "::1", "[::1]"), without the brackets of an IPv6 literal.
+// An IPv4-mapped IPv6 address ("[::ffff:192.0.2.1]:5555", what a
+// dual-stack socket reports for an IPv4 client) is folded to its IPv4 form
+// ("192.0.2.1"), as Apache's REMOTE_ADDR and chi's RealIP give it, so that
+// one client has one address in the environ and the logs; a zoned one is
+// left as it is.
 func Addr(remoteAddr string) string {
 	host, _ := Split(remoteAddr)
-	return strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if strings.IndexByte(host, ':') < 0 {
+		return host // not IPv6: nothing to fold, nothing to parse
+	}
+	if a, err := netip.ParseAddr(host); err == nil && a.Is4In6() && a.Zone() == "" {
+		return a.Unmap().String()
+	}
+	return host
 }
 
 // ValidPort reports whether p is a port: 1 to 5 digits, at most 65535.

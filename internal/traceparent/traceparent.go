@@ -4,6 +4,25 @@
 // carry the trace ID of a request without a tracing dependency.
 package traceparent
 
+import (
+	"net/http"
+	"strings"
+)
+
+// FromHeader returns the trace ID and the parent ID of the traceparent
+// header in h, as Parse does, and ok false when there is none or when there
+// is more than one value: two header lines, or one line holding a
+// comma-separated list (the same thing in HTTP). The W3C test suite
+// (test_traceparent_duplicated) expects a receiver to restart the trace
+// then, not to pick one of the values a client or a proxy combined.
+func FromHeader(h http.Header) (traceID, parentID string, ok bool) {
+	vs := h.Values("Traceparent")
+	if len(vs) != 1 || strings.IndexByte(vs[0], ',') >= 0 {
+		return "", "", false
+	}
+	return Parse(vs[0])
+}
+
 // Parse returns the trace ID and the parent ID of a traceparent header
 // value, both lowercase hex, and ok false for anything that is not a valid
 // value: version 00 is exactly "00-<32 hex>-<16 hex>-<2 hex>"; a later

@@ -1,6 +1,9 @@
 package traceparent
 
-import "testing"
+import (
+	"net/http"
+	"testing"
+)
 
 // The valid and invalid values follow the W3C Trace Context specification's
 // traceparent section and its test suite (w3c/trace-context test/test.py:
@@ -52,4 +55,36 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Parse(%q) = %q, %q", v, tr, p)
 		}
 	})
+}
+
+// A request with two traceparent values (w3c/trace-context test/test.py:
+// test_traceparent_duplicated) restarts the trace: no parent, whether the
+// values come on two header lines or on one line joined by a comma.
+func TestFromHeader(t *testing.T) {
+	const a = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+	const b = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+	tests := []struct {
+		name   string
+		values []string
+		trace  string
+	}{
+		{"none", nil, ""},
+		{"one", []string{a}, "0af7651916cd43dd8448eb211c80319c"},
+		{"two lines", []string{a, b}, ""},
+		{"two lines, same value", []string{a, a}, ""},
+		{"one line, comma", []string{a + "," + b}, ""},
+		{"one line, comma and space", []string{a + ", " + b}, ""},
+		{"later version, comma after the flags", []string{"01" + a[2:] + "-x," + b}, ""},
+		{"invalid then valid", []string{"garbage", a}, ""},
+	}
+	for _, tt := range tests {
+		h := http.Header{}
+		for _, v := range tt.values {
+			h.Add("Traceparent", v)
+		}
+		tr, _, ok := FromHeader(h)
+		if tr != tt.trace || ok != (tt.trace != "") {
+			t.Errorf("%s: FromHeader = %q, %v; want %q", tt.name, tr, ok, tt.trace)
+		}
+	}
 }
