@@ -21,13 +21,18 @@ import (
 	"github.com/wsgo/wsgo/mw"
 )
 
+// requests is the number of requests each row measures in these tests: many
+// enough that a stray allocation of a few kilobytes elsewhere in the process
+// (go test's own, now and then) weighs less than a byte per request.
+const requests = 5000
+
 // bench runs f as testing.Benchmark does, each sub-benchmark for a fixed
 // number of requests so that the test is quick and its counts exact.
 func bench(t *testing.T, f func(b *testing.B)) testing.BenchmarkResult {
 	t.Helper()
 	fl := flag.Lookup("test.benchtime")
 	old := fl.Value.String()
-	if err := fl.Value.Set("500x"); err != nil {
+	if err := fl.Value.Set(fmt.Sprint(requests, "x")); err != nil {
 		t.Fatal(err)
 	}
 	defer func() { _ = fl.Value.Set(old) }()
@@ -100,11 +105,10 @@ func TestRunRowsAndLayerCosts(t *testing.T) {
 		if !ok {
 			t.Fatalf("no row %q", tc.name)
 		}
-		if row.N != 500 || row.Status != 200 || row.Written != 13 {
-			t.Errorf("%s: N=%d status=%d written=%d, want 500, 200, 13", tc.name, row.N, row.Status, row.Written)
+		if row.N != requests || row.Status != 200 || row.Written != 13 {
+			t.Errorf("%s: N=%d status=%d written=%d, want %d, 200, 13", tc.name, row.N, row.Status, row.Written, requests)
 		}
-		// Allocations are exact; bytes within 8 per request, for the
-		// harness's own (the testing package's, the runtime's) now and then.
+		// Allocations are exact; bytes within 8 per request (see requests).
 		if row.HasLayer != tc.hasLayer || row.Total.AllocsPerOp != tc.allocs ||
 			row.Layer.AllocsPerOp != tc.layerA || abs(row.Layer.BytesPerOp-tc.layerB) > 8 {
 			t.Errorf("%s: hasLayer=%v allocs=%d layer allocs=%d layer bytes=%d, want %v %d %d %d", tc.name,
@@ -112,8 +116,8 @@ func TestRunRowsAndLayerCosts(t *testing.T) {
 				tc.hasLayer, tc.allocs, tc.layerA, tc.layerB)
 		}
 	}
-	// One first request per row before measuring, then 500 per row.
-	if want := 4 + 4*500; calls != want {
+	// One first request per row before measuring, then the measured ones.
+	if want := 4 + 4*requests; calls != want {
 		t.Errorf("handler called %d times, want %d", calls, want)
 	}
 	table := rep.String()
@@ -139,7 +143,7 @@ func TestEachMeasuresLayersAlone(t *testing.T) {
 	if row, _ := rep.Row("alloc"); row.Layer.AllocsPerOp != 1 {
 		t.Errorf("alloc alone: %+v", row)
 	}
-	if !rep.Alone || calls != 3+3*500 {
+	if !rep.Alone || calls != 3+3*requests {
 		t.Errorf("Alone=%v calls=%d", rep.Alone, calls)
 	}
 }
@@ -161,14 +165,14 @@ func TestLayerThatWritesTheResponse(t *testing.T) {
 	var rep *chaintest.Report
 	bench(t, func(b *testing.B) { rep = chaintest.Run(b, c, counting(&calls), httptest.NewRequest("GET", "/", nil)) })
 	for name, want := range map[string]int{"bare": 200, "noop": 200, "deny": 403, "inner": 403} {
-		if row, _ := rep.Row(name); row.Status != want || row.N != 500 {
-			t.Errorf("%s: status %d, N %d; want %d, 500", name, row.Status, row.N, want)
+		if row, _ := rep.Row(name); row.Status != want || row.N != requests {
+			t.Errorf("%s: status %d, N %d; want %d, %d", name, row.Status, row.N, want, requests)
 		}
 	}
 	if row, _ := rep.Row("deny"); row.Written != 2 {
 		t.Errorf("deny wrote %d bytes, want 2", row.Written)
 	}
-	if want := 2 + 2*500; calls != want {
+	if want := 2 + 2*requests; calls != want {
 		t.Errorf("handler called %d times, want %d (only bare and noop reach it)", calls, want)
 	}
 }
@@ -185,7 +189,7 @@ func TestBodyIsReadAfreshEachRequest(t *testing.T) {
 		_ = r.Body.Close()
 	})
 	bench(t, func(b *testing.B) { chaintest.Run(b, chain.New(noop), h, r) })
-	if calls != 2+2*500 || bad != 0 {
+	if calls != 2+2*requests || bad != 0 {
 		t.Errorf("%d of %d requests did not read the whole body", bad, calls)
 	}
 	if b, _ := io.ReadAll(r.Body); string(b) != "hello" {
