@@ -18,7 +18,9 @@ import (
 // Secure whenever the request is secure, as werkzeug's (secure=
 // request.is_secure): over TLS to this server, and behind a TLS-terminating
 // proxy whose scheme an environ.Proxy layer outside believed; never for a
-// forwarding header that no Proxy layer believed. Over real servers.
+// forwarding header that no Proxy layer believed (which, being proxy
+// evidence, makes the client not local: no PIN flow at all, the production
+// 500 and no cookie). Over real servers.
 func TestPINCookieSecureWhenTheRequestIs(t *testing.T) {
 	local := []string{"127.0.0.0/8", "::1/128"}
 	xfor := environ.ProxyConfig{Headers: environ.XForwarded, For: 1, TrustedPeers: local}
@@ -33,14 +35,15 @@ func TestPINCookieSecureWhenTheRequestIs(t *testing.T) {
 		tls    bool
 		header []string
 		secure bool
+		refuse bool // not a local client: the PIN path is the application's
 	}{
-		{"plain HTTP", nil, false, nil, false},
-		{"TLS to this server", nil, true, nil, true},
-		{"raw X-Forwarded-Proto, no Proxy layer", nil, false, []string{"X-Forwarded-Proto", "https"}, false},
-		{"Proxy believes the client, not the scheme", &xfor, false, xff("https"), false},
-		{"Proxy believes X-Forwarded-Proto https", &xforProto, false, xff("https"), true},
-		{"Proxy believes X-Forwarded-Proto http", &xforProto, false, xff("http"), false},
-		{"Proxy believes Forwarded proto=https", &fwd, false, []string{"Forwarded", "for=127.0.0.1;proto=https"}, true},
+		{"plain HTTP", nil, false, nil, false, false},
+		{"TLS to this server", nil, true, nil, true, false},
+		{"raw X-Forwarded-Proto, no Proxy layer", nil, false, []string{"X-Forwarded-Proto", "https"}, false, true},
+		{"Proxy believes the client, not the scheme", &xfor, false, xff("https"), false, false},
+		{"Proxy believes X-Forwarded-Proto https", &xforProto, false, xff("https"), true, false},
+		{"Proxy believes X-Forwarded-Proto http", &xforProto, false, xff("http"), false, false},
+		{"Proxy believes Forwarded proto=https", &fwd, false, []string{"Forwarded", "for=127.0.0.1;proto=https"}, true, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			logger, logs := observed()
@@ -69,6 +72,12 @@ func TestPINCookieSecureWhenTheRequestIs(t *testing.T) {
 			}
 			res.Body.Close()
 			set := res.Header.Get("Set-Cookie")
+			if tt.refuse {
+				if res.StatusCode != http.StatusInternalServerError || set != "" {
+					t.Fatalf("status %d, Set-Cookie %q, want the production 500 and no cookie", res.StatusCode, set)
+				}
+				return
+			}
 			if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/boom" {
 				t.Fatalf("status %d, Location %q, want 303 /boom", res.StatusCode, res.Header.Get("Location"))
 			}
