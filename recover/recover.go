@@ -105,8 +105,9 @@ func OnPanic(f func(r *http.Request, p *Panic)) Option {
 }
 
 // Page replaces the production error page. The status, the request-ID
-// header, Cache-Control and the other headers are already set; write sets
-// the Content-Type and writes the body. If it panics, the answer falls back
+// header, Cache-Control and the other headers are already set (see the
+// package documentation for which headers the 500 keeps); write sets the
+// Content-Type and writes the body. If it panics, the answer falls back
 // to a plain-text 500.
 func Page(write func(w http.ResponseWriter, r *http.Request, p *Panic)) Option {
 	return optionFunc(func(c *config) { c.page, c.customPage = write, true })
@@ -196,9 +197,12 @@ func (c *config) serve(next http.Handler, w http.ResponseWriter, r *http.Request
 	resp, r := mw.Capture(w, r)
 	defer resp.Release()
 	dc, r := c.startCapture(r)
+	// What an outer layer (a compressor) set before calling inward: the 500
+	// goes out through it, so the 500 keeps it. A slice header, no copy.
+	encoding := w.Header()["Content-Encoding"]
 	defer func() {
 		if v := recover(); v != nil {
-			c.handle(resp, r, v, dc)
+			c.handle(resp, r, v, dc, encoding)
 		}
 	}()
 	next.ServeHTTP(resp.Writer(), r)
@@ -206,8 +210,9 @@ func (c *config) serve(next http.Handler, w http.ResponseWriter, r *http.Request
 
 // handle answers a recovered panic v (recover itself must be called by the
 // deferred function, so the caller calls it and passes the value).
-// dc is what was captured for the development page, or nil.
-func (c *config) handle(resp *mw.Response, r *http.Request, v any, dc *devCapture) {
+// dc is what was captured for the development page, or nil; encoding is
+// the Content-Encoding the response had when this layer received it.
+func (c *config) handle(resp *mw.Response, r *http.Request, v any, dc *devCapture, encoding []string) {
 	if v == http.ErrAbortHandler {
 		panic(v) // the standard way to abort: not ours to log
 	}
@@ -227,7 +232,7 @@ func (c *config) handle(resp *mw.Response, r *http.Request, v any, dc *devCaptur
 	case p.Committed:
 		panic(http.ErrAbortHandler) // no second status can be sent: abort the response
 	}
-	c.respond(resp, r, p, dc)
+	c.respond(resp, r, p, dc, encoding)
 }
 
 func (c *config) log(r *http.Request, p *Panic) {
