@@ -444,3 +444,47 @@ func rawGet(t *testing.T, addr, req string) {
 	c.SetReadDeadline(time.Now().Add(10 * time.Second))
 	io.Copy(io.Discard, c)
 }
+
+// TestPresetRecoveredPanicMarkRacesWithNoGoroutine: a handler leaves a
+// goroutine reading its context's values and panics; the mark the recover
+// layer leaves for the access log must not write where that goroutine
+// reads (go test -race).
+func TestPresetRecoveredPanicMarkRacesWithNoGoroutine(t *testing.T) {
+	type probe struct{}
+	for _, p := range presets {
+		t.Run(p.name, func(t *testing.T) {
+			core, logs := observer.New(zapcore.DebugLevel)
+			stop, stopped := make(chan struct{}), make(chan struct{})
+			h := p.build(zap.New(core)).ThenFunc(func(w http.ResponseWriter, r *http.Request) {
+				ctx, started := r.Context(), make(chan struct{})
+				go func() {
+					defer close(stopped)
+					close(started)
+					for {
+						select {
+						case <-stop:
+							return
+						default:
+							_ = ctx.Value(probe{})
+						}
+					}
+				}()
+				<-started
+				panic("with a goroutine reading the context")
+			})
+			ts := httptest.NewServer(h)
+			defer ts.Close()
+			res, err := ts.Client().Get(ts.URL)
+			close(stop)
+			<-stopped
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			wsgotest.WaitFor(func() bool { return logs.FilterMessage(logging.FieldMessage).Len() == 1 })
+			if e := logs.FilterMessage(logging.FieldMessage).All(); res.StatusCode != 500 || len(e) != 1 || e[0].ContextMap()[logging.FieldError] != "panic" {
+				t.Fatalf("%d, access entries %v", res.StatusCode, e)
+			}
+		})
+	}
+}

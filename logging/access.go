@@ -244,7 +244,7 @@ func outcome(r *http.Request, resp *mw.Response, panicked any) (status int, errT
 }
 
 // recoveredInside is the error.type of a request whose panic a recover
-// layer inside this one recovered (see plumb.RecoveredKey), and true; ""
+// layer inside this one recovered (see plumb.MarkRecovered), and true; ""
 // and false when none did. Such a panic reaches this layer as a 500 that
 // layer answered (panic), an http.ErrAbortHandler it re-panicked because
 // the response had started (aborted), or nothing at all after a hijack
@@ -255,7 +255,7 @@ func recoveredInside(r *http.Request, resp *mw.Response, status int, panicked an
 	case panicked != nil, status < 500 && !resp.Hijacked():
 		return "", false
 	}
-	if r.Context().Value(plumb.RecoveredKey{}) == nil {
+	if !plumb.Recovered(r.Context()) {
 		return "", false
 	}
 	if panicked == http.ErrAbortHandler {

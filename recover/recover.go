@@ -217,7 +217,7 @@ func (c *config) handle(resp *mw.Response, r *http.Request, v any, dc *devCaptur
 	if v == http.ErrAbortHandler {
 		panic(v) // the standard way to abort: not ours to log
 	}
-	plumb.Put(r.Context(), plumb.RecoveredKey{}, true) // for an access log outside: this request panicked
+	plumb.MarkRecovered(r.Context()) // for an access log outside: this request panicked
 	p := &Panic{Value: v, Time: time.Now()}
 	p.capture(c.dev || c.onPanic != nil || c.customPage)
 	p.Committed, p.Hijacked = resp.Committed(), resp.Hijacked()
