@@ -223,16 +223,8 @@ func outcome(r *http.Request, resp *mw.Response, panicked any) (status int, errT
 	if errType, ok := recoveredInside(r, resp, status, panicked); ok {
 		return status, errType, zapcore.ErrorLevel
 	}
-	switch {
-	case panicked == http.ErrAbortHandler:
-		return status, "aborted", zapcore.WarnLevel
-	case panicked != nil && (resp.Committed() || resp.Hijacked()):
-		if resp.Hijacked() {
-			return status, "panic", zapcore.ErrorLevel
-		}
-		return status, "aborted", zapcore.ErrorLevel
-	case panicked != nil:
-		return http.StatusInternalServerError, "panic", zapcore.ErrorLevel
+	if panicked != nil {
+		return panicOutcome(resp, status, panicked)
 	}
 	if status == 0 && !resp.Hijacked() {
 		status = http.StatusOK // net/http answers 200 for a handler that wrote nothing
@@ -241,6 +233,22 @@ func outcome(r *http.Request, resp *mw.Response, panicked any) (status int, errT
 		return status, "client_gone", zapcore.WarnLevel
 	}
 	return status, "", level
+}
+
+// panicOutcome is outcome for a panic that reached this layer: aborted at
+// Warn for http.ErrAbortHandler, which aborts on purpose; else a 500, or
+// the status that went out when the response had started (aborted) or the
+// connection was hijacked (panic), at Error.
+func panicOutcome(resp *mw.Response, status int, panicked any) (int, string, zapcore.Level) {
+	switch {
+	case panicked == http.ErrAbortHandler:
+		return status, "aborted", zapcore.WarnLevel
+	case resp.Hijacked():
+		return status, "panic", zapcore.ErrorLevel
+	case resp.Committed():
+		return status, "aborted", zapcore.ErrorLevel
+	}
+	return http.StatusInternalServerError, "panic", zapcore.ErrorLevel
 }
 
 // recoveredInside is the error.type of a request whose panic a recover

@@ -53,19 +53,30 @@ var hostileValues = []struct {
 	msg   string
 	chain []string // error.chain, nil when the value is not an error
 }{
-	{"nil pointer error", error((*nilErr)(nil)), "<Error() panicked: " + nilDerefText + ">",
-		[]string{"*recover.nilErr: <Error() panicked: " + nilDerefText + ">"}},
+	{
+		"nil pointer error", error((*nilErr)(nil)), "<Error() panicked: " + nilDerefText + ">",
+		[]string{"*recover.nilErr: <Error() panicked: " + nilDerefText + ">"},
+	},
 	{"Unwrap panics", unwrapPanics{}, "outer", []string{"recover.unwrapPanics: outer"}},
 	{"String panics", stringPanics{"string broke"}, "%!v(PANIC=String method: string broke)", nil},
-	{"String panics with a value whose String panics", stringPanics{stringPanics{"inner broke"}},
-		"<String() panicked: inner broke>", nil},
+	{
+		"String panics with a value whose String panics",
+		stringPanics{stringPanics{"inner broke"}},
+		"<String() panicked: inner broke>", nil,
+	},
 	{"Format panics", formatPanics{}, "%!v(PANIC=Format method: format broke)", nil},
-	{"Error panics with an error whose Error panics", errorPanics{error((*nilErr)(nil))},
+	{
+		"Error panics with an error whose Error panics",
+		errorPanics{error((*nilErr)(nil))},
 		"<Error() panicked: <Error() panicked: " + nilDerefText + ">>",
-		[]string{"recover.errorPanics: <Error() panicked: <Error() panicked: " + nilDerefText + ">>"}},
-	{"Error panics with itself, endlessly", errorPanics{errorPanics{errorPanics{errorPanics{"deep"}}}},
+		[]string{"recover.errorPanics: <Error() panicked: <Error() panicked: " + nilDerefText + ">>"},
+	},
+	{
+		"Error panics with itself, endlessly",
+		errorPanics{errorPanics{errorPanics{errorPanics{"deep"}}}},
 		"<Error() panicked: <Error() panicked: <Error() panicked: a recover.errorPanics>>>",
-		[]string{"recover.errorPanics: <Error() panicked: <Error() panicked: <Error() panicked: a recover.errorPanics>>>"}},
+		[]string{"recover.errorPanics: <Error() panicked: <Error() panicked: <Error() panicked: a recover.errorPanics>>>"},
+	},
 }
 
 // TestPanicValuesWhoseMethodsPanic panics with values whose Error, Unwrap,
