@@ -41,19 +41,19 @@
 // and drops those that describe the answer the handler was making, since
 // that answer is not sent. At panic time (a request that does not panic
 // pays only for a look-up of Content-Encoding) the layer deletes
-// Content-Type, Content-Length,
-// Content-Disposition, Content-Range, Content-Language, Content-Location,
-// ETag, Last-Modified, Expires, Location, Refresh, Accept-Ranges,
-// Set-Cookie, Trailer and the trailers declared (the names Trailer lists,
-// and keys with http.TrailerPrefix); sets Cache-Control: no-store, so that
-// a max-age the handler set lets no cache keep the 500, and
-// X-Content-Type-Options: nosniff; gives Content-Encoding back the value it
-// had when the layer received the request (a compressor outside still
-// encodes the page, a handler's own encoding is dropped); and keeps the
-// rest: CORS's Access-Control-*, Vary, Strict-Transport-Security, the
-// request ID, so that a browser's script can read the 500 and quote its
-// ID. (chi's Recoverer and gorilla's RecoveryHandler write the 500 over
-// every header, the handler's cookies and max-age included.)
+// Content-Type, Content-Length, Content-Disposition, Content-Range,
+// Content-Language, Content-Location, ETag, Last-Modified, Expires,
+// Location, Refresh, Accept-Ranges, Set-Cookie, Trailer and the trailers
+// declared (the names Trailer lists, and keys with http.TrailerPrefix);
+// sets Cache-Control: no-store, so that a max-age the handler set lets no
+// cache keep the 500, and X-Content-Type-Options: nosniff; gives
+// Content-Encoding back the value it had when the layer received the
+// request (a compressor outside still encodes the page, a handler's own
+// encoding is dropped); and keeps the rest: CORS's Access-Control-*, Vary,
+// Strict-Transport-Security, the request ID, so that a browser's script
+// can read the 500 and quote its ID. (chi's Recoverer and gorilla's
+// RecoveryHandler send their 500 with every header the handler set, its
+// cookies and max-age included.)
 //
 // On the traceback page, its own Content-Security-Policy replaces one an
 // outer layer set: it is as strict as a policy can be that lets the page
