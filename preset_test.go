@@ -2,14 +2,21 @@ package wsgo
 
 import (
 	"bufio"
+	"compress/gzip"
+	"fmt"
 	"io"
 	"iter"
+	"log"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/wsgo/wsgo/chain"
+	"github.com/wsgo/wsgo/internal/wsgotest"
 	"github.com/wsgo/wsgo/logging"
 	"github.com/wsgo/wsgo/mw"
 	wsgorecover "github.com/wsgo/wsgo/recover"
@@ -192,5 +199,292 @@ func TestPresetOptionsReachTheirLayers(t *testing.T) {
 	}
 	if logs.FilterMessage(logging.FieldMessage).Len() != 1 {
 		t.Errorf("access entries: %v", logs.All())
+	}
+}
+
+// presets are the two presets, each built on its own observed logger.
+var presets = []struct {
+	name  string
+	build func(*zap.Logger, ...Option) chain.Chain
+}{{"Production", Production}, {"Development", Development}}
+
+// nilErr's Error dereferences its receiver: a nil *nilErr in an error is
+// not a nil error, and its Error panics.
+type nilErr struct{ msg string }
+
+func (e *nilErr) Error() string { return e.msg }
+
+// TestPresetsAnswerAPanicValueWhoseErrorPanics panics with a nil *nilErr
+// through both presets, over a real server: the client gets its 500 (not
+// EOF), the panic its entry, and the access log its entry.
+func TestPresetsAnswerAPanicValueWhoseErrorPanics(t *testing.T) {
+	const msg = "<Error() panicked: runtime error: invalid memory address or nil pointer dereference>"
+	for _, p := range presets {
+		t.Run(p.name, func(t *testing.T) {
+			core, logs := observer.New(zapcore.DebugLevel)
+			h := p.build(zap.New(core)).ThenFunc(func(w http.ResponseWriter, r *http.Request) {
+				var err error = (*nilErr)(nil)
+				panic(err)
+			})
+			var serverLog wsgotest.SyncBuffer
+			ts := httptest.NewUnstartedServer(h)
+			ts.Config.ErrorLog = log.New(&serverLog, "", 0)
+			ts.Start()
+			defer ts.Close()
+			res, err := ts.Client().Get(ts.URL)
+			if err != nil {
+				t.Fatalf("%v (server: %s)", err, serverLog.String())
+			}
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			id := res.Header.Get("X-Request-Id")
+			want := "500 Internal Server Error\nrequest ID: " + id + "\n"
+			if p.name == "Development" {
+				want = "panic: " + msg + " [*wsgo.nilErr]\n" // the traceback's first line, for this local client
+			}
+			if res.StatusCode != 500 || id == "" || !strings.HasPrefix(string(body), want) {
+				t.Fatalf("%d %q", res.StatusCode, body)
+			}
+			wsgotest.WaitFor(func() bool { return logs.FilterMessage(logging.FieldMessage).Len() == 1 })
+			panics := logs.FilterMessage("panic recovered").All()
+			if len(panics) != 1 || panics[0].ContextMap()["panic"] != msg || panics[0].ContextMap()["http.request.id"] != id {
+				t.Fatalf("panic entries %v", panics)
+			}
+			if s := serverLog.String(); s != "" {
+				t.Fatalf("the server complained: %s", s)
+			}
+		})
+	}
+}
+
+// corsLike is a CORS front end outside the preset: it sets its headers on
+// every response before calling inward.
+func corsLike(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", "https://app.example")
+		w.Header().Set("Access-Control-Expose-Headers", "X-Request-Id")
+		w.Header().Set("Vary", "Origin")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// gzipLike is a compressor outside the preset.
+func gzipLike(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Encoding", "gzip")
+		zw := gzip.NewWriter(w)
+		defer zw.Close()
+		next.ServeHTTP(gzipWriter{w, zw}, r)
+	})
+}
+
+type gzipWriter struct {
+	http.ResponseWriter
+	zw *gzip.Writer
+}
+
+func (g gzipWriter) Write(p []byte) (int, error) { return g.zw.Write(p) }
+
+// answerThenPanic sets the headers of the answer it means to send, and
+// panics before sending it.
+func answerThenPanic(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", `"v7"`)
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	http.SetCookie(w, &http.Cookie{Name: "session", Value: "half-logged-in"})
+	panic("after answering")
+}
+
+// TestPresetThe500KeepsOuterHeaders: a CORS layer outside either preset
+// sees its headers on the 500 (or the browser reports a CORS error and the
+// script cannot read the request ID); the handler's Content-Type, ETag,
+// cookie and max-age are gone, and Cache-Control is no-store. Over
+// HTTP/1.1 and HTTP/2.
+func TestPresetThe500KeepsOuterHeaders(t *testing.T) {
+	for _, p := range presets {
+		t.Run(p.name, func(t *testing.T) {
+			h := corsLike(p.build(zap.NewNop()).ThenFunc(answerThenPanic))
+			wsgotest.Modes(t, h, func(t *testing.T, ts *httptest.Server) {
+				res, err := ts.Client().Get(ts.URL)
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, _ := io.ReadAll(res.Body)
+				res.Body.Close()
+				got := res.Header.Clone()
+				got.Del("Date")
+				if got.Get("Content-Length") == strconv.Itoa(len(body)) {
+					got.Del("Content-Length") // net/http's, when the page fits its buffer
+				}
+				if p.name == "Development" && strings.Contains(got.Get("Server-Timing"), "total;dur=") {
+					got.Del("Server-Timing") // the timed chain's, on every response
+				}
+				want := http.Header{
+					"Access-Control-Allow-Origin":   {"https://app.example"},
+					"Access-Control-Expose-Headers": {"X-Request-Id"},
+					"Vary":                          {"Origin"},
+					"X-Request-Id":                  {res.Header.Get("X-Request-Id")},
+					"Cache-Control":                 {"no-store"},
+					"X-Content-Type-Options":        {"nosniff"},
+					"Content-Type":                  {"text/plain; charset=utf-8"},
+				}
+				if res.StatusCode != 500 || len(want["X-Request-Id"][0]) != 20 || fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Fatalf("%d\nheader %v\nwant   %v", res.StatusCode, got, want)
+				}
+			})
+		})
+	}
+}
+
+// TestPresetThe500ThroughAnOuterCompressor: a compressor outside the preset
+// set Content-Encoding: gzip and compresses the 500; the 500 says so, and
+// its body decodes.
+func TestPresetThe500ThroughAnOuterCompressor(t *testing.T) {
+	for _, p := range presets {
+		t.Run(p.name, func(t *testing.T) {
+			h := gzipLike(p.build(zap.NewNop()).ThenFunc(answerThenPanic))
+			wsgotest.Modes(t, h, func(t *testing.T, ts *httptest.Server) {
+				req, _ := http.NewRequest("GET", ts.URL, nil)
+				req.Header.Set("Accept-Encoding", "gzip") // by hand: the client leaves the body encoded
+				res, err := ts.Client().Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer res.Body.Close()
+				if res.StatusCode != 500 || res.Header.Get("Content-Encoding") != "gzip" {
+					t.Fatalf("%d Content-Encoding %q", res.StatusCode, res.Header.Get("Content-Encoding"))
+				}
+				zr, err := gzip.NewReader(res.Body)
+				if err != nil {
+					t.Fatalf("the 500 is not gzip: %v", err)
+				}
+				b, err := io.ReadAll(zr)
+				if err != nil || !strings.Contains(string(b), res.Header.Get("X-Request-Id")) || !strings.Contains(string(b), "500 Internal Server Error") &&
+					!strings.HasPrefix(string(b), "panic: after answering") {
+					t.Fatalf("body %q, %v", b, err)
+				}
+			})
+		})
+	}
+}
+
+// TestPresetAccessEntryOfARecoveredPanic: the recover layer inside the
+// access log recovers the panic, so the access layer sees no panic; its
+// entry must still say one happened: after a hijack (a WebSocket handler
+// that panics: 101, not a clean upgrade), before the response (the 500),
+// and after it started (aborted).
+func TestPresetAccessEntryOfARecoveredPanic(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/ws", func(w http.ResponseWriter, r *http.Request) {
+		c, buf, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			panic(err)
+		}
+		defer c.Close()
+		buf.WriteString("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+		buf.Flush()
+		panic("after the upgrade")
+	})
+	mux.HandleFunc("/before", func(w http.ResponseWriter, r *http.Request) { panic("before") })
+	mux.HandleFunc("/after", func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "partial")
+		w.(http.Flusher).Flush()
+		panic("after")
+	})
+	mux.HandleFunc("/fine", func(w http.ResponseWriter, r *http.Request) {})
+	for _, p := range presets {
+		t.Run(p.name, func(t *testing.T) {
+			core, logs := observer.New(zapcore.DebugLevel)
+			ts := httptest.NewUnstartedServer(p.build(zap.New(core)).Then(mux))
+			ts.Config.ErrorLog = log.New(io.Discard, "", 0)
+			ts.Start()
+			defer ts.Close()
+			addr := ts.Listener.Addr().String()
+			for _, tt := range []struct {
+				path    string
+				status  int64
+				errType any
+				level   zapcore.Level
+			}{
+				{"/ws", 101, "panic", zapcore.ErrorLevel},
+				{"/before", 500, "panic", zapcore.ErrorLevel},
+				{"/after", 200, "aborted", zapcore.ErrorLevel},
+				{"/fine", 200, nil, zapcore.InfoLevel},
+			} {
+				before := logs.FilterMessage(logging.FieldMessage).Len()
+				rawGet(t, addr, "GET "+tt.path+" HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n")
+				wsgotest.WaitFor(func() bool { return logs.FilterMessage(logging.FieldMessage).Len() > before })
+				entries := logs.FilterMessage(logging.FieldMessage).All()
+				if len(entries) != before+1 {
+					t.Fatalf("%s: %d access entries", tt.path, len(entries)-before)
+				}
+				e := entries[before]
+				m := e.ContextMap()
+				if m[logging.FieldStatus] != tt.status || m[logging.FieldError] != tt.errType || e.Level != tt.level {
+					t.Fatalf("%s: level %v, %v", tt.path, e.Level, m)
+				}
+			}
+		})
+	}
+}
+
+// rawGet sends req over a new connection to addr, half-closed after it, and
+// reads what comes back until the server closes the connection.
+func rawGet(t *testing.T, addr, req string) {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := io.WriteString(c, req); err != nil {
+		t.Fatal(err)
+	}
+	c.(*net.TCPConn).CloseWrite() // one request: the server closes after answering it
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	io.Copy(io.Discard, c)
+}
+
+// TestPresetRecoveredPanicMarkRacesWithNoGoroutine: a handler leaves a
+// goroutine reading its context's values and panics; the mark the recover
+// layer leaves for the access log must not write where that goroutine
+// reads (go test -race).
+func TestPresetRecoveredPanicMarkRacesWithNoGoroutine(t *testing.T) {
+	type probe struct{}
+	for _, p := range presets {
+		t.Run(p.name, func(t *testing.T) {
+			core, logs := observer.New(zapcore.DebugLevel)
+			stop, stopped := make(chan struct{}), make(chan struct{})
+			h := p.build(zap.New(core)).ThenFunc(func(w http.ResponseWriter, r *http.Request) {
+				ctx, started := r.Context(), make(chan struct{})
+				go func() {
+					defer close(stopped)
+					close(started)
+					for {
+						select {
+						case <-stop:
+							return
+						default:
+							_ = ctx.Value(probe{})
+						}
+					}
+				}()
+				<-started
+				panic("with a goroutine reading the context")
+			})
+			ts := httptest.NewServer(h)
+			defer ts.Close()
+			res, err := ts.Client().Get(ts.URL)
+			close(stop)
+			<-stopped
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			wsgotest.WaitFor(func() bool { return logs.FilterMessage(logging.FieldMessage).Len() == 1 })
+			if e := logs.FilterMessage(logging.FieldMessage).All(); res.StatusCode != 500 || len(e) != 1 || e[0].ContextMap()[logging.FieldError] != "panic" {
+				t.Fatalf("%d, access entries %v", res.StatusCode, e)
+			}
+		})
 	}
 }

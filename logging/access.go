@@ -118,7 +118,9 @@ var fieldsPool = sync.Pool{New: func() any { s := make([]zap.Field, 0, 16); retu
 //     the status already sent and error.type=aborted when the response had
 //     started), at Error, and the panic goes on up, to a recover layer or to
 //     net/http; one that panicked with http.ErrAbortHandler, which aborts on
-//     purpose, is error.type=aborted at Warn;
+//     purpose, is error.type=aborted at Warn. A panic that a recover layer
+//     inside this one recovered is logged the same way, with the status that
+//     went out (its 500, or 101 after a hijack);
 //   - a hijacked connection is logged as 101 when the request asked for an
 //     upgrade (a WebSocket library writes its own 101), and with status 0
 //     otherwise, since no status went out through net/http;
@@ -222,16 +224,11 @@ func outcome(r *http.Request, resp *mw.Response, panicked any) (status int, errT
 	if resp.Hijacked() && status == 0 && upgradeRequested(r) {
 		status = http.StatusSwitchingProtocols
 	}
-	switch {
-	case panicked == http.ErrAbortHandler:
-		return status, "aborted", zapcore.WarnLevel
-	case panicked != nil && (resp.Committed() || resp.Hijacked()):
-		if resp.Hijacked() {
-			return status, "panic", zapcore.ErrorLevel
-		}
-		return status, "aborted", zapcore.ErrorLevel
-	case panicked != nil:
-		return http.StatusInternalServerError, "panic", zapcore.ErrorLevel
+	if errType, ok := recoveredInside(r, resp, status, panicked); ok {
+		return status, errType, zapcore.ErrorLevel
+	}
+	if panicked != nil {
+		return panicOutcome(resp, status, panicked)
 	}
 	if status == 0 && !resp.Hijacked() {
 		status = http.StatusOK // net/http answers 200 for a handler that wrote nothing
@@ -240,6 +237,43 @@ func outcome(r *http.Request, resp *mw.Response, panicked any) (status int, errT
 		return status, "client_gone", zapcore.WarnLevel
 	}
 	return status, "", level
+}
+
+// panicOutcome is outcome for a panic that reached this layer: aborted at
+// Warn for http.ErrAbortHandler, which aborts on purpose; else a 500, or
+// the status that went out when the response had started (aborted) or the
+// connection was hijacked (panic), at Error.
+func panicOutcome(resp *mw.Response, status int, panicked any) (int, string, zapcore.Level) {
+	switch {
+	case panicked == http.ErrAbortHandler:
+		return status, "aborted", zapcore.WarnLevel
+	case resp.Hijacked():
+		return status, "panic", zapcore.ErrorLevel
+	case resp.Committed():
+		return status, "aborted", zapcore.ErrorLevel
+	}
+	return http.StatusInternalServerError, "panic", zapcore.ErrorLevel
+}
+
+// recoveredInside is the error.type of a request whose panic a recover
+// layer inside this one recovered (see plumb.MarkRecovered), and true; ""
+// and false when none did. Such a panic reaches this layer as a 500 that
+// layer answered (panic), an http.ErrAbortHandler it re-panicked because
+// the response had started (aborted), or nothing at all after a hijack
+// (panic). Only those requests pay for the look-up.
+func recoveredInside(r *http.Request, resp *mw.Response, status int, panicked any) (string, bool) {
+	switch {
+	case panicked == http.ErrAbortHandler:
+	case panicked != nil, status < 500 && !resp.Hijacked():
+		return "", false
+	}
+	if !plumb.Recovered(r.Context()) {
+		return "", false
+	}
+	if panicked == http.ErrAbortHandler {
+		return "aborted", true
+	}
+	return "panic", true
 }
 
 // upgradeRequested reports whether r asked to switch protocols: an Upgrade

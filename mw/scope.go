@@ -26,6 +26,8 @@ type Scope struct {
 
 	vals  [4]keyVal // inline store for put: the access log and environ use four
 	extra []keyVal
+
+	recovered bool // a recover layer recovered a panic (plumb.MarkRecovered)
 }
 
 type keyVal struct{ key, val any }
@@ -91,6 +93,15 @@ func init() {
 		}
 		s.put(key, val)
 		return true
+	}
+	plumb.MarkRecovered = func(ctx context.Context) {
+		if s := ScopeOf(ctx); s != nil {
+			s.recovered = true
+		}
+	}
+	plumb.Recovered = func(ctx context.Context) bool {
+		s := ScopeOf(ctx)
+		return s != nil && s.recovered
 	}
 	plumb.TimingMark = func(name string) func(http.Handler) http.Handler { return timingMark(name) }
 	plumb.RequestIDHeader = func(ctx context.Context) string {

@@ -37,6 +37,33 @@
 // the answer is the plain-text traceback. curl gets the plain text, an API
 // client application/problem+json.
 //
+// The 500 keeps the headers that layers outside set for every response,
+// and drops those that describe the answer the handler was making, since
+// that answer is not sent. At panic time (a request that does not panic
+// pays only for a look-up of Content-Encoding) the layer deletes
+// Content-Type, Content-Length, Content-Disposition, Content-Range,
+// Content-Language, Content-Location, ETag, Last-Modified, Expires,
+// Location, Refresh, Accept-Ranges, Set-Cookie, Trailer and the trailers
+// declared (the names Trailer lists, and keys with http.TrailerPrefix);
+// sets Cache-Control: no-store, so that a max-age the handler set lets no
+// cache keep the 500, and X-Content-Type-Options: nosniff; gives
+// Content-Encoding back the value it had when the layer received the
+// request (a compressor outside still encodes the page, a handler's own
+// encoding is dropped); and keeps the rest: CORS's Access-Control-*, Vary,
+// Strict-Transport-Security, the request ID, so that a browser's script
+// can read the 500 and quote its ID. (chi's Recoverer and gorilla's
+// RecoveryHandler send their 500 with every header the handler set, its
+// cookies and max-age included.)
+//
+// On the traceback page, its own Content-Security-Policy replaces one an
+// outer layer set: it is as strict as a policy can be that lets the page
+// work (default-src 'none', frame-ancestors 'none', form-action 'none',
+// and only the page's inline style and script, by their hashes), and a
+// second policy would be enforced beside it and block that style and
+// script. The PIN prompt does the same with its own. The production page,
+// the plain-text and the JSON tracebacks keep the outer policy (under a
+// strict one the production page loses its inline style, not its text).
+//
 // Importing the package as recover shadows the builtin in that file; name
 // it, as in
 //

@@ -72,44 +72,47 @@ func errorTree(err error) []errNode {
 	return nodes
 }
 
-// errorText is e.Error(), or what it panicked with.
-func errorText(e error) (s string) {
-	defer func() {
-		if r := recover(); r != nil {
-			s = fmt.Sprintf("<Error() panicked: %v>", r)
-		}
-	}()
-	return e.Error()
+// errorText is e.Error(), or <Error() panicked: …> (see guard).
+func errorText(e error) string { return errorTextAt(e, 0) }
+
+// errorTextAt is errorText at depth depth of guard's nesting.
+func errorTextAt(e error, depth int) (s string) {
+	if msg := guard("Error", depth, func() { s = e.Error() }); msg != "" {
+		return msg
+	}
+	return s
 }
 
 // unwrapErrors is what e wraps: the errors of Unwrap() []error, or the one
 // of Unwrap() error; none when it wraps nothing or its Unwrap panics.
 func unwrapErrors(e error) (wrapped []error) {
-	defer func() {
-		if recover() != nil {
-			wrapped = nil
-		}
-	}()
 	switch u := e.(type) {
 	case interface{ Unwrap() []error }:
-		return u.Unwrap()
+		if guard("Unwrap", 0, func() { wrapped = u.Unwrap() }) != "" {
+			return nil
+		}
 	case interface{ Unwrap() error }:
-		return []error{u.Unwrap()}
+		var one error
+		if guard("Unwrap", 0, func() { one = u.Unwrap() }) != "" {
+			return nil
+		}
+		wrapped = []error{one}
 	}
-	return nil
+	return wrapped
 }
 
 // sameError reports whether a and b are the same error: of one comparable
 // type, and equal. It is false where == would panic (a struct holding an
 // incomparable value in an interface field).
 func sameError(a, b error) (same bool) {
-	defer func() {
-		if recover() != nil {
-			same = false
-		}
-	}()
 	t := reflect.TypeOf(a)
-	return t == reflect.TypeOf(b) && t.Comparable() && a == b
+	if t != reflect.TypeOf(b) || !t.Comparable() {
+		return false
+	}
+	if guard("==", 0, func() { same = a == b }) != "" {
+		return false
+	}
+	return same
 }
 
 // errorFrames is the stack e carries (see errorStack) as frames, innermost
@@ -167,12 +170,10 @@ func pcsFrom(m reflect.Value) (pcs []uintptr) {
 	if t.NumIn() != 0 || t.NumOut() != 1 || t.Out(0).Kind() != reflect.Slice || t.Out(0).Elem().Kind() != reflect.Uintptr {
 		return nil
 	}
-	defer func() {
-		if recover() != nil {
-			pcs = nil
-		}
-	}()
-	s := m.Call(nil)[0]
+	var s reflect.Value
+	if guard("stack", 0, func() { s = m.Call(nil)[0] }) != "" {
+		return nil
+	}
 	n := min(s.Len(), maxErrFrames)
 	if n == 0 {
 		return nil

@@ -24,16 +24,14 @@ const (
 )
 
 // respond writes the 500: the traceback when allowed, the production page
-// otherwise, falling back to plain text when rendering panics.
-func (c *config) respond(resp *mw.Response, r *http.Request, p *Panic, dc *devCapture) {
+// otherwise, falling back to plain text when rendering panics. encoding is
+// the Content-Encoding the response had when the layer received it.
+func (c *config) respond(resp *mw.Response, r *http.Request, p *Panic, dc *devCapture, encoding []string) {
 	w := resp.Writer()
 	h := w.Header()
-	for k := range h { // what the handler set describes a response that will not be sent
-		delete(h, k)
-	}
+	resetHeader(h, encoding)
 	h.Set(plumb.RequestIDHeader(r.Context()), p.RequestID)
-	h["Cache-Control"] = []string{"no-store"} // canonical keys, set directly
-	h["X-Content-Type-Options"] = []string{"nosniff"}
+	h["X-Content-Type-Options"] = []string{"nosniff"} // a canonical key, set directly
 	defer func() {
 		if v := recover(); v != nil {
 			c.logger.Error("recover: rendering the error page panicked",
@@ -57,6 +55,55 @@ func (c *config) respond(resp *mw.Response, r *http.Request, p *Panic, dc *devCa
 		return
 	}
 	c.page(w, r, p)
+}
+
+// answerHeaders are the headers that describe the handler's own answer,
+// by canonical name: the 500 is not that answer, so they are deleted from
+// it. Content-Encoding is among them: the 500 gets back the one it had
+// when the recover layer received it.
+var answerHeaders = map[string]bool{
+	"Content-Type": true, "Content-Length": true, "Content-Disposition": true, "Content-Range": true,
+	"Content-Language": true, "Content-Location": true, "Content-Encoding": true, "Etag": true,
+	"Last-Modified": true, "Expires": true, "Location": true, "Refresh": true, "Accept-Ranges": true,
+	"Set-Cookie": true, "Trailer": true, "Cache-Control": true,
+}
+
+// resetHeader makes h, the header map of a response that panicked before
+// it was sent, the 500's: the headers that describe the handler's answer
+// (answerHeaders) are deleted, with the trailers it declared (the names
+// the Trailer header lists, and the keys with http.TrailerPrefix);
+// Content-Encoding is encoding again, or none when encoding is nil;
+// Cache-Control is no-store, so that no cache keeps the 500 for the
+// max-age a handler set. The rest stays: what layers outside set (CORS,
+// Vary, Strict-Transport-Security, the request ID) applies to the 500
+// too. Keys are compared in canonical form, so that one set into the map
+// directly in another case goes as well.
+func resetHeader(h http.Header, encoding []string) {
+	var trailers []string
+	for k, vs := range h {
+		if http.CanonicalHeaderKey(k) == "Trailer" {
+			trailers = append(trailers, vs...)
+		}
+	}
+	declared := func(k string) bool {
+		for _, v := range trailers {
+			for name := range strings.SplitSeq(v, ",") {
+				if strings.EqualFold(strings.TrimSpace(name), k) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for k := range h {
+		if answerHeaders[http.CanonicalHeaderKey(k)] || strings.HasPrefix(k, http.TrailerPrefix) || declared(k) {
+			delete(h, k)
+		}
+	}
+	if encoding != nil {
+		h["Content-Encoding"] = encoding
+	}
+	h["Cache-Control"] = []string{"no-store"}
 }
 
 // reportLost logs a page that did not reach the client (its writes go

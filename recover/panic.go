@@ -1,7 +1,6 @@
 package recover
 
 import (
-	"errors"
 	"fmt"
 	"reflect"
 	"runtime"
@@ -42,20 +41,17 @@ func (p *Panic) Type() string {
 	return reflect.TypeOf(p.Value).String()
 }
 
-// Message returns the panic value printed with %v.
-func (p *Panic) Message() string {
-	switch v := p.Value.(type) {
-	case error:
-		return v.Error()
-	case string:
-		return v
-	}
-	return fmt.Sprint(p.Value)
-}
+// Message returns the panic value printed with %v: a string as it is, an
+// error's Error() text, anything else as fmt.Sprint prints it. A method of
+// the value that panics (an Error that dereferences a nil receiver, say)
+// does not make Message panic: its text is then <Error() panicked: …>, or
+// fmt's own %!v(PANIC=String method: …) for the methods fmt calls.
+func (p *Panic) Message() string { return valueText(p.Value, 0) }
 
 // Chain returns the wrapped error chain, outermost first, when the value is
-// an error (errors.Unwrap, and each branch of a joined error in turn); nil
-// otherwise.
+// an error (errors.Unwrap, and each branch of a joined error in turn), each
+// as "Type: Error() text"; nil otherwise. Like Message, it survives an Error
+// or Unwrap method that panics.
 func (p *Panic) Chain() []string {
 	err, ok := p.Value.(error)
 	if !ok {
@@ -64,21 +60,63 @@ func (p *Panic) Chain() []string {
 	var chain []string
 	var walk func(error, int)
 	walk = func(e error, depth int) {
-		if e == nil || depth > 32 || len(chain) > 64 {
+		if e == nil || depth > maxErrDepth || len(chain) > maxErrNodes {
 			return
 		}
-		chain = append(chain, fmt.Sprintf("%T: %s", e, e.Error()))
-		switch u := e.(type) {
-		case interface{ Unwrap() []error }:
-			for _, x := range u.Unwrap() {
-				walk(x, depth+1)
-			}
-		default:
-			walk(errors.Unwrap(e), depth+1)
+		chain = append(chain, fmt.Sprintf("%T: %s", e, errorText(e)))
+		for _, x := range unwrapErrors(e) {
+			walk(x, depth+1)
 		}
 	}
 	walk(err, 0)
 	return chain
+}
+
+// maxGuardDepth bounds how deep guard describes panics within panics: a
+// method that panics with a value whose own method panics, and so on.
+const maxGuardDepth = 3
+
+// guard calls f, which calls into a value the application made: a method
+// (Error, Unwrap, String, Format, a stack method) of the panic value or of
+// an error it wraps, or fmt printing one. It is the one place the recover
+// layer does so, so that a method that panics cannot make the recover layer
+// panic in turn and leave the client without an answer and the log without
+// an entry. It returns "" when f returned, and otherwise the text that
+// stands for the result: "<method() panicked: v>", where v, what f panicked
+// with, is described by valueText at depth+1 (only its type at
+// maxGuardDepth), since it may be a value whose methods panic too.
+func guard(method string, depth int, f func()) (placeholder string) {
+	defer func() {
+		if v := recover(); v != nil {
+			placeholder = "<" + method + "() panicked: " + valueText(v, depth+1) + ">"
+		}
+	}()
+	f()
+	return ""
+}
+
+// valueText is v as Message prints it, guarded, at depth depth of guard's
+// nesting.
+func valueText(v any, depth int) (s string) {
+	if depth >= maxGuardDepth {
+		return fmt.Sprintf("a %T", v) // %T calls no method of v
+	}
+	method := "String"
+	switch x := v.(type) {
+	case string:
+		return x
+	case error:
+		return errorTextAt(x, depth)
+	case fmt.Formatter:
+		method = "Format"
+	}
+	// fmt recovers a String or Format method that panics, and prints
+	// <nil> for a nil receiver; it panics again only for a panic while it
+	// prints such a panic, which the guard catches.
+	if msg := guard(method, depth, func() { s = fmt.Sprint(v) }); msg != "" {
+		return msg
+	}
+	return s
 }
 
 // Frame is one frame of the panicking goroutine's stack.

@@ -8,6 +8,7 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
+	"github.com/wsgo/wsgo/internal/plumb"
 	"github.com/wsgo/wsgo/internal/traceparent"
 	"github.com/wsgo/wsgo/mw"
 )
@@ -128,8 +129,9 @@ func OnPanic(f func(r *http.Request, p *Panic)) Option {
 }
 
 // Page replaces the production error page. The status, the request-ID
-// header, Cache-Control and the other headers are already set; write sets
-// the Content-Type and writes the body. If it panics, the answer falls back
+// header, Cache-Control and the other headers are already set (see the
+// package documentation for which headers the 500 keeps); write sets the
+// Content-Type and writes the body. If it panics, the answer falls back
 // to a plain-text 500.
 func Page(write func(w http.ResponseWriter, r *http.Request, p *Panic)) Option {
 	return optionFunc(func(c *config) { c.page, c.customPage = write, true })
@@ -221,9 +223,12 @@ func (c *config) serve(next http.Handler, w http.ResponseWriter, r *http.Request
 	// The traceback rule is applied here, on entry, to the request as
 	// received (a nil dc: no traceback), never again at panic time.
 	dc, r := c.startCapture(r)
+	// What an outer layer (a compressor) set before calling inward: the 500
+	// goes out through it, so the 500 keeps it. A slice header, no copy.
+	encoding := w.Header()["Content-Encoding"]
 	defer func() {
 		if v := recover(); v != nil {
-			c.handle(resp.Response, r, v, dc)
+			c.handle(resp.Response, r, v, dc, encoding)
 		}
 	}()
 	next.ServeHTTP(resp.Writer(), r)
@@ -231,11 +236,13 @@ func (c *config) serve(next http.Handler, w http.ResponseWriter, r *http.Request
 
 // handle answers a recovered panic v (recover itself must be called by the
 // deferred function, so the caller calls it and passes the value).
-// dc is what was captured for the development page, or nil.
-func (c *config) handle(resp *mw.Response, r *http.Request, v any, dc *devCapture) {
+// dc is what was captured for the development page, or nil; encoding is
+// the Content-Encoding the response had when this layer received it.
+func (c *config) handle(resp *mw.Response, r *http.Request, v any, dc *devCapture, encoding []string) {
 	if v == http.ErrAbortHandler {
 		panic(v) // the standard way to abort: not ours to log
 	}
+	plumb.MarkRecovered(r.Context()) // for an access log outside: this request panicked
 	p := &Panic{Value: v, Time: time.Now()}
 	p.capture(c.dev || c.onPanic != nil || c.customPage)
 	p.Committed, p.Hijacked = resp.Committed(), resp.Hijacked()
@@ -252,7 +259,7 @@ func (c *config) handle(resp *mw.Response, r *http.Request, v any, dc *devCaptur
 	case p.Committed:
 		panic(http.ErrAbortHandler) // no second status can be sent: abort the response
 	}
-	c.respond(resp, r, p, dc)
+	c.respond(resp, r, p, dc, encoding)
 }
 
 func (c *config) log(r *http.Request, p *Panic) {
