@@ -102,26 +102,33 @@ func FuzzQuery(f *testing.F) {
 		}
 		redactedAny := false
 		for i, p := range in {
-			name, value, ok := strings.Cut(p.text, "=")
-			if !ok || value == "" || !nameSlowly(name) {
-				if out[i].text != p.text || out[i].sep != p.sep {
-					t.Fatalf("%q -> %q: parameter %d %q became %q", raw, got, i, p.text, out[i].text)
-				}
-				continue
-			}
-			redactedAny = true
-			if out[i].text != name+"="+Marker || out[i].sep != p.sep {
-				t.Fatalf("%q -> %q: secret parameter %q became %q", raw, got, p.text, out[i].text)
-			}
-			rest := raw[:p.start] + raw[p.start+len(p.text):]
-			if !strings.Contains(rest, value) && !strings.Contains(name+"="+Marker, value) && strings.Contains(got, value) {
-				t.Fatalf("%q -> %q shows the value %q", raw, got, value)
-			}
+			redactedAny = checkParam(t, raw, got, p, out[i]) || redactedAny
 		}
 		if !redactedAny && (got != raw || raw != "" && unsafe.StringData(got) != unsafe.StringData(raw)) {
 			t.Fatalf("%q -> %q: nothing to redact, want the query itself", raw, got)
 		}
 	})
+}
+
+// checkParam checks what Query made of the parameter p of raw (out, in
+// got), and reports whether p was secret.
+func checkParam(t *testing.T, raw, got string, p, out queryParam) bool {
+	t.Helper()
+	name, value, ok := strings.Cut(p.text, "=")
+	if !ok || value == "" || !nameSlowly(name) {
+		if out.text != p.text || out.sep != p.sep {
+			t.Fatalf("%q -> %q: parameter %q became %q", raw, got, p.text, out.text)
+		}
+		return false
+	}
+	if out.text != name+"="+Marker || out.sep != p.sep {
+		t.Fatalf("%q -> %q: secret parameter %q became %q", raw, got, p.text, out.text)
+	}
+	rest := raw[:p.start] + raw[p.start+len(p.text):]
+	if !strings.Contains(rest, value) && !strings.Contains(name+"="+Marker, value) && strings.Contains(got, value) {
+		t.Fatalf("%q -> %q shows the value %q", raw, got, value)
+	}
+	return true
 }
 
 type queryParam struct {

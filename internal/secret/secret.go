@@ -62,7 +62,8 @@ func bigram(a, b uint8) uint { return uint(a&symbolMask)<<classShift | uint(b&sy
 
 // bytes describes each byte for scan in one look-up: its class in the top
 // two bits, and for a letter or a digit its symbol in the others (the
-// letters, in either case, 0 to 25, the digits 26 to 35).
+// letters, in either case, 0 to 25, the digits 26 to 35); '+' and '%' are
+// marked with escapeMark.
 var bytes = func() (t [256]uint8) {
 	for c := 'a'; c <= 'z'; c++ {
 		t[c] = uint8(lower)<<classShift | uint8(c-'a')
@@ -71,12 +72,14 @@ var bytes = func() (t [256]uint8) {
 	for c := '0'; c <= '9'; c++ {
 		t[c] = uint8(digit)<<classShift | uint8(c-'0') + 26
 	}
+	t['+'], t['%'] = escapeMark, escapeMark
 	return t
 }()
 
 const (
 	classShift = 6
 	symbolMask = 1<<classShift - 1
+	escapeMark = 1 // in bytes: '+' and '%', of class other, which a query decodes
 )
 
 // Name reports whether name names a secret. name is compared as sent and,
@@ -127,21 +130,16 @@ func scan(name string, decode bool) (secret, escaped bool) {
 	var norm [64]byte
 	n, start := 0, 0
 	var maybe uint32
-	last := uint8(symbolMask) // the symbol of the last letter or digit; none yet
+	prev := uint8(symbolMask) // the symbol of the last letter or digit; none yet
 	seen := uint8(0)          // the classes of the last three bytes, two bits each
 	for i := 0; i < len(name); i++ {
 		c := name[i]
 		b := bytes[c]
-		if b == 0 && (c == '+' || c == '%') {
+		if b == escapeMark {
+			c, b, i = escapedByte(name, i, decode)
 			escaped = true
-			if decode && c == '+' {
-				c = ' '
-			} else if decode {
-				c, i = pct.Decode(name, i)
-				b = bytes[c]
-			}
 		}
-		if b == 0 { // not a letter or a digit: the word ends
+		if class(b>>classShift) == other { // not a letter or a digit: the word ends
 			if n-start >= 2 && isShort(norm[start:n]) {
 				return true, escaped
 			}
@@ -160,16 +158,43 @@ func scan(name string, decode bool) (secret, escaped bool) {
 			if maybe != 0 && hasStem(norm[:n], maybe) {
 				return true, escaped
 			}
-			keep := copy(norm[:], norm[n-(maxStem-1):n])
-			start = max(start-(n-keep), 0) // a word cut here is too long to be short
-			n = keep
+			n, start = keepTail(&norm, start)
 		}
-		maybe |= stemsAt[bigram(last, b)]
-		last = b
+		maybe |= stemsAt[bigram(prev, b)]
+		prev = b
 		norm[n&(len(norm)-1)] = c | 0x20 // lower case (a digit has the bit); n < len(norm)
 		n++
 	}
 	return isShort(norm[start:n]) || maybe != 0 && hasStem(norm[:n], maybe), escaped
+}
+
+// escapedByte is the '+' or '%' at name[i], decoded when decode is true,
+// with its entry in bytes, and the index of the last byte it took.
+func escapedByte(name string, i int, decode bool) (c, b byte, last int) {
+	if !decode {
+		return name[i], 0, i
+	}
+	c, last = decodeByte(name, i)
+	return c, bytes[c], last
+}
+
+// decodeByte decodes the '+' or '%' at name[i] as a query is decoded: '+'
+// is a space, a valid escape "%XY" is its byte, an invalid escape is kept
+// as it is. last is the index of the last byte it took.
+func decodeByte(name string, i int) (c byte, last int) {
+	if name[i] == '+' {
+		return ' ', i
+	}
+	return pct.Decode(name, i)
+}
+
+// keepTail moves the last bytes of a full norm, as many as a stem has less
+// one, to its start, and returns their number and where the word being
+// read now starts in norm: 0 when it started before the cut (it is then too
+// long to be a short word).
+func keepTail(norm *[64]byte, start int) (n, wordStart int) {
+	n = copy(norm[:], norm[len(norm)-(maxStem-1):])
+	return n, max(start-(len(norm)-n), 0)
 }
 
 // cuts says, for the classes of the last three letters or digits (see
