@@ -170,7 +170,7 @@ func TestApacheRedacts(t *testing.T) {
 	const ua = `"Go-http-client/1.1"`
 	for _, tt := range []struct {
 		name, target, referer string
-		want, exact            string // %r's target and %{Referer}i, as logged
+		want, exact           string // %r's target and %{Referer}i, as logged
 	}{
 		{
 			"query", "/cb?state=ok&access_token=S3CRET&page=2", "https://app.example/?page=1",
