@@ -151,7 +151,8 @@ func TestEscapeC1(t *testing.T) {
 		{"é ü \u00a0 \u00c2", "é ü \u00a0 \u00c2"}, // C2 A0 and C3 82: not C1
 		{"\u0080\u009f", `\u0080\u009f`},
 		{"a\u009bb\u009bc", `a\u009bb\u009bc`},
-		{"\xc2", "\xc2"}, {"\xc2\xc2\x9b", "\xc2" + `\u009b`},
+		{"\xc2", "\xc2"},
+		{"\xc2\xc2\x9b", "\xc2" + `\u009b`},
 	} {
 		if got := escapeC1(tt.in); got != tt.want {
 			t.Errorf("escapeC1(%q) = %q, want %q", tt.in, got, tt.want)

@@ -13,8 +13,10 @@ var queryCases = []struct{ name, raw, want string }{
 	{"AWS presigned URL", "AWSAccessKeyId=AKIA1&Expires=9&Signature=c2ln", "AWSAccessKeyId=REDACTED&Expires=9&Signature=REDACTED"},
 	{"Azure SAS", "sv=2024&sig=abc%2Bdef%3D&se=1", "sv=2024&sig=REDACTED&se=1"},
 	{"whole words", "monkey=1&keyboard=2&signed=3&shipping=4&compass=5", "monkey=1&keyboard=2&signed=3&shipping=4&compass=5"},
-	{"run-together names", "apikey=1&sessionid=2&accesstoken=3&authtoken=4&clientsecret=5&privatekey=6&newpassword=7",
-		"apikey=REDACTED&sessionid=REDACTED&accesstoken=REDACTED&authtoken=REDACTED&clientsecret=REDACTED&privatekey=REDACTED&newpassword=REDACTED"},
+	{
+		"run-together names", "apikey=1&sessionid=2&accesstoken=3&authtoken=4&clientsecret=5&privatekey=6&newpassword=7",
+		"apikey=REDACTED&sessionid=REDACTED&accesstoken=REDACTED&authtoken=REDACTED&clientsecret=REDACTED&privatekey=REDACTED&newpassword=REDACTED",
+	},
 	{"session cookies in a query", "PHPSESSID=1&JSESSIONID=2", "PHPSESSID=REDACTED&JSESSIONID=REDACTED"},
 	{"PHP arrays", "user[password]=1&password[]=2&user[name]=ann", "user[password]=REDACTED&password[]=REDACTED&user[name]=ann"},
 	{"unparsable query", "a=%zz&token=t", "a=%zz&token=REDACTED"},
@@ -63,8 +65,10 @@ func TestURL(t *testing.T) {
 		{"https://app.example/cb?state=ok", "https://app.example/cb?state=ok"},
 		{"https://ann:hunter2@app.example/x", "https://ann:REDACTED@app.example/x"},
 		{"https://ann:hunter2@app.example", "https://ann:REDACTED@app.example"},
-		{"https://ann:hunter2@app.example:8443/x?token=t#access_token=a&scope=openid",
-			"https://ann:REDACTED@app.example:8443/x?token=REDACTED#access_token=REDACTED&scope=openid"},
+		{
+			"https://ann:hunter2@app.example:8443/x?token=t#access_token=a&scope=openid",
+			"https://ann:REDACTED@app.example:8443/x?token=REDACTED#access_token=REDACTED&scope=openid",
+		},
 		{"https://ann@app.example/x", "https://ann@app.example/x"},   // no password
 		{"https://ann:@app.example/x", "https://ann:@app.example/x"}, // an empty one
 		{"https://a:b@c:d@host/x", "https://a:REDACTED@host/x"},      // the last '@', the first ':'
