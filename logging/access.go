@@ -85,6 +85,7 @@ func WriteErrors(report func(err error, line []byte)) Option {
 }
 
 type access struct {
+	apacheExact   bool
 	writeErr      func(error, []byte)
 	contextFields func(context.Context) []zap.Field
 	logger        *zap.Logger
@@ -104,14 +105,26 @@ var fieldsPool = sync.Pool{New: func() any { s := make([]zap.Field, 0, 16); retu
 // message is always [FieldMessage].
 //
 // url.query is the raw query with the value of every secret parameter
-// replaced by REDACTED, as OpenTelemetry's HTTP conventions ask: a parameter
-// whose name, or a part of it split at '_', '-' or '.', is auth, credential,
-// credentials, passwd, password, pwd, passphrase, secret, token, key,
-// session, cookie, signature, sig or jwt (in any case: api_key,
-// access_token, X-Goog-Signature), and AWSAccessKeyId. The rest of the query
-// stays byte for byte as sent. The Apache Common and Combined writer
-// ([Apache]) redacts nothing: it logs the raw request line byte-exact, as
-// Apache does.
+// replaced by REDACTED, as OpenTelemetry's HTTP conventions ask; the rest of
+// the query stays byte for byte as sent. A name is secret when it contains
+// a long stem (password, passwd, passphrase, secret, token, session, sessid,
+// apikey, accesskey, privatekey, credential, signature, cookie, jwt, bearer,
+// csrf, xsrf, authorization, ...) anywhere, in any case, across '_', '-',
+// '.', '[' and ']' (api_key, accessToken, PHPSESSID, user[password]), or
+// has a short word (auth, pin, otp, pass, pw, pwd, code, cvv, cvc, ssn,
+// sid, key, sig, ...) as a word of its own (x-auth-y, userPIN, connect.sid),
+// so that shipping, compass, keyboard and monkey stay visible. The
+// development page of package recover uses the same rule. The Referer is
+// redacted the same way in its query and fragment (#access_token=...), and
+// the password of its user information is replaced by REDACTED. [Apache]
+// redacts %r and %{Referer}i too, unless [ApacheExact] is given.
+//
+// The values that come from the request (url.path, url.query,
+// user_agent.original, http.request.header.referer, server.address,
+// client.address, url.script_name) have their C1 control characters
+// (U+0080 to U+009F, U+009B the 8-bit CSI among them), which zap's encoders
+// write as they are, written as the six characters \u0080 to \u009f, so
+// that no request can drive the terminal that shows the log.
 //
 // Every request gets its entry, whatever happened to it:
 //   - a handler that panics is logged as 500 with error.type=panic (or with
@@ -186,21 +199,21 @@ func (a *access) write(r *http.Request, resp *mw.Response, start time.Time, pani
 	fp := fieldsPool.Get().(*[]zap.Field)
 	fs := append((*fp)[:0],
 		zap.String(FieldMethod, r.Method),
-		zap.String(FieldPath, r.URL.Path),
-		zap.String(FieldQuery, redactQuery(r.URL.RawQuery)),
+		zap.String(FieldPath, escapeC1(r.URL.Path)),
+		zap.String(FieldQuery, escapeC1(redactQuery(r.URL.RawQuery))),
 		zap.String(FieldProtocol, protocolVersion(r)),
 		zap.Int(FieldStatus, status),
 		zap.Int64(FieldResponseSize, resp.Written()),
 		zap.Int64(FieldRequestSize, r.ContentLength),
 		zap.Duration(FieldDuration, elapsed(ce, start)),
-		zap.String(FieldClient, clientAddress(r)),
-		zap.String(FieldUserAgent, r.UserAgent()),
-		zap.String(FieldReferer, r.Referer()),
-		zap.String(FieldHost, r.Host),
+		zap.String(FieldClient, escapeC1(clientAddress(r))),
+		zap.String(FieldUserAgent, escapeC1(r.UserAgent())),
+		zap.String(FieldReferer, escapeC1(redactURL(r.Referer()))),
+		zap.String(FieldHost, escapeC1(r.Host)),
 		zap.String(FieldRequestID, mw.RequestIDFrom(r.Context())),
 	)
 	if sn, _ := environString(r, "SCRIPT_NAME"); sn != "" {
-		fs = append(fs, zap.String(FieldScriptName, sn))
+		fs = append(fs, zap.String(FieldScriptName, escapeC1(sn)))
 	}
 	if errType != "" {
 		fs = append(fs, zap.String(FieldError, errType))

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -194,6 +195,17 @@ func appendEscaped(b []byte, s string, space bool) []byte {
 	return append(b, s[safe:]...)
 }
 
+// ApacheExact makes [Apache] log the request line (%r) and the Referer
+// (%{Referer}i) as Apache's mod_log_config does, byte for byte, secrets
+// included, for a program whose log must match Apache's (a tool that
+// compares them, a test). Without it, Apache redacts their secrets: a
+// deviation from Apache, on by default because an access log is read by
+// more people, and kept longer, than the secrets it would carry. [Access]
+// ignores it.
+func ApacheExact() Option {
+	return optionFunc(func(a *access) { a.apacheExact = true })
+}
+
 // Apache returns a middleware that writes one line per request to out, in
 // format f, when the response is done (a handler that panics is logged with
 // the status sent, or 500, and the panic goes on). Each line reaches out in
@@ -201,16 +213,21 @@ func appendEscaped(b []byte, s string, space bool) []byte {
 // are reused: a line costs no allocation of its own.
 //
 // Each field is what mod_log_config writes, with the few deliberate
-// differences the package documentation lists. The request line (%r) is
-// logged as it came in, as Apache does: secret query parameters are not
-// redacted, unlike url.query in [Access]; only the password of an
-// absolute-form target is hidden, as Apache hides it. The user (%u) is
-// REMOTE_USER of the request's Environ when an authentication layer set it,
-// else the user name of a Basic Authorization header.
+// differences the package documentation lists, and one more by default:
+// secrets are redacted in the request line (%r) and the Referer
+// (%{Referer}i), as url.query and the Referer are in [Access] (the same rule
+// says which parameters are secret): the value of each secret parameter of
+// the query or the fragment is replaced by REDACTED, and so is the
+// password of a Referer's user information (user:REDACTED@host); the
+// password of an absolute-form target is hidden as Apache hides it
+// (XXXXXXXX). With [ApacheExact], both are logged as Apache logs them, byte
+// for byte. The user (%u) is REMOTE_USER of the
+// request's Environ when an authentication layer set it, else the user
+// name of a Basic Authorization header.
 //
 // A line that out fails to take is reported (see [WriteErrors]), never
-// dropped in silence. [Skip] and WriteErrors apply; the other options do
-// not.
+// dropped in silence. [Skip], WriteErrors and ApacheExact apply; the other
+// options do not.
 //
 // Apache panics when out is nil or f is not Common or Combined.
 func Apache(out io.Writer, f Format, opts ...Option) mw.Middleware {
@@ -224,7 +241,7 @@ func Apache(out io.Writer, f Format, opts ...Option) mw.Middleware {
 	for _, opt := range opts {
 		opt.apply(&o)
 	}
-	lw := &lineWriter{out: out, report: o.writeErr}
+	lw := &lineWriter{out: out, report: o.writeErr, exact: o.apacheExact}
 	if lw.report == nil {
 		lw.report = lw.toStderr
 	}
@@ -269,6 +286,7 @@ type lineWriter struct {
 	mu     sync.Mutex
 	out    io.Writer
 	report func(error, []byte)
+	exact  bool // ApacheExact: %r and %{Referer}i as sent
 	// for the default report, under mu
 	lost     int
 	reported time.Time
@@ -299,6 +317,9 @@ func (lw *lineWriter) write(f Format, r *http.Request, resp *mw.Response, start 
 	rec.RemoteUser, rec.EmptyUser = remoteUser(r)
 	lp.target = hidePassword(lp.method, lp.target)
 	lp.referer, lp.userAgent = r.Header["Referer"], r.Header["User-Agent"]
+	if !lw.exact {
+		lp.target, lp.referer = redactTarget(lp.target), redactURLs(lp.referer)
+	}
 	bp := linePool.Get().(*[]byte)
 	b := appendLine((*bp)[:0], f, &rec, lp)
 	lw.mu.Lock()
@@ -313,6 +334,38 @@ func (lw *lineWriter) write(f Format, r *http.Request, resp *mw.Response, start 
 		*bp = b[:0]
 		linePool.Put(bp)
 	}
+}
+
+// redactTarget is the target of %r with the values of secret parameters
+// in its query and fragment replaced by REDACTED; its password, if any, is
+// hidePassword's to hide, as Apache hides it.
+func redactTarget(target string) string {
+	i := strings.IndexAny(target, "?#")
+	if i < 0 {
+		return target
+	}
+	if tail := redactURL(target[i:]); tail != target[i:] {
+		return target[:i] + tail
+	}
+	return target
+}
+
+// redactURLs is vs with each value redacted as redactURL redacts it: vs
+// itself when none has a secret to hide.
+func redactURLs(vs []string) []string {
+	var out []string
+	for i, v := range vs {
+		if r := redactURL(v); r != v {
+			if out == nil {
+				out = slices.Clone(vs)
+			}
+			out[i] = r
+		}
+	}
+	if out == nil {
+		return vs
+	}
+	return out
 }
 
 // remoteUser is %u: REMOTE_USER of the request's Environ when a layer set it

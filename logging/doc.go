@@ -57,6 +57,13 @@
 //
 // The deliberate differences from mod_log_config are these:
 //
+//   - Secrets are redacted by default in %r and %{Referer}i, by the rule
+//     Access applies to url.query: the value of a secret parameter in the
+//     query or the fragment is written REDACTED, and so is the password of
+//     the Referer's user information ("GET /cb?access_token=REDACTED
+//     HTTP/1.1"). An access log is read by more people, and kept longer,
+//     than the secrets it would carry. [ApacheExact] turns it off, for the
+//     line Apache writes byte for byte.
 //   - A space in %u is written \x20. Apache writes it raw, and "a b" then
 //     splits the field in two for every parser that splits on spaces
 //     (GoAccess, fail2ban, awstats), so that a client could shift the

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"unicode/utf8"
 
 	"go.uber.org/zap"
 )
@@ -34,47 +35,76 @@ const (
 	LintContentTypeNoBody = "Content-Type on a response that has no body"
 	LintWriteAfterReturn  = "write after the handler returned"
 	LintCaptureHeld       = "Capture never released"
-	maxLintReports        = 10000
 	lintMessage           = "lint: handler breaks the HTTP contract"
+	lintFullMessage       = "lint: too many breaches to remember; later ones are not logged"
+)
+
+// The bounds of what Lint remembers, so that requests to ever new paths
+// (a scanner, an attack) cannot grow it without limit: a route is cut to
+// maxLintRoute bytes, and breaches are remembered up to maxLintReports of
+// them or maxLintKeyBytes of rule and route, whichever comes first.
+const (
+	maxLintReports  = 10000
+	maxLintRoute    = 256
+	maxLintKeyBytes = 1 << 20
 )
 
 type linter struct {
-	log  *zap.Logger
-	fail func(string)
-	mu   sync.Mutex
-	seen map[string]bool // rule + route, reported once
+	log      *zap.Logger
+	fail     func(string)
+	mu       sync.Mutex
+	seen     map[string]bool // rule + route, reported once
+	keyBytes int             // the bytes of seen's keys
+	full     bool            // the bounds were reached, and it was logged
 }
 
 // Lint returns a development middleware that watches the handlers below it
 // keep net/http's contract, as Python's wsgiref.validate does for WSGI, and
-// reports each breach once per route (method and path) on logger at Warn:
-// WriteHeader called twice; a status outside 100-999, or an informational
-// status used wrongly (100 Continue, which net/http sends itself, or a 1xx
-// to an HTTP/1.0 client); the header changed after it was sent (net/http
-// drops the change silently); a body on HEAD, 204 or 304; a Content-Length
-// that does not match what was written; a body without Content-Type (net/http
-// will sniff one); a Content-Type on a 204 or 304 response, which has no body
-// to describe (wsgiref.validate's check_content_type; net/http drops it); and
-// a write after the handler returned, from a goroutine it leaked; and a
-// layer below it that called [Capture] and did not Release (its hold no
-// longer keeps the writer open, but the layer is wrong).
+// reports each breach once per route (method and path, cut at 256 bytes)
+// on logger at Warn: WriteHeader called twice; a status outside 100-999, or
+// an informational status used wrongly (100 Continue, which net/http sends
+// itself, or a 1xx to an HTTP/1.0 client); the header changed after it was
+// sent (net/http drops the change silently); a body on a 204 or 304; a
+// Content-Length that does not match what was written; a body without
+// Content-Type (net/http will sniff one); a Content-Type on a 204 or 304
+// response, which has no body to describe (wsgiref.validate's
+// check_content_type; net/http drops it); and a write after the handler
+// returned, from a goroutine it leaked; and a layer below it that called
+// [Capture] and did not Release (its hold no longer keeps the writer open,
+// but the layer is wrong).
+//
+// A body written on HEAD is no breach: net/http discards it, and its own
+// http.Error, http.NotFound and http.Redirect write one, as do the 500 page
+// of package recover and a WSGI-style environ.App.
 //
 // A late call is seen whether it comes before or after the writer is
-// fenced ([ErrHandlerDone]). Lint panics when logger is nil.
+// fenced ([ErrHandlerDone]). What Lint remembers is bounded (10,000
+// breaches, 1 MiB of routes); past that, a breach is no longer logged, and
+// one entry says so. Lint panics when logger is nil.
 func Lint(logger *zap.Logger, opts ...LintOption) Middleware {
 	if logger == nil {
 		panic("mw: Lint: nil logger")
 	}
+	return newLinter(logger, opts...).middleware()
+}
+
+// newLinter is Lint's state, made from its options.
+func newLinter(logger *zap.Logger, opts ...LintOption) *linter {
 	l := &linter{log: logger, seen: map[string]bool{}}
 	for _, o := range opts {
 		o.apply(l)
 	}
+	return l
+}
+
+// middleware is the Lint layer that reports to l.
+func (l *linter) middleware() Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			resp, r := Capture(w, r)
 			defer resp.Release()
 			holds := resp.refs
-			q := &lintRequest{l: l, resp: resp.Response, ww: resp.Writer(), r: r, route: r.Method + " " + r.URL.Path}
+			q := &lintRequest{l: l, resp: resp.Response, ww: resp.Writer(), r: r, route: lintRoute(r.Method, r.URL.Path)}
 			q.obs = Observer{
 				AfterDone:       q.afterDone,
 				WriteHeader:     q.writeHeader,
@@ -167,7 +197,7 @@ func (q *lintRequest) write(n int64, err error) {
 		return
 	}
 	status := q.resp.Status()
-	if q.r.Method == http.MethodHead || err == http.ErrBodyNotAllowed || status == http.StatusNoContent || status == http.StatusNotModified {
+	if err == http.ErrBodyNotAllowed || status == http.StatusNoContent || status == http.StatusNotModified {
 		q.l.report(LintBodyNotAllowed, q.route, "status", strconv.Itoa(status)+" "+q.r.Method)
 	}
 	if !q.reportedCT && q.sent != nil && q.sent.Get("Content-Type") == "" {
@@ -213,18 +243,55 @@ func headerChange(sent, now http.Header) string {
 	return ""
 }
 
+// lintRoute is the route a breach is reported for: the method and the
+// path, cut at maxLintRoute bytes (at the start of a UTF-8 character) and
+// marked with "…" when cut.
+func lintRoute(method, path string) string {
+	if len(method)+1+len(path) <= maxLintRoute {
+		return method + " " + path
+	}
+	n := max(maxLintRoute-len(method)-1, 0)
+	for n > 0 && n < len(path) && !utf8.RuneStart(path[n]) {
+		n--
+	}
+	route := method + " " + path[:min(n, len(path))] + "…"
+	if len(route) > maxLintRoute+len("…") { // a method longer than the bound
+		route = route[:maxLintRoute] + "…"
+	}
+	return route
+}
+
 func (l *linter) report(rule, route, key, detail string) {
 	if l.fail != nil {
 		l.fail(rule + ": " + route + ": " + detail)
 	}
-	l.mu.Lock()
 	id := rule + "\x00" + route
-	first := !l.seen[id] && len(l.seen) < maxLintReports
-	if first {
+	l.mu.Lock()
+	first := !l.seen[id]
+	room := len(l.seen) < maxLintReports && l.keyBytes+len(id) <= maxLintKeyBytes
+	if first && room {
 		l.seen[id] = true
+		l.keyBytes += len(id)
 	}
+	logFull := first && !room && !l.full
+	l.full = l.full || logFull
 	l.mu.Unlock()
-	if first {
+	switch {
+	case first && room:
 		l.log.Warn(lintMessage, zap.String("rule", rule), zap.String("route", route), zap.String(key, detail))
+	case logFull:
+		l.log.Warn(lintFullMessage, zap.Int("breaches", maxLintReports), zap.Int("bytes", maxLintKeyBytes))
 	}
+}
+
+// stored is what the linter remembers: the number of breaches and the
+// bytes of their keys.
+func (l *linter) stored() (breaches, bytes int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	for id := range l.seen {
+		n += len(id)
+	}
+	return len(l.seen), n
 }

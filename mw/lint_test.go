@@ -41,10 +41,6 @@ func TestLintRules(t *testing.T) {
 			io.WriteString(w, "x")
 			w.Header().Set("X-Too-Late", "1")
 		}},
-		{LintBodyNotAllowed, "HEAD", func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", "text/plain")
-			io.WriteString(w, "body on HEAD")
-		}},
 		{LintBodyNotAllowed, "GET", func(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(http.StatusNoContent)
 			io.WriteString(w, "body on 204")

@@ -277,7 +277,7 @@ func capField(v []byte) string {
 }
 
 // jsonText is the JSON in b re-indented with two spaces, the value of every
-// secret key replaced by "[redacted]". What follows the first error (a cut
+// secret key replaced by REDACTED. What follows the first error (a cut
 // or invalid body) is not shown: a line says what the error was.
 func (c *config) jsonText(b []byte) string {
 	j := &jsonIndenter{c: c, dec: json.NewDecoder(bytes.NewReader(b))}
@@ -371,7 +371,7 @@ func (j *jsonIndenter) object(depth int) error {
 	}
 }
 
-// member writes the value of key, or "[redacted]" when key is secret.
+// member writes the value of key, or REDACTED when key is secret.
 func (j *jsonIndenter) member(key string, depth int) error {
 	tok, err := j.next()
 	if err != nil {
@@ -465,7 +465,7 @@ func quoteJSON(s string) string {
 }
 
 // cookiePairs is one pair per cookie of r, in the order sent: its name, and
-// always [redacted] for its value, since any cookie may be a session. A
+// always REDACTED for its value, since any cookie may be a session. A
 // part of a Cookie header without '=' is no name=value pair (net/http would
 // read it as a name), and may well be a bare token: it is shown only as
 // "(no name)", redacted.

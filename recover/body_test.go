@@ -97,20 +97,20 @@ func TestBodyViewJSON(t *testing.T) {
   "list": []
 }`},
 		{"secret object and array", `{"password":{"old":"a","new":"b"},"tokens":["t1","t2"],"api_key":7}`, `{
-  "password": "[redacted]",
-  "tokens": "[redacted]",
-  "api_key": "[redacted]"
+  "password": "REDACTED",
+  "tokens": "REDACTED",
+  "api_key": "REDACTED"
 }`},
 		{"secret at depth", `[{"a":{"b":[{"Session_ID":"s","keep":[1,{"jwt":null}]}]}}]`, `[
   {
     "a": {
       "b": [
         {
-          "Session_ID": "[redacted]",
+          "Session_ID": "REDACTED",
           "keep": [
             1,
             {
-              "jwt": "[redacted]"
+              "jwt": "REDACTED"
             }
           ]
         }
@@ -119,7 +119,7 @@ func TestBodyViewJSON(t *testing.T) {
   }
 ]`},
 		{"escaped key", `{"pass\u0077ord":"x"}`, `{
-  "password": "[redacted]"
+  "password": "REDACTED"
 }`},
 		{"top-level scalar", ` "just a string" `, `"just a string"`},
 		{"two documents", `{"a":1} [2]`, `{
@@ -143,7 +143,7 @@ func TestBodyViewJSON(t *testing.T) {
 
 func TestBodyViewJSONSuffixType(t *testing.T) {
 	v := bodyConfig().bodyView("application/problem+json", []byte(`{"secret":1}`), false)
-	if want := "{\n  \"secret\": \"[redacted]\"\n}"; v.Text != want {
+	if want := "{\n  \"secret\": \"REDACTED\"\n}"; v.Text != want {
 		t.Errorf("got %q, want %q", v.Text, want)
 	}
 }
@@ -155,7 +155,7 @@ func TestBodyViewJSONCut(t *testing.T) {
 	v := c.bodyView("application/json", []byte(cut), true)
 	want := `{
   "user": "ann",
-  "password": "[redacted]",
+  "password": "REDACTED",
   "bio":
 … (not valid JSON after this point: unexpected EOF)`
 	if v.Text != want || !v.Cut {
@@ -181,7 +181,7 @@ func TestBodyViewJSONInvalid(t *testing.T) {
 		{`{"a":1}]`, "{\n  \"a\": 1\n}\n… (not valid JSON after this point: invalid character ']' looking for beginning of value)"},
 		{`nope`, "… (not valid JSON after this point: invalid character 'o' in literal null (expecting 'u'))"},
 		{`{"a":1,`, "{\n  \"a\": 1\n… (not valid JSON after this point: unexpected EOF)"},
-		{`{"token":{"x":[`, "{\n  \"token\": \"[redacted]\"\n… (not valid JSON after this point: unexpected EOF)"},
+		{`{"token":{"x":[`, "{\n  \"token\": \"REDACTED\"\n… (not valid JSON after this point: unexpected EOF)"},
 	} {
 		if got := c.bodyView("application/json", []byte(tt.in), false).Text; got != tt.want {
 			t.Errorf("%s:\n got %q\nwant %q", tt.in, got, tt.want)

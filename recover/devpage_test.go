@@ -234,11 +234,11 @@ func TestTracebackShowsTheBodyAndCookies(t *testing.T) {
 	}{
 		{
 			"form", "application/x-www-form-urlencoded", "user=ann&password=PW-SECRET-1&note=hi+there",
-			[]string{`<th>user</th><td>ann</td>`, `<th>password</th><td class="red">[redacted]</td>`, `<th>note</th><td>hi there</td>`, "application/x-www-form-urlencoded · 43 bytes"},
+			[]string{`<th>user</th><td>ann</td>`, `<th>password</th><td class="red">REDACTED</td>`, `<th>note</th><td>hi there</td>`, "application/x-www-form-urlencoded · 43 bytes"},
 		},
 		{
 			"json", "application/json", `{"user":"ann","auth":{"token":"TOK-SECRET-2"},"items":[1,2]}`,
-			[]string{"&#34;user&#34;: &#34;ann&#34;", "&#34;auth&#34;: &#34;[redacted]&#34;", "application/json · 60 bytes"},
+			[]string{"&#34;user&#34;: &#34;ann&#34;", "&#34;auth&#34;: &#34;REDACTED&#34;", "application/json · 60 bytes"},
 		},
 		{
 			"other", "application/octet-stream", "PW-SECRET-3 raw bytes",
@@ -252,7 +252,7 @@ func TestTracebackShowsTheBodyAndCookies(t *testing.T) {
 		r.AddCookie(&http.Cookie{Name: "session_id", Value: "COOKIE-SECRET-4"})
 		r.AddCookie(&http.Cookie{Name: "theme", Value: "COOKIE-SECRET-5"})
 		page := withoutSource(serve(h, r).Body.String())
-		for _, w := range append(tt.want, `<th>session_id</th><td class="red">[redacted]</td>`, `<th>theme</th><td class="red">[redacted]</td>`) {
+		for _, w := range append(tt.want, `<th>session_id</th><td class="red">REDACTED</td>`, `<th>theme</th><td class="red">REDACTED</td>`) {
 			if !strings.Contains(page, w) {
 				t.Errorf("%s: the page lacks %q", tt.name, w)
 			}
@@ -306,7 +306,7 @@ func TestTracebackShowsTheRequestLogs(t *testing.T) {
 	page := withoutSource(serve(h, devRequest("/")).Body.String())
 	want := []string{
 		`<td class="lvl debug">DEBUG</td><td>loading account <span class="kv">account=<b>42</b></span>`,
-		`<td class="lvl info">INFO</td><td><span class="kv">ledger</span> balance <span class="kv">currency=<b>EUR</b></span> <span class="kv">api_token=<b class="red">[redacted]</b></span>`,
+		`<td class="lvl info">INFO</td><td><span class="kv">ledger</span> balance <span class="kv">currency=<b>EUR</b></span> <span class="kv">api_token=<b class="red">REDACTED</b></span>`,
 		`<td class="lvl warn">WARN</td><td>about to fail</td>`,
 	}
 	last := 0

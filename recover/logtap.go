@@ -81,7 +81,7 @@ type logBuffer struct {
 var _ zapcore.Core = (*logTap)(nil)
 
 // newLogTap returns an empty tap. A field whose key secret reports true
-// for is kept as [redacted], and so is a key of an object in a field's
+// for is kept as REDACTED, and so is a key of an object in a field's
 // value; secret may be nil, for none.
 func newLogTap(secret func(string) bool) *logTap {
 	t := &logTap{buf: &logBuffer{}}
@@ -293,7 +293,7 @@ func (b *logBuffer) valueText(v any) string {
 
 // plain turns what a MapObjectEncoder put in an object or array into what
 // encoding/json writes as the page shows it: durations, times, errors and
-// complex numbers as text, and the values of secret keys as [redacted].
+// complex numbers as text, and the values of secret keys as REDACTED.
 func (b *logBuffer) plain(v any) any {
 	switch v := v.(type) {
 	case map[string]any:

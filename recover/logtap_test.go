@@ -164,7 +164,7 @@ func TestLogTapFields(t *testing.T) {
 }
 
 // TestLogTapRedaction: a field whose key is secret, as the page's Redact
-// list says, is [redacted], and so is a secret key of an object or
+// list says, is REDACTED, and so is a secret key of an object or
 // reflected value; the others are kept.
 func TestLogTapRedaction(t *testing.T) {
 	c := &config{redact: []string{"password", "key", "token"}}
@@ -189,10 +189,10 @@ func TestLogTapRedaction(t *testing.T) {
 	if p := m["user"]; p.V != "ann" || p.Redacted {
 		t.Errorf("user = %+v", p)
 	}
-	if got, want := m["creds"].V, `{"deep":{"PASSWORD":"[redacted]"},"token":"[redacted]","user":"ann"}`; got != want {
+	if got, want := m["creds"].V, `{"deep":{"PASSWORD":"REDACTED"},"token":"REDACTED","user":"ann"}`; got != want {
 		t.Errorf("creds = %s, want %s", got, want)
 	}
-	if got, want := m["form"].V, `{"Name":"ann","Password":"[redacted]"}`; got != want {
+	if got, want := m["form"].V, `{"Name":"ann","Password":"REDACTED"}`; got != want {
 		t.Errorf("form = %s, want %s", got, want)
 	}
 	for _, p := range recs[0].Fields {
@@ -381,7 +381,7 @@ func TestAttachLogTap(t *testing.T) {
 	if len(recs) != 1 || recs[0].Message != "looking" || recs[0].Level != "DEBUG" {
 		t.Fatalf("records %+v", recs)
 	}
-	if got := fmt.Sprint(recs[0].Fields); got != "[{password [redacted] true} {user ann false}]" {
+	if got := fmt.Sprint(recs[0].Fields); got != "[{password REDACTED true} {user ann false}]" {
 		t.Errorf("fields %s", got)
 	}
 }

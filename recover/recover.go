@@ -95,24 +95,32 @@ func TrustedHosts(hosts ...string) Option {
 	})
 }
 
-// Redact replaces the substrings that make a header, query parameter or
-// environ key secret on the traceback page: a name that contains one of
-// them anywhere, without regard to case, is secret. The default list is
-// auth, credential, passwd, password, pwd, passphrase, secret, token, key,
-// session, cookie, signature, sig and jwt; Redact replaces it, so repeat
-// those you want to keep. Authorization, Cookie, Set-Cookie and
-// Proxy-Authorization are always redacted, whatever the list.
+// Redact adds substrings that make a header, query parameter, environ
+// key, form or JSON key or log field secret on the traceback page: a name
+// that contains one of them anywhere, without regard to case (as sent or
+// percent-decoded), is secret. They add to the rule the page always
+// applies, which the access log of package logging applies too: a name is
+// secret when it contains a long stem (password, passwd, passphrase,
+// passcode, secret, token, session, sessid, apikey, accesskey, privatekey,
+// credential, signature, cookie, jwt, bearer, csrf, xsrf, authorization,
+// authkey, authcode, cardnumber, creditcard, pincode, otpcode,
+// socialsecurity, securitycode) anywhere, across '_', '-', '.', '[' and
+// ']' (api_key, card_number, PHPSESSID, user[password]), or has a short
+// word (auth, pin, otp, totp, hotp, pass, pw, pwd, code, cvv, cvc, ssn,
+// sid, key, sig) as a word of its own, split at those separators, at case
+// changes and between letters and digits (x-auth-y, userPIN, cvv2). So
+// shipping, compass, keyboard and monkey are shown, and Authorization,
+// Cookie, Set-Cookie and Proxy-Authorization are always secret. Called
+// again, Redact replaces the substrings it added before.
 //
-// A secret header, environ key or entry of the Query table is shown as
-// [redacted]. Where the page shows a raw query (the request URL,
-// QUERY_STRING, REQUEST_URI, and the query and fragment of a Referer), the
-// value of each secret parameter is replaced by REDACTED and the rest is
-// kept as sent; a query that url.ParseQuery rejects is split at '&' and ';'
-// and redacted parameter by parameter all the same.
-//
-// Substrings over-redact: monkey loses its value to "key", design to "sig".
-// That is on purpose: on a development page a hidden value costs a look at
-// the code, while a shown secret may end up in a screenshot or an issue.
+// A secret header, environ key, entry of the Query table, form field, JSON
+// member or log field is shown as REDACTED, the marker the access log
+// writes. Where the page shows a raw query (the request URL, QUERY_STRING,
+// REQUEST_URI, and the query and fragment of a Referer), the value of each
+// secret parameter is replaced by REDACTED and the rest is kept as sent; a
+// query that url.ParseQuery rejects is split at '&' and ';' and redacted
+// parameter by parameter all the same. A Referer's password is REDACTED
+// too (user:REDACTED@host).
 func Redact(substrings ...string) Option {
 	return optionFunc(func(c *config) {
 		c.redact = nil
@@ -175,10 +183,6 @@ func New(logger *zap.Logger, opts ...Option) mw.Middleware {
 		// entry's own "stack" field is the panic's.
 		logger:  logger.WithOptions(zap.WithCaller(false), zap.AddStacktrace(zap.LevelEnablerFunc(func(zapcore.Level) bool { return false }))),
 		trusted: []string{"localhost", ".localhost", "127.0.0.1", "[::1]"},
-		redact: []string{
-			"auth", "credential", "passwd", "password", "pwd", "passphrase",
-			"secret", "token", "key", "session", "cookie", "signature", "sig", "jwt",
-		},
 	}
 	for _, o := range opts {
 		o.apply(c)

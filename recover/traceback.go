@@ -15,6 +15,7 @@ import (
 
 	"github.com/wsgo/wsgo/internal/pct"
 	"github.com/wsgo/wsgo/internal/plumb"
+	"github.com/wsgo/wsgo/internal/secret"
 )
 
 // The traceback page's data.
@@ -69,7 +70,9 @@ type pair struct {
 	Redacted bool
 }
 
-const redactedText = "[redacted]"
+// redactedText replaces a secret value on the page: internal/secret's
+// marker, the one the access log writes too.
+const redactedText = secret.Marker
 
 // traceback writes the development page, as HTML, text or problem+json.
 func (c *config) traceback(w http.ResponseWriter, r *http.Request, p *Panic, dc *devCapture) {
@@ -302,22 +305,24 @@ func (c *config) pair(k, v string) pair {
 	return pair{K: k, V: v}
 }
 
-// secret reports whether a header, query parameter or environ key names a
-// secret: the four headers that always do, or a name that contains one of
-// the substrings of [Redact], without regard to case. Substrings, not
-// words: monkey is redacted for its key, design for its sig. On a
-// development page hiding too much costs a glance at the code; showing a
-// secret may cost the secret.
+// secret reports whether a header, query parameter, environ key, form or
+// JSON key or log field names a secret: by internal/secret's rule, which the
+// access log shares, or by a substring of [Redact].
 func (c *config) secret(name string) bool {
-	n := strings.ReplaceAll(strings.ToLower(name), "_", "-")
-	n = strings.TrimPrefix(n, "http-")
-	switch n {
-	case "authorization", "cookie", "set-cookie", "proxy-authorization":
-		return true
+	return secret.Name(name) || c.extraSecret(name)
+}
+
+// extraSecret reports whether name, lower-cased, or its decoding as a query
+// decodes it, contains one of the substrings of [Redact].
+func (c *config) extraSecret(name string) bool {
+	if len(c.redact) == 0 {
+		return false
 	}
-	for _, s := range c.redact {
-		if s != "" && strings.Contains(n, s) {
-			return true
+	for _, n := range []string{strings.ToLower(name), strings.ToLower(unescapeName(name))} {
+		for _, s := range c.redact {
+			if s != "" && strings.Contains(n, s) {
+				return true
+			}
 		}
 	}
 	return false
@@ -332,49 +337,26 @@ func (c *config) redactedURI(u *url.URL) string {
 	return u.EscapedPath() + "?" + c.redactQuery(u.RawQuery)
 }
 
-// redactURL is the URL s (a Referer) with the values of secret parameters
-// replaced in its query and in its fragment (where OAuth's implicit flow
-// puts access_token); the rest is kept as it is, so the page still shows
-// where the request came from.
-func (c *config) redactURL(s string) string {
-	s, fragment, hasFragment := strings.Cut(s, "#")
-	s, query, hasQuery := strings.Cut(s, "?")
-	if hasQuery {
-		s += "?" + c.redactQuery(query)
-	}
-	if hasFragment {
-		s += "#" + c.redactQuery(fragment)
-	}
-	return s
-}
+// redactURL is the URL s (a Referer) with its secrets replaced: the
+// password of its user information, and the values of secret parameters in
+// its query and in its fragment (where OAuth's implicit flow puts
+// access_token); the rest is kept as it is, so the page still shows where
+// the request came from.
+func (c *config) redactURL(s string) string { return secret.URL(s, c.extra()) }
 
 // redactQuery replaces with REDACTED the non-empty value of every parameter
-// of a raw query whose name is secret, as sent or percent-decoded. It splits
-// at '&' and ';' itself rather than with url.ParseQuery, so a query that
-// does not parse is redacted parameter by parameter too, and the rest is
-// shown as sent, in its order.
-func (c *config) redactQuery(raw string) string {
-	var b strings.Builder
-	start := 0
-	for {
-		end := strings.IndexAny(raw[start:], "&;")
-		if end < 0 {
-			end = len(raw)
-		} else {
-			end += start
-		}
-		param := raw[start:end]
-		if name, value, ok := strings.Cut(param, "="); ok && value != "" && (c.secret(name) || c.secret(unescapeName(name))) {
-			b.WriteString(name + "=REDACTED")
-		} else {
-			b.WriteString(param)
-		}
-		if end == len(raw) {
-			return b.String()
-		}
-		b.WriteByte(raw[end])
-		start = end + 1
+// of a raw query whose name is secret. It splits at '&' and ';' itself
+// rather than with url.ParseQuery, so a query that does not parse is
+// redacted parameter by parameter too, and the rest is shown as sent, in
+// its order.
+func (c *config) redactQuery(raw string) string { return secret.Query(raw, c.extra()) }
+
+// extra is extraSecret, or nil without substrings of [Redact].
+func (c *config) extra() func(string) bool {
+	if len(c.redact) == 0 {
+		return nil
 	}
+	return c.extraSecret
 }
 
 // unescapeName decodes a query parameter's name as url.ParseQuery does,

@@ -1,0 +1,134 @@
+package secret
+
+import "strings"
+
+// Query is raw, a raw query (or a fragment written as one), with the
+// non-empty value of every parameter whose name is secret replaced by
+// [Marker]: Name says which, or extra when it is not nil (a user's own
+// list), called with the name as sent. Everything else stays byte for byte
+// as sent: parameters are split at '&' and at ';' (which some servers still
+// take as a separator), the name at the first '=', and only the value's
+// span is replaced, never re-encoded or reordered, so a query that net/url
+// would reject is redacted all the same. A query with nothing to redact is
+// returned as it is, without allocating.
+func Query(raw string, extra func(name string) bool) string {
+	q, _ := query(raw, extra)
+	return q
+}
+
+// query is Query, and whether it replaced anything.
+func query(raw string, extra func(string) bool) (string, bool) {
+	var b strings.Builder
+	done := 0 // raw[:done] is in b
+	for start := 0; start <= len(raw); {
+		end := start + indexSeparator(raw[start:])
+		param := raw[start:end]
+		if eq := strings.IndexByte(param, '='); eq >= 0 && eq+1 < len(param) && isSecret(param[:eq], extra) {
+			if b.Len() == 0 {
+				b.Grow(len(raw) + len(Marker))
+			}
+			b.WriteString(raw[done : start+eq+1])
+			b.WriteString(Marker)
+			done = end
+		}
+		start = end + 1
+	}
+	if done == 0 {
+		return raw, false
+	}
+	b.WriteString(raw[done:])
+	return b.String(), true
+}
+
+// isSecret is Name, or extra.
+func isSecret(name string, extra func(string) bool) bool {
+	return Name(name) || extra != nil && extra(name)
+}
+
+// indexSeparator is the index of the first '&' or ';' in s, or len(s).
+func indexSeparator(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '&' || s[i] == ';' {
+			return i
+		}
+	}
+	return len(s)
+}
+
+// URL is s, a URL as a Referer carries it, with its secrets replaced by
+// [Marker]: the password of its user information (user:REDACTED@host, as
+// url.URL.Redacted hides it), and the values of secret parameters in its
+// query and in its fragment (where OAuth's implicit flow puts
+// access_token), as [Query] replaces them. The rest is kept byte for byte,
+// so a log still shows where a request came from; a URL with nothing to
+// hide is returned as it is, without allocating. extra is as for Query.
+func URL(s string, extra func(name string) bool) string {
+	rest, fragment, hasFragment := strings.Cut(s, "#")
+	rest, rawQuery, hasQuery := strings.Cut(rest, "?")
+	user, host, hasPassword := splitPassword(rest)
+	q, inQuery := query(rawQuery, extra)
+	f, inFragment := query(fragment, extra)
+	if !hasPassword && !inQuery && !inFragment {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 2*len(Marker))
+	if hasPassword {
+		b.WriteString(user)
+		b.WriteString(":" + Marker + "@")
+		b.WriteString(host)
+	} else {
+		b.WriteString(rest)
+	}
+	if hasQuery {
+		b.WriteString("?" + q)
+	}
+	if hasFragment {
+		b.WriteString("#" + f)
+	}
+	return b.String()
+}
+
+// splitPassword splits s, a URL without its query and fragment, around the
+// non-empty password of its user information: s is user + ":" + the
+// password + "@" + host. ok is false when there is none: no "//" authority, no '@' in
+// it (the last one, as net/url and apr_uri_parse take it), or no ':' (the
+// first one) with something after it in the user information.
+func splitPassword(s string) (user, host string, ok bool) {
+	slashes := strings.Index(s, "//")
+	if slashes < 0 || slashes > 0 && !validScheme(s[:slashes]) {
+		return "", "", false
+	}
+	authority := s[slashes+2:]
+	if end := strings.IndexByte(authority, '/'); end >= 0 {
+		authority = authority[:end]
+	}
+	at := strings.LastIndexByte(authority, '@')
+	if at < 0 {
+		return "", "", false
+	}
+	colon := strings.IndexByte(authority[:at], ':')
+	if colon < 0 || colon+1 == at {
+		return "", "", false
+	}
+	start := slashes + 2
+	return s[:start+colon], s[start+at+1:], true
+}
+
+// validScheme reports whether s is a scheme and its colon: ALPHA *( ALPHA /
+// DIGIT / "+" / "-" / "." ) ":".
+func validScheme(s string) bool {
+	if len(s) < 2 || s[len(s)-1] != ':' {
+		return false
+	}
+	for i := 0; i < len(s)-1; i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z':
+		case i > 0 && ('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.'):
+		default:
+			return false
+		}
+	}
+	return true
+}
