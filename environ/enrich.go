@@ -29,9 +29,9 @@ func Enrich(key string, compute func(*http.Request, *Environ) any) mw.Middleware
 	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			r, e := Attach(r)
-			_ = e.Set(key, compute(r, e)) // cannot fail: key was checked above
-			next.ServeHTTP(w, r)
+			r2, e := Attach(r)
+			_ = e.Set(key, compute(r2, e)) // cannot fail: key was checked above
+			serveCopy(next, w, r, r2, "")
 		})
 	}
 }

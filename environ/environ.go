@@ -111,8 +111,8 @@ func Attach(r *http.Request) (*http.Request, *Environ) {
 func Layer() mw.Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			r, _ = Attach(r)
-			next.ServeHTTP(w, r)
+			r2, _ := Attach(r)
+			serveCopy(next, w, r, r2, "")
 		})
 	}
 }

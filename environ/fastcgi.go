@@ -35,7 +35,8 @@ import (
 // as WSGO_SCRIPT_NAME), which this layer reads the same way.
 func FastCGI() mw.Middleware {
 	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		return http.HandlerFunc(func(w http.ResponseWriter, received *http.Request) {
+			r := received
 			params := fcgi.ProcessEnv(r)
 			// HTTPS itself, should net/http/fcgi ever pass it on.
 			if r.TLS == nil && (httpsOn(params["HTTPS"]) || httpsOn(params["WSGO_HTTPS"])) {
@@ -49,10 +50,10 @@ func FastCGI() mw.Middleware {
 			}
 			p := r.URL.Path
 			if script == "" || script == "/" || !under(p, script) || parsePrefix(script) == "" {
-				next.ServeHTTP(w, r)
+				serveCopy(next, w, received, r, "")
 				return
 			}
-			next.ServeHTTP(w, descend(r, script))
+			serveCopy(next, w, received, descend(r, script), script)
 		})
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"path"
 	"slices"
 	"strings"
+
+	"github.com/wsgo/wsgo/internal/handback"
 )
 
 // Mount serves applications mounted under path prefixes, with the semantics
@@ -107,17 +109,31 @@ func (m *Mount) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, en := range m.entries {
 		if en.prefix == "/" {
-			r, _ = Attach(r)
-			en.h.ServeHTTP(w, r)
+			r2, _ := Attach(r)
+			serveCopy(en.h, w, r, r2, "")
 			return
 		}
 		if !under(p, en.prefix) {
 			continue
 		}
-		en.h.ServeHTTP(w, descend(r, en.prefix))
+		serveCopy(en.h, w, r, descend(r, en.prefix), en.prefix)
 		return
 	}
 	m.fallback.ServeHTTP(w, r)
+}
+
+// serveCopy serves r2, the copy of r a layer hands inward, with h, and
+// gives back to r what the handlers set on r2: the route a ServeMux matched
+// (prefix, the part of the path a mount took, put before it) and the
+// removal of a multipart form parsed on r2 (see internal/handback). When r2
+// is r, it only serves.
+func serveCopy(h http.Handler, w http.ResponseWriter, r, r2 *http.Request, prefix string) {
+	if r2 == r {
+		h.ServeHTTP(w, r)
+		return
+	}
+	defer handback.Return(r, r2, prefix)
+	h.ServeHTTP(w, r2)
 }
 
 // under reports whether the path p is prefix or lies below it: /rest is

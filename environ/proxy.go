@@ -144,7 +144,7 @@ func Proxy(cfg ProxyConfig) (mw.Middleware, error) {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			trusted := len(peers) == 0 || peerTrusted(r.RemoteAddr, peers)
-			next.ServeHTTP(w, cfg.apply(r, trusted))
+			serveCopy(next, w, r, cfg.apply(r, trusted), "")
 		})
 	}, nil
 }

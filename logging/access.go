@@ -43,6 +43,25 @@ func Fields(extra func(r *http.Request, resp *mw.Response) []zap.Field) Option {
 	return optionFunc(func(a *access) { a.extra = extra })
 }
 
+// Route sets how the route that matched a request is found, for the
+// entry's http.route field (OpenTelemetry's name, the key users group the
+// log by). route runs after the handler returned, with the request this
+// layer handed inward; "" leaves the field out. The default reads
+// r.Pattern, which Go's ServeMux sets, and which wsgo's layers give back
+// to the request they received when they handed a copy inward (with the
+// SCRIPT_NAME a mount took put before it). A router that keeps its route
+// elsewhere needs the preset inside it (chi's r.Use, gorilla's Use) and:
+//
+//	chi:     func(r *http.Request) string { return chi.RouteContext(r.Context()).RoutePattern() }
+//	gorilla: func(r *http.Request) string { t, _ := mux.CurrentRoute(r).GetPathTemplate(); return t }
+//
+// A layer of your own that copies the request inside this one
+// (r.WithContext) hides the ServeMux's Pattern from it: give the Pattern
+// back to the request you received, or use Route.
+func Route(route func(r *http.Request) string) Option {
+	return optionFunc(func(a *access) { a.route = route })
+}
+
 // DefaultLevel is the default level by outcome: Error for 5xx, Warn for
 // 4xx, Info for the rest.
 func DefaultLevel(status int) zapcore.Level {
@@ -92,6 +111,7 @@ type access struct {
 	level         func(int) zapcore.Level
 	skip          func(*http.Request) bool
 	extra         func(*http.Request, *mw.Response) []zap.Field
+	route         func(*http.Request) string
 	el            *errorLog
 }
 
@@ -215,6 +235,9 @@ func (a *access) write(r *http.Request, resp *mw.Response, start time.Time, pani
 	if sn, _ := environString(r, "SCRIPT_NAME"); sn != "" {
 		fs = append(fs, zap.String(FieldScriptName, escapeC1(sn)))
 	}
+	if route := a.routeOf(r); route != "" {
+		fs = append(fs, zap.String(FieldRoute, escapeC1(route)))
+	}
 	if errType != "" {
 		fs = append(fs, zap.String(FieldError, errType))
 	}
@@ -228,6 +251,14 @@ func (a *access) write(r *http.Request, resp *mw.Response, start time.Time, pani
 	// as much as one field's encoding.
 	*fp = fs[:0]
 	fieldsPool.Put(fp)
+}
+
+// routeOf is the route that matched r: see [Route].
+func (a *access) routeOf(r *http.Request) string {
+	if a.route != nil {
+		return a.route(r)
+	}
+	return r.Pattern
 }
 
 // outcome is what the entry says happened: the status, the error.type ("" for

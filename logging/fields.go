@@ -19,6 +19,7 @@ const (
 	FieldHost         = "server.address"  // the Host header, port included
 	FieldRequestID    = "http.request.id" // wsgo's own: the ID of mw.RequestID
 	FieldScriptName   = "url.script_name" // wsgo's own: SCRIPT_NAME, when the request was mounted
+	FieldRoute        = "http.route"      // the route that matched (see Route), when there is one
 	FieldError        = "error.type"      // "panic", "aborted" (the response was cut off) or "client_gone" (see Access)
 	FieldTraceID      = "trace_id"        // the W3C traceparent's trace ID, when the request has one valid value (two restart the trace; see ContextFields)
 	FieldMessage      = "request"         // the constant message of every access-log entry

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/wsgo/wsgo/internal/handback"
 	"github.com/wsgo/wsgo/internal/token"
 )
 
@@ -114,8 +115,11 @@ func RequestID(opts ...RequestIDOption) Middleware {
 	}
 	cfg.header = http.CanonicalHeaderKey(cfg.header)
 	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			r, s := WithScope(r)
+		return http.HandlerFunc(func(w http.ResponseWriter, received *http.Request) {
+			r, s := WithScope(received)
+			if r != received {
+				defer handback.Return(received, r, "")
+			}
 			h := w.Header()
 			if s.id != "" {
 				if _, ok := h[cfg.header]; !ok {

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/wsgo/wsgo/internal/handback"
 )
 
 // ErrHandlerDone is what a captured writer's methods return when they are
@@ -98,7 +100,9 @@ type Observer struct {
 // [Capture] returns it: the Response, and whether this hold created it.
 type Captured struct {
 	*Response
-	owner bool
+	owner    bool
+	received *http.Request // when this hold made the copy of the request it returned: the request it received
+	copy     *http.Request
 }
 
 // Capture returns the shared Response for w, held for the calling layer,
@@ -111,12 +115,17 @@ type Captured struct {
 // yet, the Scope, the copy of r that carries it and the Response are made
 // in one allocation.
 //
+// When Capture made a copy of r, releasing the hold gives back to r what
+// the handlers set on the copy (the route a ServeMux matched, and the
+// removal of a multipart form parsed on it).
+//
 // Every Capture must be paired with a Release, after the handler returned:
 //
 //	resp, r := mw.Capture(w, r)
 //	defer resp.Release()
 //	next.ServeHTTP(resp.Writer(), r)
 func Capture(w http.ResponseWriter, r *http.Request) (Captured, *http.Request) {
+	received := r
 	s := ScopeOf(r.Context())
 	if s == nil {
 		var st *state
@@ -139,7 +148,11 @@ func Capture(w http.ResponseWriter, r *http.Request) (Captured, *http.Request) {
 	resp.observers = resp.inline[:0]
 	resp.wrapped = wrap(w, resp)
 	s.resp = resp
-	return Captured{Response: resp, owner: true}, r
+	c := Captured{Response: resp, owner: true}
+	if r != received {
+		c.received, c.copy = received, r
+	}
+	return c, r
 }
 
 // Lookup returns the Response an outer layer captured for the writer w of
@@ -175,6 +188,9 @@ func (c Captured) Release() {
 		s.resp = r.prev
 	}
 	r.fence.raise(func() { cutWrites(r.under) })
+	if c.received != nil {
+		handback.Return(c.received, c.copy, "")
+	}
 }
 
 // Writer returns the wrapped writer to hand to the next handler.

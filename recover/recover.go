@@ -8,6 +8,7 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
+	"github.com/wsgo/wsgo/internal/handback"
 	"github.com/wsgo/wsgo/internal/plumb"
 	"github.com/wsgo/wsgo/internal/traceparent"
 	"github.com/wsgo/wsgo/mw"
@@ -226,7 +227,11 @@ func (c *config) serve(next http.Handler, w http.ResponseWriter, r *http.Request
 	defer resp.Release()
 	// The traceback rule is applied here, on entry, to the request as
 	// received (a nil dc: no traceback), never again at panic time.
+	captured := r
 	dc, r := c.startCapture(r)
+	if r != captured {
+		defer handback.Return(captured, r, "")
+	}
 	// What an outer layer (a compressor) set before calling inward: the 500
 	// goes out through it, so the 500 keeps it. A slice header, no copy.
 	encoding := w.Header()["Content-Encoding"]
