@@ -2,6 +2,7 @@ package logging
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"sync"
@@ -160,7 +161,18 @@ var fieldsPool = sync.Pool{New: func() any { s := make([]zap.Field, 0, 16); retu
 //   - a client that went away before the response was done (a write
 //     returned an error, or the request's context was cancelled before the
 //     entry was written: an SSE stream closed, a download cut) is
-//     error.type=client_gone, at Warn at least, not a plain 200.
+//     error.type=client_gone, at Warn at least, not a plain 200;
+//   - a timeout outside this layer is error.type=timeout, at Error: behind
+//     an http.TimeoutHandler (a write failed with http.ErrHandlerTimeout)
+//     with its 503; after a deadline on the request's context (chi's
+//     Timeout) with the status that went out, if one did, never a made-up
+//     200. A timeout layer inside this one writes its 503 or 504 through it,
+//     and is logged as that status;
+//   - a gRPC call (HTTP/2 with a Grpc-Status trailer: grpc-go, connect's
+//     gRPC protocol) carries rpc.grpc.status_code, and its level is at least
+//     Warn for a failed call and Error for the codes that mean the server
+//     failed (Unknown, DeadlineExceeded, Unimplemented, Internal,
+//     Unavailable, DataLoss): the HTTP status is 200 whatever the outcome.
 //
 // The entries carry no caller and no zap stacktrace, whatever the logger's
 // options: both would point into wsgo, and the panic entry of the recover
@@ -196,21 +208,27 @@ func Access(logger *zap.Logger, opts ...Option) mw.Middleware {
 			defer func() {
 				if v := recover(); v != nil {
 					held.Release()
-					a.write(r, resp, start, v)
+					a.write(r, resp, start, v, w)
 					panic(v)
 				}
 			}()
 			next.ServeHTTP(resp.Writer(), r)
 			held.Release()
-			a.write(r, resp, start, nil)
+			a.write(r, resp, start, nil, w)
 		})
 	}
 }
 
-func (a *access) write(r *http.Request, resp *mw.Response, start time.Time, panicked any) {
+// write writes the entry of r; w is the writer this layer received, whose
+// header holds the trailers once the handler returned.
+func (a *access) write(r *http.Request, resp *mw.Response, start time.Time, panicked any, w http.ResponseWriter) {
 	status, errType, level := outcome(r, resp, panicked)
 	if l := a.level(status); l > level {
 		level = l
+	}
+	grpc, isGRPC := grpcStatus(r, w)
+	if isGRPC {
+		level = max(level, grpcLevel(grpc))
 	}
 	ce := a.logger.Check(level, FieldMessage)
 	if ce == nil {
@@ -222,7 +240,7 @@ func (a *access) write(r *http.Request, resp *mw.Response, start time.Time, pani
 		zap.String(FieldPath, escapeC1(r.URL.Path)),
 		zap.String(FieldQuery, escapeC1(redactQuery(r.URL.RawQuery))),
 		zap.String(FieldProtocol, protocolVersion(r)),
-		zap.Int(FieldStatus, status),
+		statusField(status),
 		zap.Int64(FieldResponseSize, resp.Written()),
 		zap.Int64(FieldRequestSize, r.ContentLength),
 		zap.Duration(FieldDuration, elapsed(ce, start)),
@@ -234,6 +252,9 @@ func (a *access) write(r *http.Request, resp *mw.Response, start time.Time, pani
 	)
 	if sn, _ := environString(r, "SCRIPT_NAME"); sn != "" {
 		fs = append(fs, zap.String(FieldScriptName, escapeC1(sn)))
+	}
+	if isGRPC {
+		fs = append(fs, zap.Int(FieldGRPCStatus, grpc))
 	}
 	if route := a.routeOf(r); route != "" {
 		fs = append(fs, zap.String(FieldRoute, escapeC1(route)))
@@ -251,6 +272,15 @@ func (a *access) write(r *http.Request, resp *mw.Response, start time.Time, pani
 	// as much as one field's encoding.
 	*fp = fs[:0]
 	fieldsPool.Put(fp)
+}
+
+// statusField is the entry's status, or no field when no status is known
+// (a timeout outside this layer answered, a hijacked connection).
+func statusField(status int) zap.Field {
+	if status == 0 {
+		return zap.Skip()
+	}
+	return zap.Int(FieldStatus, status)
 }
 
 // routeOf is the route that matched r: see [Route].
@@ -274,10 +304,24 @@ func outcome(r *http.Request, resp *mw.Response, panicked any) (status int, errT
 	if panicked != nil {
 		return panicOutcome(resp, status, panicked)
 	}
-	if status == 0 && !resp.Hijacked() {
+	if resp.Hijacked() {
+		return status, "", level
+	}
+	if errors.Is(resp.Err(), http.ErrHandlerTimeout) {
+		// An http.TimeoutHandler outside answered 503 in place of what
+		// the handler wrote.
+		return http.StatusServiceUnavailable, "timeout", zapcore.ErrorLevel
+	}
+	if errors.Is(r.Context().Err(), context.DeadlineExceeded) {
+		// A timeout layer outside (chi's Timeout) answers, or the server
+		// cuts the response: what went out is not this layer's to see, and
+		// 200 would be a lie. The status is the one that went out, if any.
+		return status, "timeout", zapcore.ErrorLevel
+	}
+	if status == 0 {
 		status = http.StatusOK // net/http answers 200 for a handler that wrote nothing
 	}
-	if !resp.Hijacked() && (resp.Err() != nil || r.Context().Err() != nil) {
+	if resp.Err() != nil || r.Context().Err() != nil {
 		return status, "client_gone", zapcore.WarnLevel
 	}
 	return status, "", level

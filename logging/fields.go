@@ -16,11 +16,12 @@ const (
 	FieldClient       = "client.address"               // REMOTE_ADDR: after a trusted proxy layer, the client's
 	FieldUserAgent    = "user_agent.original"
 	FieldReferer      = "http.request.header.referer"
-	FieldHost         = "server.address"  // the Host header, port included
-	FieldRequestID    = "http.request.id" // wsgo's own: the ID of mw.RequestID
-	FieldScriptName   = "url.script_name" // wsgo's own: SCRIPT_NAME, when the request was mounted
-	FieldRoute        = "http.route"      // the route that matched (see Route), when there is one
-	FieldError        = "error.type"      // "panic", "aborted" (the response was cut off) or "client_gone" (see Access)
-	FieldTraceID      = "trace_id"        // the W3C traceparent's trace ID, when the request has one valid value (two restart the trace; see ContextFields)
-	FieldMessage      = "request"         // the constant message of every access-log entry
+	FieldHost         = "server.address"       // the Host header, port included
+	FieldRequestID    = "http.request.id"      // wsgo's own: the ID of mw.RequestID
+	FieldScriptName   = "url.script_name"      // wsgo's own: SCRIPT_NAME, when the request was mounted
+	FieldRoute        = "http.route"           // the route that matched (see Route), when there is one
+	FieldGRPCStatus   = "rpc.grpc.status_code" // a gRPC call's status, from its Grpc-Status trailer
+	FieldError        = "error.type"           // "panic", "aborted" (the response was cut off) or "client_gone" (see Access)
+	FieldTraceID      = "trace_id"             // the W3C traceparent's trace ID, when the request has one valid value (two restart the trace; see ContextFields)
+	FieldMessage      = "request"              // the constant message of every access-log entry
 )

@@ -86,8 +86,9 @@ type Observer struct {
 	// Hijack is called after the connection was hijacked.
 	Hijack func()
 	// LateWriteHeader is called when WriteHeader is called again after the
-	// final status went out (net/http then logs "superfluous
-	// response.WriteHeader call" and ignores it), or after a hijack.
+	// final status went out, or after a hijack. The call goes no further:
+	// net/http would ignore it, and log "superfluous response.WriteHeader
+	// call" naming wsgo's wrapper as the caller.
 	LateWriteHeader func(code int)
 	// AfterDone is called, with the method's name, when a handler calls the
 	// writer after the layer that captured it returned; the call did nothing
@@ -339,12 +340,15 @@ func (r *Response) writeHeader(code int) {
 	}
 	defer r.fence.exit()
 	if r.Committed() || r.Hijacked() {
+		// Swallowed: net/http would log "superfluous response.WriteHeader
+		// call" naming this function, blaming wsgo for another layer's
+		// misuse (chi's Timeout writes its 504 after the handler's status).
+		// Lint reports it, naming the caller.
 		for _, o := range r.observers {
 			if o.LateWriteHeader != nil {
 				o.LateWriteHeader(code)
 			}
 		}
-		r.under.WriteHeader(code) // the writer reports the misuse
 		return
 	}
 	for _, o := range r.observers {

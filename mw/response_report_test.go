@@ -157,8 +157,39 @@ func TestWriteHeaderAfterHijackIsLate(t *testing.T) {
 	if s.status != 0 || s.committed {
 		t.Fatalf("Status() %d, Committed() %v after a hijack: no status went out", s.status, s.committed)
 	}
-	if !strings.Contains(errLog.String(), "WriteHeader on hijacked connection") {
-		t.Errorf("net/http did not see the late call: %q", errLog.String())
+	if strings.Contains(errLog.String(), "WriteHeader") {
+		t.Errorf("the late call reached net/http, which blames wsgo's wrapper: %q", errLog.String())
+	}
+}
+
+// TestSecondWriteHeaderIsSwallowed: a second WriteHeader (chi's Timeout
+// writing its 504 after the handler's status) is reported to the observers
+// and goes no further: net/http does not log "superfluous
+// response.WriteHeader call" naming wsgo's wrapper as the culprit.
+func TestSecondWriteHeaderIsSwallowed(t *testing.T) {
+	var late []int
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		resp, _ := Capture(w, r)
+		defer resp.Release()
+		resp.Observe(&Observer{LateWriteHeader: func(code int) { late = append(late, code) }})
+		resp.Writer().WriteHeader(http.StatusOK)
+		resp.Writer().WriteHeader(http.StatusGatewayTimeout)
+	})
+	ts := httptest.NewUnstartedServer(h)
+	errLog := new(wsgotest.SyncBuffer)
+	ts.Config.ErrorLog = log.New(errLog, "", 0)
+	ts.Start()
+	defer ts.Close()
+	res, err := http.Get(ts.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !slices.Equal(late, []int{http.StatusGatewayTimeout}) {
+		t.Fatalf("status %d, late %v; want 200 and [504]", res.StatusCode, late)
+	}
+	if strings.Contains(errLog.String(), "superfluous") {
+		t.Fatalf("net/http logged: %q", errLog.String())
 	}
 }
 
