@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"time"
 
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest/observer"
@@ -13,18 +14,28 @@ import (
 	"github.com/wsgo/wsgo/logging"
 )
 
-// The README's Quick start: the production preset around a mounted
-// application.
+// The README's Quick start: a mounted application behind the preset, served
+// with the timeouts a server on the internet needs. In a program, the preset
+// is wsgo.Preset(wsgo.DebugFromEnv(), nil) and the last lines are
+// srv.ListenAndServe().
 func ExamplePreset() {
 	rest := func(w http.ResponseWriter, r *http.Request) {
 		e := environ.From(r)
 		fmt.Fprintf(w, "PATH_INFO = %s\nSCRIPT_NAME = %s\n", e.PathInfo(), e.ScriptName())
 	}
 	site := environ.MustMount(map[string]http.Handler{"/rest": http.HandlerFunc(rest)}, nil)
-	c := wsgo.Preset(false, zap.NewNop())
-	h := c.Then(site)
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest("GET", "/rest/custompath", nil))
+	c := wsgo.Preset(false, zap.NewNop()) // false: production; WSGO_DEBUG=1 with DebugFromEnv
+	srv := &http.Server{
+		Addr:              "localhost:8081",
+		Handler:           c.Then(site),
+		ReadHeaderTimeout: 10 * time.Second, // a client that never finishes its headers
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second, // streaming handlers extend theirs with http.ResponseController
+		IdleTimeout:       120 * time.Second,
+	}
+
+	rec := httptest.NewRecorder() // here, one request instead of srv.ListenAndServe()
+	srv.Handler.ServeHTTP(rec, httptest.NewRequest("GET", "/rest/custompath", nil))
 	fmt.Println(c)
 	fmt.Print(rec.Body.String())
 	// Output:

@@ -56,74 +56,43 @@ func Hops(headers ProxyHeaders, n int) ProxyConfig {
 	return ProxyConfig{Headers: headers, For: n, Proto: n, Host: n, Port: n, Prefix: n}
 }
 
-// Proxy returns a middleware in the spirit of werkzeug's ProxyFix and
-// Apache's mod_remoteip: it believes the forwarding headers only as far as
-// cfg says (see [ProxyConfig]) and hands the next layer a copy of the
-// request, fixed as one consistent request, never modifying the one it got:
+// Proxy returns a middleware that believes a reverse proxy's forwarding
+// headers as far as cfg says (see [ProxyConfig]) and hands the next layer a
+// copy of the request fixed to match, never modifying the one it got. Put it
+// outermost, so that every other layer sees the client:
 //
-//   - believed X-Forwarded-For / for=: r.RemoteAddr ("ip:port", port 0 when
-//     the proxy gave none), REMOTE_ADDR and REMOTE_PORT; an IPv4-mapped IPv6
-//     address is folded to IPv4, a zoned IPv6 address is not believed (see
-//     the package doc);
-//   - believed X-Forwarded-Proto / proto=: wsgi.url_scheme and HTTPS (r.TLS
-//     is left alone: it describes the connection this server accepted);
-//   - believed X-Forwarded-Host / host=: r.Host and so HTTP_HOST, and
-//     SERVER_NAME and SERVER_PORT (the scheme's default port when the host
-//     has none);
-//   - believed X-Forwarded-Port: SERVER_PORT and the port of r.Host and
-//     HTTP_HOST ("spam" and "spam:9000" become "spam:8080"; "[::1]:9000"
-//     becomes "[::1]:8080"), as ProxyFix does; an empty Host stays empty;
-//   - believed X-Forwarded-Prefix: prepended to SCRIPT_NAME;
-//   - r.URL.Scheme and r.URL.Host, which net/http leaves empty for the usual
-//     origin-form request ("GET /x"), are rewritten to the believed scheme
-//     and host only when the client sent an absolute URL, so that they never
-//     disagree with r.Host and wsgi.url_scheme; an empty one stays empty.
+//	m := environ.MustProxy(environ.ProxyConfig{For: 1, Proto: 1, TrustedPeers: []string{"10.0.0.0/8"}})
 //
-// The request's Environ (attached when a value is believed and there is
-// none yet, or the one an outer layer attached) is made from the fixed copy,
-// whatever the order of the layers: HTTP_HOST, [Environ.Request]().Host and
-// r.Host always agree. A value that does not parse (an address that is not
-// an IP, a scheme other than http or https, a bad host or port, a prefix that
-// is not a clean absolute path) is ignored.
+// A believed value fixes the request and its Environ as one: the client
+// address (r.RemoteAddr, REMOTE_ADDR, REMOTE_PORT), the scheme
+// (wsgi.url_scheme and HTTPS; r.TLS describes the connection and is left
+// alone), the host (r.Host, HTTP_HOST, SERVER_NAME, SERVER_PORT), the port,
+// and the prefix, prepended to SCRIPT_NAME. A value that does not parse is
+// ignored.
 //
-// Forwarding headers that are not believed are removed from the copy, and so
-// from the environ's HTTP_* keys (mod_wsgi removes only the kinds for which
-// WSGITrustedProxyHeaders names a header, and passes the others on),
-// so that the application cannot read a value a client forged:
-//
-//   - with TrustedPeers set and a peer outside them: all of them
-//     (every X-Forwarded-*, Forwarded, and the headers below), and nothing
-//     is believed;
-//   - always, the headers by which proxies and CDNs name the client or
-//     what it asked for that Proxy never believes (with X-Forwarded-For
-//     believed they would contradict REMOTE_ADDR): X-Real-IP,
-//     True-Client-IP, CF-Connecting-IP, Fastly-Client-IP, X-Client-IP,
-//     X-Cluster-Client-IP, X-Original-Forwarded-For, X-ProxyUser-Ip,
-//     Client-IP, X-Host, X-Scheme, Front-End-Https and the like, as
-//     mod_wsgi strips X-Client-IP behind a trusted X-Forwarded-For (Via
-//     and CDN-Loop, which name no client, stay);
-//   - with XForwarded: Forwarded, each of X-Forwarded-For, -Proto, -Host,
-//     -Port and -Prefix whose count is 0, and any other X-Forwarded-*
-//     (-Server, -Ssl, ...);
-//   - with Forwarded: every X-Forwarded-*, and Forwarded itself when For,
-//     Proto and Host are all 0. Forwarded is one header for every parameter:
-//     when any of its counts is not 0 it is kept whole, parameters that are
-//     not believed included; read the environ, not the header.
-//
-// A header of a kind whose count is not 0 is passed on as it came (all its
-// entries), even when its value was not believed; the environ says what was.
-// A removed header is left in the copy's map with a nil value, the
-// convention net/http itself uses (http.Header.Clone keeps it;
-// httputil.ReverseProxy reads a nil X-Forwarded-For as "do not add one"):
-// Get and Values find nothing and the environ lists nothing, but a layer
-// inside that asks only whether the request came through a proxy (the
-// recover layer's traceback rule) still sees that it did.
-//
-// So a Proxy with every count zero is not a no-op: it believes nothing and
-// removes every forwarding header, which is what an application that no
-// proxy stands in front of wants.
+// Every forwarding header it does not believe is removed from the copy, so
+// that the application reads no value a client forged: all of them when the
+// peer is outside TrustedPeers; always X-Real-IP, True-Client-IP,
+// CF-Connecting-IP and the other headers that name a client (Via and
+// CDN-Loop stay); the headers of the kind cfg.Headers did not choose; and
+// each value whose count is 0. A header of a believed kind
+// passes as it came: read the Environ, not the header. A removed header
+// keeps its key with a nil value, net/http's own convention, so Get finds
+// nothing while a layer inside can still tell that a proxy was there. A Proxy
+// with every count zero therefore removes every forwarding header.
 //
 // A malformed CIDR or a negative count is a start-up error that names it.
+//
+// Differences from the peers. As werkzeug's ProxyFix, a value is taken
+// that many entries from the right. Unlike it, Proxy removes the headers it
+// does not believe (ProxyFix passes them on), sets SERVER_NAME and
+// SERVER_PORT from a believed host, prepends the prefix to SCRIPT_NAME
+// instead of replacing it, folds an IPv4-mapped address to IPv4, and does not
+// believe a zoned IPv6 address, an empty entry or an obfuscated node
+// (for=_hidden): the peer's address stays. mod_wsgi removes untrusted headers
+// only for the kinds its WSGITrustedProxyHeaders names. chi's RealIP believes
+// True-Client-IP, X-Real-IP or X-Forwarded-For's first entry from any peer;
+// Proxy only counted hops, and only from TrustedPeers when they are given.
 func Proxy(cfg ProxyConfig) (mw.Middleware, error) {
 	for name, n := range map[string]int{"For": cfg.For, "Proto": cfg.Proto, "Host": cfg.Host, "Port": cfg.Port, "Prefix": cfg.Prefix} {
 		if n < 0 {

@@ -1,5 +1,5 @@
-// Command report runs the whole comparison and writes its results into the
-// README: the benchmarks (medians of several runs), the server's CPU time
+// Command report runs the whole comparison and writes its results into
+// bench/README.md: the benchmarks (medians of several runs), the server's CPU time
 // and allocations per request of each stack on a real loopback server under
 // wrk (in place of requests per second, which cannot tell the stacks apart
 // on 2 shared cores) (when wrk and taskset are installed and there are 2 cores;
@@ -9,7 +9,7 @@
 //	cd bench && go run ./cmd/report [-count 5] [-cpurounds 5]
 //
 // With -cpu it measures the CPU time per request only, and prints its table
-// and every round's figures instead of writing the README:
+// and every round's figures instead of writing bench/README.md:
 //
 //	cd bench && go run ./cmd/report -cpu [-cpurounds 5]
 package main
@@ -46,11 +46,21 @@ func benchmarks(bin string, count int) string {
 	return all.String()
 }
 
-func main() {
-	count := flag.Int("count", 5, "benchmark runs; the table shows medians")
-	readme := flag.String("readme", "../README.md", "the README to write the tables into")
-	cpuOnly := flag.Bool("cpu", false, "measure the server's CPU time per request only, and print the tables instead of writing the README")
-	var cpu cpuConfig
+// options are the command's flags.
+type options struct {
+	count, instrRepeats int
+	readme              string
+	cpuOnly             bool
+	cpu                 cpuConfig
+}
+
+func parseFlags() options {
+	var o options
+	flag.IntVar(&o.count, "count", 5, "benchmark runs; the table shows medians")
+	flag.IntVar(&o.instrRepeats, "instrrepeats", 2, "instruction counts: how many times each is measured; the table shows each")
+	flag.StringVar(&o.readme, "readme", "README.md", "the page to write the tables into, between its bench:begin and bench:end markers")
+	flag.BoolVar(&o.cpuOnly, "cpu", false, "measure the server's CPU time per request only, and print the tables instead of writing the page")
+	cpu := &o.cpu
 	flag.IntVar(&cpu.rounds, "cpurounds", 5, "CPU measurement rounds; the table shows medians")
 	flag.DurationVar(&cpu.warmup, "cpuwarmup", time.Second, "CPU measurement: load before the measured one")
 	flag.DurationVar(&cpu.duration, "cpuduration", 3*time.Second, "CPU measurement: the measured load per stack and round")
@@ -60,54 +70,26 @@ func main() {
 	flag.IntVar(&cpu.retries, "cpuretries", 2, "CPU measurement: how many times a disturbed load is measured again")
 	flag.DurationVar(&cpu.quietWait, "cpuquietwait", 20*time.Second, "CPU measurement: how long to wait for a quiet machine before each load")
 	flag.Parse()
-	start := time.Now()
+	if o.instrRepeats < 1 {
+		fail("-instrrepeats %d: at least 1", o.instrRepeats)
+	}
+	return o
+}
 
-	if *cpuOnly {
-		res := measureCPU(cpu)
-		var b strings.Builder
-		fmt.Fprintf(&b, "Measured %s on %s (%d cores), %s, by `cd bench && go run ./cmd/report -cpu -cpurounds %d -cpuduration %s` (%s in all).\n\n",
-			time.Now().UTC().Format("2006-01-02"), cpuModel(), runtime.NumCPU(), runtime.Version(), cpu.rounds, cpu.duration, time.Since(start).Round(time.Second))
-		cpuTable(&b, res, cpu)
-		b.WriteString("\nEvery round:\n\n")
-		cpuRounds(&b, res)
-		fmt.Print(b.String())
+func main() {
+	o := parseFlags()
+	start := time.Now()
+	if o.cpuOnly {
+		fmt.Print(cpuOnlyReport(o.cpu, start))
 		return
 	}
-
-	bin := filepath.Join(os.TempDir(), fmt.Sprintf("wsgo-bench-%d.test", os.Getpid()))
-	if out, err := exec.Command("go", "test", "-c", "-o", bin, ".").CombinedOutput(); err != nil {
-		fail("building the benchmarks: %v\n%s", err, out)
-	}
-	atExit(func() { os.Remove(bin) })
+	bin := buildBench()
 	fmt.Fprintln(os.Stderr, "report: benchmarks...")
-	out := benchmarks(bin, *count)
-	instr, instrWhy := instructions(bin)
-	var kept []string // the lines benchstat reads, without what a stack printed
-	seen := map[string]bool{}
-	for _, line := range strings.Split(out, "\n") {
-		switch {
-		case strings.HasPrefix(line, "Benchmark"):
-			kept = append(kept, line)
-		case strings.HasPrefix(line, "goos:") || strings.HasPrefix(line, "goarch:") ||
-			strings.HasPrefix(line, "pkg:") || strings.HasPrefix(line, "cpu:"):
-			if !seen[line] { // once, not once per round
-				seen[line] = true
-				kept = append(kept, line)
-			}
-		}
-	}
-	os.WriteFile("results/bench.txt", []byte(strings.Join(kept, "\n")+"\n"), 0o644)
+	out := benchmarks(bin, o.count)
+	writeRaw("results/bench.txt", out)
 	res := parse(out)
-
-	var cpuRes []cpuResult
-	_, _, cpuWhy := cpuTools()
-	if cpuWhy == "" {
-		fmt.Fprintln(os.Stderr, "report: server CPU time per request...")
-		cpuRes = measureCPU(cpu)
-	} else {
-		fmt.Fprintf(os.Stderr, "report: no CPU time per request: %s\n", cpuWhy)
-	}
-
+	instr, instrWhy := instructions(bin, o.instrRepeats)
+	cpuRes, cpuWhy := maybeCPU(o.cpu)
 	caps, err := bench.WriterCapabilities()
 	if err != nil {
 		fail("capabilities: %v", err)
@@ -115,42 +97,108 @@ func main() {
 
 	var b strings.Builder
 	fmt.Fprintf(&b, "Measured %s on %s (%d cores), %s, by `cd bench && go run ./cmd/report` (%s in all); medians of %d rounds, each running every benchmark once.\n\n",
-		time.Now().UTC().Format("2006-01-02"), cpuModel(), runtime.NumCPU(), runtime.Version(), time.Since(start).Round(time.Second), *count)
-	b.WriteString("![ns per request of each full stack](bench/results/stacks.svg)\n\n")
-	b.WriteString("The same in-memory GET (a query, browser headers, a 13-byte 200 answer) through each stack; loggers write to a writer that drops the bytes (not io.Discard, which log.Logger special-cases to skip formatting).\n\n")
-	table(&b, res, "Stacks", "bare", "zapfloor", "zap floor")
-	b.WriteString("\n")
-	if instr != nil {
-		instrTable(&b, instr)
-	} else {
-		fmt.Fprintf(&b, "(No instruction counts in this run: %s.)\n", instrWhy)
-	}
-	b.WriteString("\nThe 500 path: a panic recovered, logged (with the stack where the stack does that), answered.\n\n")
-	table(&b, res, "Panic", "", "handwritten-recover", "hand-written recover")
-	if instr != nil {
-		b.WriteString("\n")
-		instrPanicTable(&b, instr)
-	}
-	b.WriteString("\nA response of 100 flushed 13-byte chunks.\n\n")
-	table(&b, res, "Stream100", "bare", "", "")
-	b.WriteString("\nChain overhead, pass-through layers, ours beside alice.\n\n")
-	table(&b, res, "Chain", "", "", "")
+		time.Now().UTC().Format("2006-01-02"), cpuModel(), runtime.NumCPU(), runtime.Version(), time.Since(start).Round(time.Second), o.count)
+	benchSections(&b, res, instr, instrWhy)
 	if cpuRes != nil {
 		b.WriteString("\n")
-		cpuTable(&b, cpuRes, cpu)
+		cpuTable(&b, cpuRes, o.cpu)
 	} else {
 		fmt.Fprintf(&b, "\n(No server CPU time per request in this run: %s.)\n", cpuWhy)
 	}
-	b.WriteString("\nDoes the handler's writer keep its capabilities behind each stack (a real HTTP/1.1 server)?\n\n| stack | http.Flusher | http.Hijacker | ResponseController.Flush |\n| --- | --- | --- | --- |\n")
-	for _, s := range bench.Stacks() {
-		if c, ok := caps[s.Name]; ok {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", s.Name, yes(c[0]), yes(c[1]), yes(c[2]))
-		}
-	}
-	writeReadme(*readme, b.String())
+	capsTable(&b, caps)
+	writeReadme(o.readme, b.String())
 	writeSVG("results/stacks.svg", res)
 	runAtExit()
 	fmt.Fprintf(os.Stderr, "report: done in %s\n", time.Since(start).Round(time.Second))
+}
+
+// cpuOnlyReport measures the CPU time per request alone and returns its
+// table and every round's figures.
+func cpuOnlyReport(cpu cpuConfig, start time.Time) string {
+	res := measureCPU(cpu)
+	var b strings.Builder
+	fmt.Fprintf(&b, "Measured %s on %s (%d cores), %s, by `cd bench && go run ./cmd/report -cpu -cpurounds %d -cpuduration %s` (%s in all).\n\n",
+		time.Now().UTC().Format("2006-01-02"), cpuModel(), runtime.NumCPU(), runtime.Version(), cpu.rounds, cpu.duration, time.Since(start).Round(time.Second))
+	cpuTable(&b, res, cpu)
+	b.WriteString("\nEvery round:\n\n")
+	cpuRounds(&b, res)
+	return b.String()
+}
+
+// buildBench builds the benchmarks' test binary, removed at exit.
+func buildBench() string {
+	bin := filepath.Join(os.TempDir(), fmt.Sprintf("wsgo-bench-%d.test", os.Getpid()))
+	if out, err := exec.Command("go", "test", "-c", "-o", bin, ".").CombinedOutput(); err != nil {
+		fail("building the benchmarks: %v\n%s", err, out)
+	}
+	atExit(func() { os.Remove(bin) })
+	return bin
+}
+
+// writeRaw keeps the lines benchstat reads, without what a stack printed,
+// and the header lines once, not once per round.
+func writeRaw(path, out string) {
+	var kept []string
+	seen := map[string]bool{}
+	for _, line := range strings.Split(out, "\n") {
+		switch {
+		case strings.HasPrefix(line, "Benchmark"):
+			kept = append(kept, line)
+		case strings.HasPrefix(line, "goos:") || strings.HasPrefix(line, "goarch:") ||
+			strings.HasPrefix(line, "pkg:") || strings.HasPrefix(line, "cpu:"):
+			if !seen[line] {
+				seen[line] = true
+				kept = append(kept, line)
+			}
+		}
+	}
+	if err := os.WriteFile(path, []byte(strings.Join(kept, "\n")+"\n"), 0o644); err != nil {
+		fail("%v", err)
+	}
+}
+
+// maybeCPU measures the CPU time per request when the tools are there, or
+// says why not.
+func maybeCPU(cpu cpuConfig) ([]cpuResult, string) {
+	if _, _, why := cpuTools(); why != "" {
+		fmt.Fprintf(os.Stderr, "report: no CPU time per request: %s\n", why)
+		return nil, why
+	}
+	fmt.Fprintln(os.Stderr, "report: server CPU time per request...")
+	return measureCPU(cpu), ""
+}
+
+// benchSections writes the benchmarks' tables and the instruction counts.
+func benchSections(b *strings.Builder, res map[string]*group, instr map[string][]float64, instrWhy string) {
+	b.WriteString("![ns per request of each full stack](results/stacks.svg)\n\n")
+	b.WriteString("The same in-memory GET (a query, browser headers, a 13-byte 200 answer) through each stack; loggers write to a writer that drops the bytes (not io.Discard, which log.Logger special-cases to skip formatting).\n\n")
+	table(b, res, "Stacks", "bare", "zapfloor", "zap floor")
+	b.WriteString("\n")
+	if instr != nil {
+		instrTable(b, instr)
+	} else {
+		fmt.Fprintf(b, "(No instruction counts in this run: %s.)\n", instrWhy)
+	}
+	b.WriteString("\nThe 500 path: a panic recovered, logged (with the stack where the stack does that), answered.\n\n")
+	table(b, res, "Panic", "", "handwritten-recover", "hand-written recover")
+	if instr != nil {
+		b.WriteString("\n")
+		instrPanicTable(b, instr)
+	}
+	b.WriteString("\nA response of 100 flushed 13-byte chunks.\n\n")
+	table(b, res, "Stream100", "bare", "", "")
+	b.WriteString("\nChain overhead, pass-through layers, ours beside alice.\n\n")
+	table(b, res, "Chain", "", "", "")
+}
+
+// capsTable writes whether each stack keeps the writer's capabilities.
+func capsTable(b *strings.Builder, caps map[string][3]bool) {
+	b.WriteString("\nDoes the handler's writer keep its capabilities behind each stack (a real HTTP/1.1 server)?\n\n| stack | http.Flusher | http.Hijacker | ResponseController.Flush |\n| --- | --- | --- | --- |\n")
+	for _, s := range bench.Stacks() {
+		if c, ok := caps[s.Name]; ok {
+			fmt.Fprintf(b, "| %s | %s | %s | %s |\n", s.Name, yes(c[0]), yes(c[1]), yes(c[2]))
+		}
+	}
 }
 
 // cleanups are what runAtExit undoes, last first: files to remove.
