@@ -124,7 +124,7 @@ func (c Chain) Extend(other Chain) Chain {
 // holds; when it does not, the chain is returned as it is, l is not looked
 // at, and the layer costs nothing at all. Use it for development layers:
 //
-//	c = c.If(*debug, chain.Named("lint", mw.Lint(logger)))
+//	c = c.If(*debug, chain.Named("lint", lint.New(logger)))
 func (c Chain) If(cond bool, l Layer) Chain {
 	if !cond {
 		return c

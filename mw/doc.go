@@ -21,6 +21,6 @@
 // fenced: a handler's goroutine that writes later gets [ErrHandlerDone], and
 // its bytes reach no one.
 //
-// Layers here: [RequestID], [FlushEachWrite], [Lint] (the wsgiref.validate of
-// net/http) and [ServerTiming].
+// Layers here: [RequestID], [FlushEachWrite] and [ServerTiming]; the
+// wsgiref.validate of net/http is package lint, which logs with zap.
 package mw
