@@ -20,7 +20,7 @@ import (
 // Server-Timing and the 200 with one Server-Timing header, over HTTP/1.1
 // and HTTP/2.
 func TestServerTimingNotOnAnInformationalResponse(t *testing.T) {
-	h := ServerTiming()(timingMark("app")(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := ServerTiming()(TimingMark("app")(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Link", "</style.css>; rel=preload; as=style")
 		w.WriteHeader(http.StatusEarlyHints)
 		io.WriteString(w, "ok")
@@ -71,7 +71,7 @@ func TestServerTimingNotOnAnInformationalResponse(t *testing.T) {
 }
 
 func TestServerTiming(t *testing.T) {
-	h := ServerTiming()(timingMark("auth")(timingMark("app")(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := ServerTiming()(TimingMark("auth")(TimingMark("app")(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		time.Sleep(2 * time.Millisecond)
 		io.WriteString(w, "ok")
 	}))))
@@ -109,4 +109,21 @@ func parseServerTiming(t *testing.T, header string) (names []string, durs []floa
 		names, durs = append(names, name), append(durs, ms)
 	}
 	return names, durs
+}
+
+// TestServerTimingNestedAddsNothing: a ServerTiming layer below one that
+// is already timing the request adds no second Server-Timing value; the
+// marks below it join the outer list.
+func TestServerTimingNestedAddsNothing(t *testing.T) {
+	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") })
+	h := ServerTiming()(TimingMark("a")(ServerTiming()(TimingMark("b")(app))))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	st := rec.Header().Values("Server-Timing")
+	if len(st) != 1 {
+		t.Fatalf("Server-Timing %q, want one value", st)
+	}
+	if names, _ := parseServerTiming(t, st[0]); !slices.Equal(names, []string{"a", "b", "total"}) {
+		t.Fatalf("Server-Timing %q: metrics %q, want a, b, total", st[0], names)
+	}
 }
