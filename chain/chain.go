@@ -1,29 +1,3 @@
-// Package chain is the composition DSL on alice, and nothing else: alice's
-// Chain, with the same meaning, plus what a real stack needs: named layers,
-// layers included only when a start-up condition holds (If), layers that run
-// only for some requests (When), editing a chain by name (Remove, Without,
-// InsertBefore, InsertAfter, Replace) and a Server-Timing view (Timed). The
-// stacks built with it, the presets, live in the root package wsgo
-// (wsgo.Production, wsgo.Development, wsgo.Preset).
-//
-//	chain.New(m1, m2, m3).Then(h)  ==  m1(m2(m3(h)))
-//
-// A layer has the name it is given ([Named], [Layer]) or none: no name is
-// guessed from the function. An unnamed layer cannot be edited by name and
-// shows as "layer N", N its position; a name is in a chain at most once.
-//
-// The first middleware is the outermost. A Chain is an immutable value: every
-// method that changes it returns a new Chain and leaves the receiver, and its
-// backing array, alone, so a base chain can be shared:
-//
-//	base := chain.New(recovery, logging)
-//	api := base.Append(auth)        // base is unchanged
-//
-// Everything is decided when the chain is built; a request walks only the
-// middlewares' own closures, exactly as with alice. Mistakes (a nil
-// middleware, an unknown layer name, a name used twice) panic at build time
-// with a message that says which layer, as regexp.MustCompile does with a
-// bad pattern, not with a nil-pointer panic on the first request.
 package chain
 
 import (
