@@ -25,6 +25,7 @@ import (
 
 	"github.com/wsgo/wsgo/chain"
 	"github.com/wsgo/wsgo/environ"
+	"github.com/wsgo/wsgo/lint"
 	"github.com/wsgo/wsgo/logging"
 	"github.com/wsgo/wsgo/mw"
 	wsgorecover "github.com/wsgo/wsgo/recover"
@@ -142,7 +143,7 @@ func Development(log *zap.Logger, opts ...Option) chain.Chain {
 		log = logging.Console(os.Stderr)
 	}
 	return newConfig(opts).stack(log, []wsgorecover.Option{wsgorecover.Tracebacks()},
-		chain.Named(LayerLint, mw.Lint(log))).Timed()
+		chain.Named(LayerLint, lint.New(log))).Timed()
 }
 
 // Preset returns Development(log, opts...) when debug is true and

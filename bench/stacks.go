@@ -20,6 +20,7 @@ import (
 
 	"github.com/wsgo/wsgo/environ"
 	"github.com/wsgo/wsgo/internal/wsgotest"
+	"github.com/wsgo/wsgo/lint"
 	"github.com/wsgo/wsgo/logging"
 	"github.com/wsgo/wsgo/mw"
 	wsgorecover "github.com/wsgo/wsgo/recover"
@@ -113,7 +114,7 @@ func StacksTo(w io.Writer) []Stack {
 		}},
 		{Name: "wsgo-recover", Wrap: wsgorecover.New(zapTo(w))},
 		{Name: "wsgo-environ", Wrap: environ.Layer()},
-		{Name: "wsgo-lint", Wrap: mw.Lint(zapTo(w))},
+		{Name: "wsgo-lint", Wrap: lint.New(zapTo(w))},
 		{Name: "wsgo-flush", Wrap: mw.FlushEachWrite()},
 	}
 }

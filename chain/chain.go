@@ -1,29 +1,3 @@
-// Package chain is the composition DSL on alice, and nothing else: alice's
-// Chain, with the same meaning, plus what a real stack needs: named layers,
-// layers included only when a start-up condition holds (If), layers that run
-// only for some requests (When), editing a chain by name (Remove, Without,
-// InsertBefore, InsertAfter, Replace) and a Server-Timing view (Timed). The
-// stacks built with it, the presets, live in the root package wsgo
-// (wsgo.Production, wsgo.Development, wsgo.Preset).
-//
-//	chain.New(m1, m2, m3).Then(h)  ==  m1(m2(m3(h)))
-//
-// A layer has the name it is given ([Named], [Layer]) or none: no name is
-// guessed from the function. An unnamed layer cannot be edited by name and
-// shows as "layer N", N its position; a name is in a chain at most once.
-//
-// The first middleware is the outermost. A Chain is an immutable value: every
-// method that changes it returns a new Chain and leaves the receiver, and its
-// backing array, alone, so a base chain can be shared:
-//
-//	base := chain.New(recovery, logging)
-//	api := base.Append(auth)        // base is unchanged
-//
-// Everything is decided when the chain is built; a request walks only the
-// middlewares' own closures, exactly as with alice. Mistakes (a nil
-// middleware, an unknown layer name, a name used twice) panic at build time
-// with a message that says which layer, as regexp.MustCompile does with a
-// bad pattern, not with a nil-pointer panic on the first request.
 package chain
 
 import (
@@ -35,7 +9,6 @@ import (
 
 	"github.com/justinas/alice"
 
-	"github.com/wsgo/wsgo/internal/plumb"
 	"github.com/wsgo/wsgo/mw"
 )
 
@@ -124,7 +97,7 @@ func (c Chain) Extend(other Chain) Chain {
 // holds; when it does not, the chain is returned as it is, l is not looked
 // at, and the layer costs nothing at all. Use it for development layers:
 //
-//	c = c.If(*debug, chain.Named("lint", mw.Lint(logger)))
+//	c = c.If(*debug, chain.Named("lint", lint.New(logger)))
 func (c Chain) If(cond bool, l Layer) Chain {
 	if !cond {
 		return c
@@ -312,70 +285,88 @@ func (c Chain) String() string {
 }
 
 // Timed returns a Chain that, when built, also sends a Server-Timing header
-// with the time each layer and the application took before the
-// response started ([mw.ServerTiming] outside everything, a mark
-// before each layer and before the application, named as String names the
-// layer, "layer 2" being "layer-2"), so the browser's network
-// panel shows where the time went. A development option: a chain that is
-// not Timed pays nothing for it. Edits of a Timed chain stay Timed.
+// with the time each layer and the application took before the response
+// started, so the browser's network panel shows where the time went. It is
+// a shorthand for layers a user may place by hand: [mw.ServerTiming]
+// outside everything, and an [mw.TimingMark] before each layer and before
+// the application, named as String names the layer ("layer 2" being
+// "layer-2"):
+//
+//	New(a, b).Timed().Then(h)  ==  mw.ServerTiming()(mw.TimingMark("layer-1")(a(mw.TimingMark("layer-2")(b(mw.TimingMark("app")(h))))))
+//
+// Edits of a Timed chain stay Timed and a layer added later is marked too;
+// Then, Middleware and Alice all build the same layers. A Timed chain
+// nested in another one gives one Server-Timing value (see
+// [mw.ServerTiming]). A development option: a chain that is not Timed pays
+// nothing for it.
 func (c Chain) Timed() Chain {
 	return Chain{layers: c.Layers(), timed: true}
 }
 
-// Then chains the middlewares around h and returns the result:
+// Then chains the middlewares around h and returns the result, with alice:
 //
-//	New(m1, m2, m3).Then(h)  ==  m1(m2(m3(h)))
+//	New(m1, m2, m3).Then(h)  ==  m1(m2(m3(h)))  ==  c.Alice().Then(h)
 //
-// Then treats a nil h as http.DefaultServeMux, as alice does. It may be
-// called any number of times; each call builds the handlers anew.
+// Then treats a nil h as http.DefaultServeMux, as alice does. It panics
+// when a layer returns a nil handler, naming the layer: "chain: layer 2 of
+// 3 (\"log\") returned a nil handler". It may be called any number of
+// times; each call builds the handlers anew.
 func (c Chain) Then(h http.Handler) http.Handler {
-	if h == nil {
-		h = http.DefaultServeMux
-	}
-	if c.timed {
-		h = plumb.TimingMark("app")(h)
-	}
-	for i := len(c.layers) - 1; i >= 0; i-- {
-		h = c.layers[i].Middleware(h)
-		if h == nil {
-			if c.layers[i].Name == "" {
-				panic(fmt.Sprintf("chain: layer %d of %d returned a nil handler", i+1, len(c.layers)))
-			}
-			panic(fmt.Sprintf("chain: layer %d of %d (%q) returned a nil handler", i+1, len(c.layers), c.layers[i].Name))
-		}
-		if c.timed {
-			h = plumb.TimingMark(c.label(i))(h)
-		}
-	}
-	if c.timed {
-		h = mw.ServerTiming()(h)
-	}
-	return h
+	return c.Alice().Then(h)
 }
 
 // ThenFunc works like Then, for a function. A nil fn means
 // http.DefaultServeMux, as in alice.
 func (c Chain) ThenFunc(fn http.HandlerFunc) http.Handler {
-	if fn == nil {
-		return c.Then(nil)
-	}
-	return c.Then(fn)
+	return c.Alice().ThenFunc(fn)
 }
 
 // Middleware returns the whole chain as one middleware, to nest it in
 // another chain or hand it to a router's Use.
 func (c Chain) Middleware() mw.Middleware {
-	inner := Chain{layers: c.Layers(), timed: c.timed}
+	inner := c.Alice()
 	return func(h http.Handler) http.Handler { return inner.Then(h) }
 }
 
-// Alice returns an alice.Chain with the same middlewares in the same order.
+// Alice returns an alice.Chain of the same middlewares in the same order,
+// with what Then adds: for a Timed chain, the Server-Timing layer and the
+// marks, and for every layer the check that it returns a handler.
 func (c Chain) Alice() alice.Chain {
-	cons := make([]alice.Constructor, len(c.layers))
-	for i, l := range c.layers {
-		cons[i] = l.Middleware
+	n := len(c.layers)
+	if c.timed {
+		n = 2*n + 2
+	}
+	cons := make([]alice.Constructor, 0, n)
+	if c.timed {
+		cons = append(cons, mw.ServerTiming())
+	}
+	for i := range c.layers {
+		if c.timed {
+			cons = append(cons, mw.TimingMark(c.label(i)))
+		}
+		cons = append(cons, c.checked(i))
+	}
+	if c.timed {
+		cons = append(cons, mw.TimingMark("app"))
 	}
 	return alice.New(cons...)
+}
+
+// checked returns the middleware of the layer at i, which panics, when the
+// chain is built, if the layer returns a nil handler. A request does not
+// pass through it: it returns the layer's own handler.
+func (c Chain) checked(i int) alice.Constructor {
+	l, n := c.layers[i], len(c.layers)
+	return func(next http.Handler) http.Handler {
+		h := l.Middleware(next)
+		if h == nil {
+			if l.Name == "" {
+				panic(fmt.Sprintf("chain: layer %d of %d returned a nil handler", i+1, n))
+			}
+			panic(fmt.Sprintf("chain: layer %d of %d (%q) returned a nil handler", i+1, n, l.Name))
+		}
+		return h
+	}
 }
 
 // FromAlice returns a Chain of one layer, named "alice", that applies a.

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 
 	"github.com/wsgo/wsgo/chain"
 	"github.com/wsgo/wsgo/mw"
@@ -78,3 +79,24 @@ func ExampleChain_Without() {
 
 // The README's quick start: the tutorial's /rest application, mounted, under
 // the production preset (here with a logger that prints nothing).
+
+// A Timed chain sends a Server-Timing header with an entry per layer, named
+// as String names it, then "app" and "total"; its alice.Chain does too.
+func ExampleChain_Timed() {
+	c := chain.New(header("X-Layers", "first")).Use(chain.Named("access", header("X-Layers", "access"))).Timed()
+	fmt.Println(c)
+	for _, h := range []http.Handler{c.Then(http.NotFoundHandler()), c.Alice().Then(http.NotFoundHandler())} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+		var names []string
+		for _, entry := range strings.Split(rec.Header().Get("Server-Timing"), ", ") {
+			name, _, _ := strings.Cut(entry, ";dur=") // the durations change from run to run
+			names = append(names, name)
+		}
+		fmt.Println(names)
+	}
+	// Output:
+	// (timed) layer 1 > access > app
+	// [layer-1 access app total]
+	// [layer-1 access app total]
+}

@@ -1,26 +1,52 @@
-// Package mw is the contract every wsgo layer keeps, and the small layers.
+// Package mw is the contract every wsgo layer keeps, and the small layers
+// that need nothing but the standard library.
 //
-// A middleware is a plain func(http.Handler) http.Handler ([Middleware]), so
-// middlewares of alice, chi, gorilla/mux and negroni fit a wsgo chain and ours
-// fit theirs, with no adapter.
+// A middleware is a plain func(http.Handler) http.Handler, [Middleware]. A
+// layer that needs to see what the handler writes (its status, its bytes)
+// calls [Capture], hands on the writer it returns, and releases it when the
+// handler has returned:
 //
-// Layers that need to share something about one request do it through the
-// request's [Scope], the one context object that wsgo attaches per request
-// (the first wsgo layer that needs it attaches it; the others find it).
-// Layers that need to see what a handler writes share one wrapped
-// http.ResponseWriter, the [Response] returned by [Capture]: however many
-// layers observe a response, the writer is wrapped once per request, and
-// keeps exactly the optional interfaces of the writer it wraps (the wrapper
-// types are generated for all 512 combinations, and tested against
-// httpsnoop.Wrap's).
+//	resp, r := mw.Capture(w, r)
+//	defer resp.Release()
+//	next.ServeHTTP(resp.Writer(), r)
+//	log.Println(resp.Status(), resp.Written())
 //
-// Per-request state belongs to one request forever. The Scope, the request
-// copy that carries it and the Response are made together, in one
-// allocation, by the first layer that needs them, and are never pooled or
-// reused. When the layer that captured the writer returns, the writer is
-// fenced: a handler's goroutine that writes later gets [ErrHandlerDone], and
-// its bytes reach no one.
+// However many layers capture, the writer is wrapped once per request, and
+// the wrapper keeps exactly the optional interfaces (http.Flusher,
+// http.Hijacker, io.ReaderFrom, ...) of the writer it wraps.
+// [Response.Observe] attaches callbacks that run before the status goes out
+// and after each write. When the layer that captured first returns, the
+// writer is fenced: a goroutine the handler left writing gets
+// [ErrHandlerDone], and its bytes reach no one.
 //
-// Layers here: [RequestID], [FlushEachWrite], [Lint] (the wsgiref.validate of
-// net/http) and [ServerTiming].
+// Layers that share something about one request do it through the request's
+// [Scope], which the first layer that needs it attaches.
+//
+// The layers here:
+//   - [RequestID] gives each request an ID, sends it in a response header and
+//     makes it readable with [RequestIDFrom];
+//   - [FlushEachWrite] flushes after every write, for handlers that stream
+//     and forget to flush;
+//   - [ServerTiming], with a [TimingMark] before each layer to time, sends a
+//     Server-Timing header, for development (chain.Chain's Timed places
+//     both for a whole chain).
+//
+// The check that handlers keep net/http's contract is package lint: it logs
+// with zap, and mw imports nothing outside the standard library.
+//
+// # Differences from peers
+//
+// A [Middleware] is the very type of alice's Constructor and of chi's and
+// gorilla/mux's middlewares, so theirs fit a wsgo chain and ours fit
+// theirs, with no adapter.
+//
+// httpsnoop wraps the writer once for each layer that observes it, with
+// hooks tied to the request through closures; here the layers of a request
+// share one wrapper, whose types are generated for every combination of
+// optional interfaces, as httpsnoop's are, and tested against httpsnoop.Wrap.
+//
+// net/http panics, or writes into the next response on the connection, when
+// a handler's goroutine writes after the handler returned; a captured writer
+// returns [ErrHandlerDone] instead. Per-request state is never pooled or
+// reused, so nothing a handler keeps reaches another request.
 package mw

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 
 	"github.com/wsgo/wsgo/mw"
 )
@@ -101,4 +102,23 @@ func ExampleErrHandlerDone() {
 	// Output:
 	// on time
 	// mw: write after the handler returned
+}
+
+// ServerTiming and the marks placed by hand: each mark starts an entry that
+// lasts until the next one, and "total" holds them all. (chain.Chain's
+// Timed places the same layers for a whole chain.)
+func ExampleServerTiming() {
+	slow := func(next http.Handler) http.Handler { return next } // a layer worth timing
+	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") })
+	h := mw.ServerTiming()(mw.TimingMark("auth")(slow(mw.TimingMark("app")(app))))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	for _, entry := range strings.Split(rec.Header().Get("Server-Timing"), ", ") {
+		name, _, _ := strings.Cut(entry, ";dur=") // the durations change from run to run
+		fmt.Println(name)
+	}
+	// Output:
+	// auth
+	// app
+	// total
 }

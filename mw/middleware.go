@@ -13,7 +13,3 @@ import "net/http"
 // The handler a Middleware returns must not modify the *http.Request it is
 // given; it copies it, as http.StripPrefix does.
 type Middleware = func(http.Handler) http.Handler
-
-// Identity is the Middleware that returns the handler it is given. It adds
-// no layer and costs nothing per request.
-func Identity(h http.Handler) http.Handler { return h }

@@ -94,9 +94,8 @@ func RequestIDHeader(name string) RequestIDOption {
 //   - not promised unguessable: math/rand/v2 does not promise it, so a
 //     request ID must never serve as a secret (a session or CSRF token).
 //
-// IDs are made 64 at a time, so a request pays no allocation of its own:
-// about 55 ns per ID, the time of drawing the bits and allocating a string
-// per ID, and a third of crypto/rand's (BenchmarkNewRequestID).
+// IDs are made in batches, so a request pays no allocation of its own
+// (BenchmarkNewRequestID measures it, against crypto/rand).
 // [RequestIDGenerator] replaces it.
 //
 // Which ID a request gets, first that applies: the ID an outer RequestID
@@ -180,10 +179,11 @@ const (
 	idAlphabet  = "0123456789abcdefghjkmnpqrstvwxyz" // Crockford's base32, lowercase
 )
 
-// idBlock hands out IDs made 64 at a time: one string holding them all and
-// one []string of header values, so that a request pays no allocation of its
-// own for its ID or for the header slice that carries it (each slot has
-// capacity 1, so an append by a handler cannot reach its neighbour).
+// idBlock hands out IDs made idsPerBlock at a time: one string holding them
+// all and one []string of header values, so that a request pays no
+// allocation of its own for its ID or for the header slice that carries it
+// (each slot has capacity 1, so an append by a handler cannot reach its
+// neighbour).
 type idBlock struct {
 	slots []string
 	next  int

@@ -156,16 +156,6 @@ func Capture(w http.ResponseWriter, r *http.Request) (Captured, *http.Request) {
 	return c, r
 }
 
-// Lookup returns the Response an outer layer captured for the writer w of
-// request r, or nil when w is not a captured writer. It never wraps.
-func Lookup(w http.ResponseWriter, r *http.Request) *Response {
-	s := ScopeOf(r.Context())
-	if s == nil || s.resp == nil || s.resp.wrapped != w {
-		return nil
-	}
-	return s.resp
-}
-
 // Release ends the hold. Releasing the hold that created the Response
 // fences the writer, as net/http says of the ResponseWriter itself that it
 // may not be used after the handler returned: Release waits for the calls
@@ -177,7 +167,7 @@ func Lookup(w http.ResponseWriter, r *http.Request) *Response {
 //
 // Releasing a borrowed hold fences nothing: only the layer that created the
 // writer decides when it is done, so a layer that borrows it and forgets
-// to release cannot hold the fence open (Lint reports it). Call Release
+// to release cannot hold the fence open (package lint reports it). Call Release
 // once per Capture, on the goroutine that called Capture.
 func (c Captured) Release() {
 	r := c.Response
@@ -211,6 +201,14 @@ func (r *Response) Committed() bool { return r.status.Load() != 0 }
 
 // Hijacked reports whether the handler took over the connection.
 func (r *Response) Hijacked() bool { return r.hijacked.Load() }
+
+// Holds returns the number of [Capture] holds on the Response not yet
+// released: the one that made it and each one that borrowed it since. A
+// layer that reads it before and after calling inward finds an inner layer
+// that captured the writer and did not Release (package lint reports it).
+// Unlike the read side above, it belongs to the goroutine that serves the
+// request: read it there, not from another goroutine.
+func (r *Response) Holds() int { return r.refs }
 
 // Err returns the first error a Write, WriteString, ReadFrom or FlushError
 // returned, other than the handler's own misuse (a body on a response that

