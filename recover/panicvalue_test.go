@@ -80,8 +80,9 @@ var hostileValues = []struct {
 }
 
 // TestPanicValuesWhoseMethodsPanic panics with values whose Error, Unwrap,
-// String or Format panics, over a real server, in production and in
-// development: the recover layer must not panic in turn (the client would
+// String or Format panics, over a real server, with the production page and
+// with a Debugger whose Answer shows the value (recover/traceback's tests
+// do the same with the real page): the recover layer must not panic in turn (the client would
 // get EOF, net/http would print "http: panic serving", and no entry would
 // be logged). The client gets the 500 and the log its entry.
 func TestPanicValuesWhoseMethodsPanic(t *testing.T) {
@@ -95,7 +96,7 @@ func TestPanicValuesWhoseMethodsPanic(t *testing.T) {
 				logger, logs := observed()
 				var opts []Option
 				if dev {
-					opts = append(opts, Tracebacks())
+					opts = append(opts, Tracebacks(showValue{}))
 				}
 				h := mw.RequestID()(New(logger, opts...)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					panic(tt.value)
@@ -146,6 +147,22 @@ func TestPanicValuesWhoseMethodsPanic(t *testing.T) {
 			})
 		}
 	}
+}
+
+// showValue is a Debugger that answers every panic with an HTML page
+// showing the value's message and chain, as a development page does.
+type showValue struct{}
+
+func (showValue) Enter(_ http.ResponseWriter, r *http.Request) (*http.Request, Answer, bool) {
+	return r, func(w http.ResponseWriter, r *http.Request, p *Panic) bool {
+		if !strings.Contains(r.Header.Get("Accept"), "html") {
+			return false
+		}
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = io.WriteString(w, html.EscapeString(p.Message()+" "+p.RequestID+" "+strings.Join(p.Chain(), "\n")))
+		return true
+	}, false
 }
 
 // TestHookAndPageSeeHostileValuesSafely: the OnPanic hook and a page of the

@@ -1,7 +1,6 @@
 package recover
 
 import (
-	"reflect"
 	"runtime"
 	"slices"
 	"strconv"
@@ -17,14 +16,6 @@ const maxDepth = 128
 // most programs the layer is among them, and a longer capture is made only
 // when it is not.
 const shortDepth = 8
-
-// layerFunc is the name of the function in which the recover layer runs
-// the handler: the frames above it are the panic's own, those below are
-// the same for every panic.
-// (Set by init: serve refers, through handle, to layerFunc.)
-var layerFunc string
-
-func init() { layerFunc = runtime.FuncForPC(reflect.ValueOf((*config).serve).Pointer()).Name() }
 
 // capture records the stack of the panic it is called for, from the
 // function the deferred function called (handle): the whole stack when
