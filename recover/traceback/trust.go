@@ -13,9 +13,9 @@ import (
 // traceback: AllowRemote, or a client on this machine that asked for a
 // trusted host.
 //
-// It is called once, when this layer receives r, before anything is handed
+// It is called once, when the recover layer receives r, before anything is handed
 // inward (see startCapture): the answer is kept, and a panic never asks
-// again. Inner layers run before a panic reaches this layer and share r's
+// again. Inner layers run before a panic reaches the recover layer and share r's
 // header map, and some rewrite r in place (chi's RealIP sets RemoteAddr from
 // True-Client-IP or X-Forwarded-For; others delete X-Forwarded-*): nothing
 // they do, and no value they put in the Scope (an Environ's REMOTE_ADDR),
