@@ -1,6 +1,7 @@
 package recover
 
 import (
+	"errors"
 	"fmt"
 	"html"
 	"io"
@@ -181,5 +182,28 @@ func TestHookAndPageSeeHostileValuesSafely(t *testing.T) {
 	want := "<Error() panicked: " + nilDerefText + ">"
 	if rec.Code != 500 || fromPage != want || fromHook != want+"[*recover.nilErr: "+want+"]" || logs.Len() != 1 {
 		t.Fatalf("%d page %q hook %q, %d entries", rec.Code, fromPage, fromHook, logs.Len())
+	}
+}
+
+// selfErr wraps itself: a cycle that errors.Unwrap would follow forever.
+type selfErr struct{}
+
+func (e *selfErr) Error() string { return "me again" }
+func (e *selfErr) Unwrap() error { return e }
+
+// TestChainWalksAsTheTreeDoes: Chain walks the errors as the traceback
+// page's tree does (one walk, internal/panicvalue): a cycle shows once, a
+// nil in a join is skipped.
+func TestChainWalksAsTheTreeDoes(t *testing.T) {
+	for _, tt := range []struct {
+		err  error
+		want []string
+	}{
+		{&selfErr{}, []string{"*recover.selfErr: me again", "*recover.selfErr: <cycle: the error at depth 0 again>"}},
+		{errors.Join(nil, errors.New("x")), []string{"*errors.joinError: x", "*errors.errorString: x"}},
+	} {
+		if got := (&Panic{Value: tt.err}).Chain(); fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("Chain = %q, want %q", got, tt.want)
+		}
 	}
 }
