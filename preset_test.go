@@ -20,6 +20,7 @@ import (
 	"github.com/wsgo/wsgo/logging"
 	"github.com/wsgo/wsgo/mw"
 	wsgorecover "github.com/wsgo/wsgo/recover"
+	"github.com/wsgo/wsgo/recover/traceback"
 
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -484,6 +485,41 @@ func TestPresetRecoveredPanicMarkRacesWithNoGoroutine(t *testing.T) {
 			wsgotest.WaitFor(func() bool { return logs.FilterMessage(logging.FieldMessage).Len() == 1 })
 			if e := logs.FilterMessage(logging.FieldMessage).All(); res.StatusCode != 500 || len(e) != 1 || e[0].ContextMap()[logging.FieldError] != "panic" {
 				t.Fatalf("%d, access entries %v", res.StatusCode, e)
+			}
+		})
+	}
+}
+
+// TestTracebackOptionsReachTheDevelopmentPage: TracebackOptions reach the
+// development page of Development and of Preset(true): with RequirePIN a
+// browser on this machine gets the PIN prompt, not the traceback, and the
+// PIN is logged; Production and Preset(false) ignore them and answer with
+// the production page, logging no PIN.
+func TestTracebackOptionsReachTheDevelopmentPage(t *testing.T) {
+	boom := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic("ledger: balance does not add up") })
+	for _, tt := range []struct {
+		name  string
+		build func(*zap.Logger, ...Option) chain.Chain
+		pin   bool
+	}{
+		{"Development", Development, true},
+		{"Preset(true)", func(l *zap.Logger, o ...Option) chain.Chain { return Preset(true, l, o...) }, true},
+		{"Production", Production, false},
+		{"Preset(false)", func(l *zap.Logger, o ...Option) chain.Chain { return Preset(false, l, o...) }, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			core, logs := observer.New(zapcore.DebugLevel)
+			h := tt.build(zap.New(core), TracebackOptions(traceback.RequirePIN())).Then(boom)
+			r := httptest.NewRequest("GET", "http://localhost/", nil)
+			r.RemoteAddr = "127.0.0.1:50000"
+			r.Header.Set("Accept", "text/html")
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, r)
+			body := rec.Body.String()
+			prompt := strings.Contains(body, `action="/__wsgo/pin"`)
+			pinLogged := logs.FilterMessage("traceback: PIN").Len() == 1
+			if rec.Code != 500 || prompt != tt.pin || pinLogged != tt.pin || strings.Contains(body, "balance does not add up") {
+				t.Fatalf("%d prompt=%v PIN logged=%v:\n%.300s", rec.Code, prompt, pinLogged, body)
 			}
 		})
 	}

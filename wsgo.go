@@ -7,14 +7,18 @@
 //
 // A preset is a chain.Chain like any other, with named layers (the Layer
 // constants): adjust it by name. What users change most is passed as an
-// option instead: [AccessOptions], [RecoverOptions], [RequestIDOptions] and
-// [BehindProxy].
+// option instead: [AccessOptions], [RecoverOptions], [TracebackOptions],
+// [RequestIDOptions] and [BehindProxy].
 //
 // The packages underneath: mw (the contract, the one writer wrapper per
 // request, request IDs, lint), environ (the WSGI environ, mounts, virtual
 // hosts, dispatch, proxies), logging (access and error logs on zap), recover
-// (safe 500s, development tracebacks) and chain (the composition DSL on
-// alice).
+// (safe 500s), recover/traceback (the development page that recover shows
+// instead, in development only) and chain (the composition DSL on alice).
+//
+// [Production] never reaches recover/traceback, so a program that calls
+// only Production does not link it (nor html/template); [Development] and
+// [Preset] do, Preset because its switch is read at run time.
 package wsgo
 
 import (
@@ -29,6 +33,7 @@ import (
 	"github.com/wsgo/wsgo/logging"
 	"github.com/wsgo/wsgo/mw"
 	wsgorecover "github.com/wsgo/wsgo/recover"
+	"github.com/wsgo/wsgo/recover/traceback"
 )
 
 // The names of the preset layers, for chain.Chain's Remove, Without,
@@ -53,6 +58,7 @@ type config struct {
 	proxy     *environ.ProxyConfig
 	access    []logging.Option
 	recover   []wsgorecover.Option
+	traceback []traceback.Option
 	requestID []mw.RequestIDOption
 }
 
@@ -66,7 +72,7 @@ type config struct {
 // preset: a client address taken from X-Forwarded-For or Forwarded counts as
 // one on this machine, for a traceback, only when TrustedPeers limits who
 // may send the header; without them any client that reaches the port can
-// send "X-Forwarded-For: 127.0.0.1" (see recover.Tracebacks).
+// send "X-Forwarded-For: 127.0.0.1" (see traceback.New).
 func BehindProxy(cfg environ.ProxyConfig) Option {
 	return optionFunc(func(c *config) { c.proxy = &cfg })
 }
@@ -78,10 +84,17 @@ func AccessOptions(opts ...logging.Option) Option {
 }
 
 // RecoverOptions passes opts to the recover layer (recover.New): a page of
-// your own, a hook, trusted hosts and redaction for the development page.
-// Given twice, both sets apply.
+// your own, a hook. Given twice, both sets apply.
 func RecoverOptions(opts ...wsgorecover.Option) Option {
 	return optionFunc(func(c *config) { c.recover = append(c.recover, opts...) })
+}
+
+// TracebackOptions passes opts to the development page (traceback.New) of
+// [Development], and of [Preset] in development: RequirePIN, TrustedHosts,
+// Redact, EditorLink, AllowRemote. [Production] ignores them. Given twice,
+// both sets apply.
+func TracebackOptions(opts ...traceback.Option) Option {
+	return optionFunc(func(c *config) { c.traceback = append(c.traceback, opts...) })
 }
 
 // RequestIDOptions passes opts to the request-ID layer (mw.RequestID): the
@@ -131,7 +144,8 @@ func Production(log *zap.Logger, opts ...Option) chain.Chain {
 }
 
 // Development returns the development stack: Production's layers with
-// traceback pages (served to this machine only: see recover.Tracebacks),
+// traceback pages (recover.Tracebacks with traceback.New: served to this
+// machine only),
 // lint, and a Server-Timing header (the chain is Timed):
 //
 //	(timed) requestid > access > recover > lint > environ > app
@@ -142,8 +156,9 @@ func Development(log *zap.Logger, opts ...Option) chain.Chain {
 	if log == nil {
 		log = logging.Console(os.Stderr)
 	}
-	return newConfig(opts).stack(log, []wsgorecover.Option{wsgorecover.Tracebacks()},
-		chain.Named(LayerLint, lint.New(log))).Timed()
+	c := newConfig(opts)
+	tb := wsgorecover.Tracebacks(traceback.New(log, c.traceback...))
+	return c.stack(log, []wsgorecover.Option{tb}, chain.Named(LayerLint, lint.New(log))).Timed()
 }
 
 // Preset returns Development(log, opts...) when debug is true and

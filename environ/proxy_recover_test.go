@@ -10,6 +10,7 @@ import (
 
 	"github.com/wsgo/wsgo/environ"
 	wsgorecover "github.com/wsgo/wsgo/recover"
+	"github.com/wsgo/wsgo/recover/traceback"
 )
 
 // TestProxyRemovalKeepsTheTracebackRule: a Proxy layer removes the
@@ -21,7 +22,7 @@ import (
 // (and that is loopback) opens the traceback.
 func TestProxyRemovalKeepsTheTracebackRule(t *testing.T) {
 	boom := http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("secret panic text") })
-	dev := wsgorecover.New(zap.NewNop(), wsgorecover.Tracebacks())
+	dev := wsgorecover.New(zap.NewNop(), wsgorecover.Tracebacks(traceback.New(zap.NewNop())))
 	tests := []struct {
 		name  string
 		cfg   environ.ProxyConfig

@@ -8,6 +8,7 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
+	"github.com/wsgo/wsgo/internal/logtap"
 	"github.com/wsgo/wsgo/internal/plumb"
 	"github.com/wsgo/wsgo/mw"
 )
@@ -34,9 +35,9 @@ type errorLog struct {
 // The logger is built when asked for: a request that never logs pays
 // nothing for it.
 //
-// In development, a recover layer with traceback pages on puts a core in
-// the request's Scope (plumb.LogTapKey) that records the request's log for
-// its traceback page. From tees the logger it returns, the access log's
+// In development, the traceback page of recover/traceback puts a core in
+// the request's Scope (internal/logtap's Key) that records the request's
+// log for the page. From tees the logger it returns, the access log's
 // logger or zap.L() alike, into that core: every entry reaches it, Debug
 // ones too, whatever the level of the logger they go to, with the fields
 // given to the returned logger's With and per call, but not those From
@@ -63,11 +64,11 @@ func From(ctx context.Context) *zap.Logger {
 	return withTap(ctx, el.base.With(fields...))
 }
 
-// withTap tees logger into the core under plumb.LogTapKey in ctx, if there
+// withTap tees logger into the core under logtap.Key in ctx, if there
 // is one, and returns logger itself otherwise. Wrapping after With keeps
 // From's own fields out of the tap.
 func withTap(ctx context.Context, logger *zap.Logger) *zap.Logger {
-	tap, _ := ctx.Value(plumb.LogTapKey{}).(zapcore.Core)
+	tap, _ := ctx.Value(logtap.Key{}).(zapcore.Core)
 	if tap == nil {
 		return logger
 	}

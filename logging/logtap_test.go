@@ -13,6 +13,7 @@ import (
 	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/wsgo/wsgo/environ"
+	"github.com/wsgo/wsgo/internal/logtap"
 	"github.com/wsgo/wsgo/internal/plumb"
 	"github.com/wsgo/wsgo/mw"
 )
@@ -47,7 +48,7 @@ func hasRequestFields(m map[string]any) bool {
 	return false
 }
 
-// TestFromTap: with a core under plumb.LogTapKey, From's entries reach it,
+// TestFromTap: with a core under logtap.Key, From's entries reach it,
 // Debug ones that the Info base logger drops included, without From's own
 // fields but with those added later by With and per call; SlogFrom's and
 // wsgi.errors' entries reach it too, and the base logger's output is what
@@ -56,7 +57,7 @@ func TestFromTap(t *testing.T) {
 	baseCore, baseLogs := observer.New(zapcore.InfoLevel)
 	tapCore, tapLogs := observer.New(zapcore.DebugLevel)
 	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !plumb.Put(r.Context(), plumb.LogTapKey{}, tapCore) {
+		if !plumb.Put(r.Context(), logtap.Key{}, tapCore) {
 			t.Error("no Scope")
 		}
 		ctx := r.Context()
@@ -118,7 +119,7 @@ func TestFromTapWithoutAccessLog(t *testing.T) {
 		t.Fatal("without a tap From must return zap.L()")
 	}
 	tapCore, tapLogs := observer.New(zapcore.DebugLevel)
-	plumb.Put(r.Context(), plumb.LogTapKey{}, tapCore)
+	plumb.Put(r.Context(), logtap.Key{}, tapCore)
 	From(r.Context()).Debug("alone", zap.String("k", "v"))
 	if tapLogs.Len() != 1 || tapLogs.All()[0].Message != "alone" || tapLogs.All()[0].ContextMap()["k"] != "v" {
 		t.Fatalf("tap got %v", tapLogs.All())
@@ -165,7 +166,7 @@ func BenchmarkFrom(b *testing.B) {
 	})
 	b.Run("tap=observer", func(b *testing.B) {
 		tapCore, _ := observer.New(zapcore.DebugLevel)
-		ctx := requestCtx(jsonDiscard(), func(r *http.Request) { plumb.Put(r.Context(), plumb.LogTapKey{}, tapCore) })
+		ctx := requestCtx(jsonDiscard(), func(r *http.Request) { plumb.Put(r.Context(), logtap.Key{}, tapCore) })
 		b.ReportAllocs()
 		for b.Loop() {
 			From(ctx)

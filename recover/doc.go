@@ -1,41 +1,33 @@
-// Package recover turns a panic anywhere below it into an answer that helps
-// the person who has to fix it, and never into a dropped connection without
-// a word in the log.
+// Package recover turns a panic anywhere below it into a 500 that tells
+// the client nothing of the server but a request ID, and one log entry
+// that tells the developer everything needed to find it.
 //
-// In production (the default) a panic becomes 500 Internal Server Error
-// with a short page that shows the request ID and nothing else of the
-// server, and one Error entry on zap with the panic value, the error chain,
-// the stack, the method, the path and the same request ID. In development
-// ([Tracebacks]) the page is a traceback, served only to a browser on the
-// same machine (see [Tracebacks] for the rule, and [RequirePIN] behind a
-// proxy on it):
-//   - the panic, and when it is an error, the tree of errors it wraps (%w
-//     chains and errors.Join), each with its type, and its own stack when
-//     it has one (a StackTrace, Callers or Stack method returning PCs, as
-//     pkg/errors' errors do);
-//   - the frames, innermost first: the application's open with ±10 lines
-//     of source, the runtime's, net/http's and wsgo's folded; every frame
-//     opens in place on its source (the page carries it), a recursion shows
-//     once with its count, and [EditorLink] links each to an editor;
-//   - the request whole: the request line, Host, the headers, the cookies
-//     by name, the query, and the body of a form, JSON or multipart request
-//     (its first 64 KiB, kept as the handler reads it and read on after the
-//     panic; captured only for a client that may see the traceback);
-//   - the logs of this request: behind an access-log layer
-//     (logging.Access), every entry the request's logger (logging.From,
-//     SlogFrom, wsgi.errors) wrote before the panic, Debug included, the
-//     last 200 kept;
-//   - the environ; the program (Go version, platform, module, VCS revision
-//     and dirty flag, dependencies, host, uptime, the panic's time, the
-//     number of goroutines); every goroutine's stack, folded (at most 1 MiB);
-//   - the plain text and the same as Markdown, with buttons that copy them.
+//	h := recover.New(logger)(app)
 //
-// Secrets are redacted everywhere on it (see [Redact]); the values of
-// cookies are never shown. Every value is escaped, and the page sends a
-// Content-Security-Policy that lets only its own inline style and script
-// run (by their hashes) and loads nothing. If the page cannot be rendered,
-// the answer is the plain-text traceback. curl gets the plain text, an API
-// client application/problem+json.
+// On a panic the client gets 500 Internal Server Error: a short HTML page
+// for a browser, plain text for curl, application/problem+json for an API
+// client, each with the request ID (from mw.RequestID, or a fresh one).
+// The log gets one Error entry, "panic recovered", with the panic value
+// (panic, panic.type), the error chain when it is an error (error.chain),
+// the stack from the panicking function to this layer (stack), the method,
+// the path, the request ID and the W3C trace ID, under the field names the
+// access log of package logging uses. A method of the panic value that
+// panics in turn (an Error on a nil receiver) is survived, in the page, the
+// entry and the hook.
+//
+// A panic with http.ErrAbortHandler passes through untouched. When the
+// response had already started, the panic is logged and the response is
+// aborted, so the client sees a broken response, not a truncated one that
+// looks complete; a hijacked connection is logged and left alone.
+//
+// [OnPanic] reports each panic elsewhere (an error tracker); [Page]
+// replaces the production page. [Tracebacks] plugs in the development
+// page of package recover/traceback, which answers the panics of clients
+// on this machine with a traceback; the presets of package wsgo do that in
+// development only, and a program that never calls traceback.New links
+// none of it.
+//
+// # The 500's headers
 //
 // The 500 keeps the headers that layers outside set for every response,
 // and drops those that describe the answer the handler was making, since
@@ -51,18 +43,21 @@
 // request (a compressor outside still encodes the page, a handler's own
 // encoding is dropped); and keeps the rest: CORS's Access-Control-*, Vary,
 // Strict-Transport-Security, the request ID, so that a browser's script
-// can read the 500 and quote its ID. (chi's Recoverer and gorilla's
-// RecoveryHandler send their 500 with every header the handler set, its
-// cookies and max-age included.)
+// can read the 500 and quote its ID. The production page keeps an outer
+// Content-Security-Policy (under a strict one it loses its inline style,
+// not its text).
 //
-// On the traceback page, its own Content-Security-Policy replaces one an
-// outer layer set: it is as strict as a policy can be that lets the page
-// work (default-src 'none', frame-ancestors 'none', form-action 'none',
-// and only the page's inline style and script, by their hashes), and a
-// second policy would be enforced beside it and block that style and
-// script. The PIN prompt does the same with its own. The production page,
-// the plain-text and the JSON tracebacks keep the outer policy (under a
-// strict one the production page loses its inline style, not its text).
+// # Differences from peers
+//
+// chi's Recoverer and gorilla's RecoveryHandler send their 500 with every
+// header the handler set, its cookies and max-age included; this layer
+// resets them as above. They print the whole stack as text (chi to
+// stderr, gorilla when asked), where this layer writes one structured
+// entry on zap whose stack stops at the layer. Neither tells a started
+// response from a fresh one: they call WriteHeader(500) anyway, which
+// net/http ignores, and the client may take the cut-off answer for a
+// whole one; this layer aborts it. Neither has a development page; here it
+// is a separate package, recover/traceback, plugged in by a value.
 //
 // Importing the package as recover shadows the builtin in that file; name
 // it, as in

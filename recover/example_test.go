@@ -1,6 +1,7 @@
 package recover_test
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -35,24 +36,19 @@ func ExampleNew() {
 	// panic recovered database password is hunter2 /account true
 }
 
-// In development, a browser on this machine gets the traceback page; with
-// EditorLink each frame's file:line opens in the editor. The page's
-// Content-Security-Policy lets only its own style and script run.
-func ExampleEditorLink() {
-	h := wsgorecover.New(zap.NewNop(), wsgorecover.Tracebacks(), wsgorecover.EditorLink("vscode://file/{path}:{line}"))(
-		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic("ledger: balance does not add up") }))
+// OnPanic reports every panic elsewhere (an error tracker, a metric), after
+// the log entry; the Panic carries the value, the request ID and the stack.
+func ExampleOnPanic() {
+	var reported []string
+	h := wsgorecover.New(zap.NewNop(), wsgorecover.OnPanic(func(r *http.Request, p *wsgorecover.Panic) {
+		reported = append(reported, r.URL.Path+": "+p.Message()+" ("+p.Type()+")")
+	}))(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		panic(fmt.Errorf("charge: %w", errors.New("card declined")))
+	}))
 
-	r := httptest.NewRequest("GET", "http://localhost:8081/account", nil)
-	r.RemoteAddr = "127.0.0.1:50000" // a browser on this machine
-	r.Header.Set("Accept", "text/html")
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, r)
-	page := rec.Body.String()
-	fmt.Println(rec.Code, rec.Header().Get("Content-Type"))
-	fmt.Println(strings.Contains(page, "<h1>ledger: balance does not add up</h1>"), strings.Contains(page, `<a href="vscode://file/`))
-	fmt.Println(strings.HasPrefix(rec.Header().Get("Content-Security-Policy"), "default-src 'none'; style-src 'sha256-"))
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/checkout", nil))
+	fmt.Println(rec.Code, reported)
 	// Output:
-	// 500 text/html; charset=utf-8
-	// true true
-	// true
+	// 500 [/checkout: charge: card declined (*fmt.wrapError)]
 }

@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"reflect"
 	"runtime"
-	"strings"
 	"time"
+
+	"github.com/wsgo/wsgo/internal/panicvalue"
 )
 
 // Panic describes a recovered panic: what the page, the log entry and the
@@ -24,9 +25,9 @@ type Panic struct {
 	buf   [shortDepth]uintptr // the short capture's array, in the Panic's allocation
 }
 
-// Error returns the panic value as an error: the value itself when it is one,
+// Err returns the panic value as an error: the value itself when it is one,
 // else an error whose text is the value printed with %v.
-func (p *Panic) Error() error {
+func (p *Panic) Err() error {
 	if err, ok := p.Value.(error); ok {
 		return err
 	}
@@ -46,77 +47,25 @@ func (p *Panic) Type() string {
 // the value that panics (an Error that dereferences a nil receiver, say)
 // does not make Message panic: its text is then <Error() panicked: …>, or
 // fmt's own %!v(PANIC=String method: …) for the methods fmt calls.
-func (p *Panic) Message() string { return valueText(p.Value, 0) }
+func (p *Panic) Message() string { return panicvalue.Text(p.Value, 0) }
 
 // Chain returns the wrapped error chain, outermost first, when the value is
 // an error (errors.Unwrap, and each branch of a joined error in turn), each
 // as "Type: Error() text"; nil otherwise. Like Message, it survives an Error
-// or Unwrap method that panics.
+// or Unwrap method that panics. It is bounded (32 deep, 64 errors), and an
+// error met again on its own path (a cycle) is shown once as <cycle: …>.
+// The traceback page shows the same errors as a tree.
 func (p *Panic) Chain() []string {
 	err, ok := p.Value.(error)
 	if !ok {
 		return nil
 	}
-	var chain []string
-	var walk func(error, int)
-	walk = func(e error, depth int) {
-		if e == nil || depth > maxErrDepth || len(chain) > maxErrNodes {
-			return
-		}
-		chain = append(chain, fmt.Sprintf("%T: %s", e, errorText(e)))
-		for _, x := range unwrapErrors(e) {
-			walk(x, depth+1)
-		}
+	nodes := panicvalue.Errors(err)
+	chain := make([]string, len(nodes))
+	for i, n := range nodes {
+		chain[i] = n.Type + ": " + n.Message
 	}
-	walk(err, 0)
 	return chain
-}
-
-// maxGuardDepth bounds how deep guard describes panics within panics: a
-// method that panics with a value whose own method panics, and so on.
-const maxGuardDepth = 3
-
-// guard calls f, which calls into a value the application made: a method
-// (Error, Unwrap, String, Format, a stack method) of the panic value or of
-// an error it wraps, or fmt printing one. It is the one place the recover
-// layer does so, so that a method that panics cannot make the recover layer
-// panic in turn and leave the client without an answer and the log without
-// an entry. It returns "" when f returned, and otherwise the text that
-// stands for the result: "<method() panicked: v>", where v, what f panicked
-// with, is described by valueText at depth+1 (only its type at
-// maxGuardDepth), since it may be a value whose methods panic too.
-func guard(method string, depth int, f func()) (placeholder string) {
-	defer func() {
-		if v := recover(); v != nil {
-			placeholder = "<" + method + "() panicked: " + valueText(v, depth+1) + ">"
-		}
-	}()
-	f()
-	return ""
-}
-
-// valueText is v as Message prints it, guarded, at depth depth of guard's
-// nesting.
-func valueText(v any, depth int) (s string) {
-	if depth >= maxGuardDepth {
-		return fmt.Sprintf("a %T", v) // %T calls no method of v
-	}
-	method := "String"
-	switch x := v.(type) {
-	case string:
-		return x
-	case error:
-		return errorTextAt(x, depth)
-	case fmt.Formatter:
-		method = "Format"
-	}
-	// fmt recovers a String or Format method that panics, and prints
-	// <nil> for a nil receiver; it panics again only for a panic while it
-	// prints such a panic, which the guard catches.
-	if msg := guard(method, depth, func() { s = fmt.Sprint(v) }); msg != "" {
-		return msg
-	}
-	return s
 }
 
 // Frame is one frame of the panicking goroutine's stack.
@@ -130,14 +79,16 @@ type Frame struct {
 }
 
 // Frames returns the stack at the panic, innermost first, starting at the
-// function that panicked.
+// function that panicked: the whole stack, up to 128 frames, when the layer
+// has a Debugger, [OnPanic] or [Page]; otherwise only the frames above the
+// recover layer.
 func (p *Panic) Frames() []Frame {
 	frames := runtime.CallersFrames(p.pcs)
 	var out []Frame
 	for {
 		f, more := frames.Next()
 		if f.Function != "" {
-			out = append(out, Frame{Function: f.Function, File: f.File, Line: f.Line, App: isApp(f.Function, f.File)})
+			out = append(out, Frame{Function: f.Function, File: f.File, Line: f.Line, App: panicvalue.IsApp(f.Function, f.File)})
 		}
 		if !more {
 			return out
@@ -145,32 +96,6 @@ func (p *Panic) Frames() []Frame {
 	}
 }
 
-// wsgoRoot is the directory of the wsgo module in this binary's build, so
-// that wsgo's frames are known by their file even when the compiler inlined
-// them into an application's function.
-var wsgoRoot = func() string {
-	_, file, _, ok := runtime.Caller(0) // .../recover/panic.go
-	if !ok {
-		return ""
-	}
-	return strings.TrimSuffix(file, "recover/panic.go")
-}()
-
-// isApp reports whether a frame belongs to the application rather than to
-// the runtime, net/http or wsgo itself. wsgo's examples and tests count as
-// applications. A frame in wsgo's files is wsgo's whatever its function is
-// called, since the compiler names a closure it inlined after the caller.
-func isApp(function, file string) bool {
-	if wsgoRoot != "" && strings.HasPrefix(file, wsgoRoot) {
-		return strings.HasPrefix(file, wsgoRoot+"examples/") || strings.HasSuffix(file, "_test.go")
-	}
-	for _, lib := range []string{
-		"runtime.", "net/http.", "testing.", "internal/",
-		"github.com/wsgo/wsgo/", "github.com/justinas/alice.", "github.com/felixge/httpsnoop.",
-	} {
-		if strings.HasPrefix(function, lib) {
-			return strings.HasPrefix(function, "github.com/wsgo/wsgo/examples/")
-		}
-	}
-	return true
-}
+// Truncated reports whether the stack was deeper than the frames that
+// Frames returns.
+func (p *Panic) Truncated() bool { return p.cut }

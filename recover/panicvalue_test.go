@@ -1,6 +1,7 @@
 package recover
 
 import (
+	"errors"
 	"fmt"
 	"html"
 	"io"
@@ -80,8 +81,9 @@ var hostileValues = []struct {
 }
 
 // TestPanicValuesWhoseMethodsPanic panics with values whose Error, Unwrap,
-// String or Format panics, over a real server, in production and in
-// development: the recover layer must not panic in turn (the client would
+// String or Format panics, over a real server, with the production page and
+// with a Debugger whose Answer shows the value (recover/traceback's tests
+// do the same with the real page): the recover layer must not panic in turn (the client would
 // get EOF, net/http would print "http: panic serving", and no entry would
 // be logged). The client gets the 500 and the log its entry.
 func TestPanicValuesWhoseMethodsPanic(t *testing.T) {
@@ -95,7 +97,7 @@ func TestPanicValuesWhoseMethodsPanic(t *testing.T) {
 				logger, logs := observed()
 				var opts []Option
 				if dev {
-					opts = append(opts, Tracebacks())
+					opts = append(opts, Tracebacks(showValue{}))
 				}
 				h := mw.RequestID()(New(logger, opts...)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					panic(tt.value)
@@ -148,6 +150,22 @@ func TestPanicValuesWhoseMethodsPanic(t *testing.T) {
 	}
 }
 
+// showValue is a Debugger that answers every panic with an HTML page
+// showing the value's message and chain, as a development page does.
+type showValue struct{}
+
+func (showValue) Enter(_ http.ResponseWriter, r *http.Request) (*http.Request, Answer, bool) {
+	return r, func(w http.ResponseWriter, r *http.Request, p *Panic) bool {
+		if !strings.Contains(r.Header.Get("Accept"), "html") {
+			return false
+		}
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = io.WriteString(w, html.EscapeString(p.Message()+" "+p.RequestID+" "+strings.Join(p.Chain(), "\n")))
+		return true
+	}, false
+}
+
 // TestHookAndPageSeeHostileValuesSafely: the OnPanic hook and a page of the
 // user's get the Panic; its Message and Chain are safe to call there too.
 func TestHookAndPageSeeHostileValuesSafely(t *testing.T) {
@@ -164,5 +182,28 @@ func TestHookAndPageSeeHostileValuesSafely(t *testing.T) {
 	want := "<Error() panicked: " + nilDerefText + ">"
 	if rec.Code != 500 || fromPage != want || fromHook != want+"[*recover.nilErr: "+want+"]" || logs.Len() != 1 {
 		t.Fatalf("%d page %q hook %q, %d entries", rec.Code, fromPage, fromHook, logs.Len())
+	}
+}
+
+// selfErr wraps itself: a cycle that errors.Unwrap would follow forever.
+type selfErr struct{}
+
+func (e *selfErr) Error() string { return "me again" }
+func (e *selfErr) Unwrap() error { return e }
+
+// TestChainWalksAsTheTreeDoes: Chain walks the errors as the traceback
+// page's tree does (one walk, internal/panicvalue): a cycle shows once, a
+// nil in a join is skipped.
+func TestChainWalksAsTheTreeDoes(t *testing.T) {
+	for _, tt := range []struct {
+		err  error
+		want []string
+	}{
+		{&selfErr{}, []string{"*recover.selfErr: me again", "*recover.selfErr: <cycle: the error at depth 0 again>"}},
+		{errors.Join(nil, errors.New("x")), []string{"*errors.joinError: x", "*errors.errorString: x"}},
+	} {
+		if got := (&Panic{Value: tt.err}).Chain(); fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("Chain = %q, want %q", got, tt.want)
+		}
 	}
 }

@@ -476,30 +476,3 @@ func TestPanicEntryCarriesTheTraceID(t *testing.T) {
 		t.Fatal("an invalid traceparent's trace ID was logged")
 	}
 }
-
-// TestNegotiateCacheIsBounded: the cache of Accept values, which come from
-// clients, keeps at most maxNegotiated short values, and answers as
-// negotiate does, from it or not.
-func TestNegotiateCacheIsBounded(t *testing.T) {
-	for i := range 400 {
-		accept := fmt.Sprintf("application/x-%d, text/html;q=0.%d", i, i%10)
-		if got, want := negotiateCached(accept), negotiate(accept); got != want {
-			t.Fatalf("%q: %s, want %s", accept, got, want)
-		}
-	}
-	long := strings.Repeat("x/y, ", 100) + "application/json"
-	if negotiateCached(long) != typeProblem {
-		t.Fatal("a long Accept negotiated wrong")
-	}
-	if _, ok := negotiated.Load(long); ok {
-		t.Error("a long Accept was cached")
-	}
-	n := 0
-	negotiated.Range(func(any, any) bool { n++; return true })
-	if n > int(maxNegotiated) || nNegotiated.Load() > maxNegotiated {
-		t.Errorf("%d values cached (count %d), at most %d", n, nNegotiated.Load(), maxNegotiated)
-	}
-	if got := negotiateCached("application/x-1, text/html;q=0.1"); got != typeHTML {
-		t.Errorf("cached answer %s", got)
-	}
-}

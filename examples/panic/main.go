@@ -33,12 +33,13 @@ import (
 	"github.com/wsgo/wsgo/logging"
 	"github.com/wsgo/wsgo/mw"
 	wsgorecover "github.com/wsgo/wsgo/recover"
+	"github.com/wsgo/wsgo/recover/traceback"
 	"go.uber.org/zap"
 )
 
 // Handler is the example's application with its middleware: / panics (see
 // apps.Boom), anything else is 404 Not Found.
-func Handler(log *zap.Logger, debug bool, devOpts ...wsgorecover.Option) http.Handler {
+func Handler(log *zap.Logger, debug bool, devOpts ...traceback.Option) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/{$}", apps.Boom)
 	app := environ.Enrich("myapp.url_args", func(r *http.Request, e *environ.Environ) any {
@@ -46,7 +47,7 @@ func Handler(log *zap.Logger, debug bool, devOpts ...wsgorecover.Option) http.Ha
 	})(mux)
 	var opts []wsgorecover.Option
 	if debug {
-		opts = append(append(opts, wsgorecover.Tracebacks()), devOpts...)
+		opts = append(opts, wsgorecover.Tracebacks(traceback.New(log, devOpts...)))
 	}
 	return chain.New(mw.RequestID(), logging.Access(log), wsgorecover.New(log, opts...), environ.Layer()).Then(app)
 }
@@ -81,12 +82,12 @@ func main() {
 	editor := fs.String("editor", "", "with -debug, link frames to an editor: a URL pattern with {path} and {line}, as vscode://file/{path}:{line}")
 	fs.Parse(os.Args[1:])
 	log := serve.Logger(!*debug)
-	var devOpts []wsgorecover.Option
+	var devOpts []traceback.Option
 	if *pin {
-		devOpts = append(devOpts, wsgorecover.RequirePIN())
+		devOpts = append(devOpts, traceback.RequirePIN())
 	}
 	if *editor != "" {
-		devOpts = append(devOpts, wsgorecover.EditorLink(*editor))
+		devOpts = append(devOpts, traceback.EditorLink(*editor))
 	}
 	h := Handler(log, *debug, devOpts...)
 	ln, err := net.Listen("tcp", *addr)

@@ -20,9 +20,9 @@ import (
 	"go.uber.org/zap/zaptest/observer"
 )
 
-// traceback is what only the traceback page shows: the error at the bottom
+// tracebackText is what only the traceback page shows: the error at the bottom
 // of apps.Boom's chain.
-const traceback = "ledger: balance does not add up"
+const tracebackText = "ledger: balance does not add up"
 
 func get(t *testing.T, url, accept string) (*http.Response, string) {
 	t.Helper()
@@ -49,7 +49,7 @@ func TestPanicExample(t *testing.T) {
 		if res.StatusCode != 500 || !strings.Contains(body, id) {
 			t.Fatalf("debug=%v: %d %q", debug, res.StatusCode, body)
 		}
-		if got := strings.Contains(body, traceback); got != debug {
+		if got := strings.Contains(body, tracebackText); got != debug {
 			t.Fatalf("debug=%v: traceback shown = %v", debug, got)
 		}
 		if strings.Contains(body, "s3cr3t") {
@@ -187,7 +187,7 @@ func TestProgramShowsTheTracebackAtTheURLItLogs(t *testing.T) {
 			t.Fatalf("WSGO_DEBUG=%q %v: URL to open %q", tt.env, tt.args, url)
 		}
 		res, body := get(t, url, "text/html")
-		if shown := strings.Contains(body, traceback); res.StatusCode != 500 || shown != tt.traceback {
+		if shown := strings.Contains(body, tracebackText); res.StatusCode != 500 || shown != tt.traceback {
 			t.Fatalf("WSGO_DEBUG=%q %v: %s: %d, traceback shown = %v, want 500 and %v", tt.env, tt.args, url, res.StatusCode, shown, tt.traceback)
 		}
 		for _, line := range startup {

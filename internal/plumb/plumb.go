@@ -19,14 +19,6 @@ import (
 // io.Writer.
 type ErrorsKey struct{}
 
-// LogTapKey is the Scope key under which a recover layer in development
-// puts a [go.uber.org/zap/zapcore.Core] that records the request's log entries, for its
-// traceback page to show them. logging.From tees the request's logger into
-// it, so the entries of From, SlogFrom and wsgi.errors reach it, whatever
-// the level of the logger they go to. A request without one pays nothing
-// more than the failed look-up.
-type LogTapKey struct{}
-
 // Set by the mw package.
 var (
 	// Put stores val under key in the Scope of ctx, as context.WithValue

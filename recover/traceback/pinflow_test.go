@@ -1,4 +1,4 @@
-package recover
+package traceback
 
 import (
 	"io"
@@ -10,6 +10,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wsgo/wsgo/mw"
+	wsgorecover "github.com/wsgo/wsgo/recover"
 )
 
 // TestRequirePINBehindSameHostProxy runs the case the PIN is for: a reverse
@@ -21,11 +24,11 @@ import (
 func TestRequirePINBehindSameHostProxy(t *testing.T) {
 	for _, pin := range []bool{false, true} {
 		logger, logs := observed()
-		opts := []Option{Tracebacks()}
+		var opts []Option
 		if pin {
 			opts = append(opts, RequirePIN())
 		}
-		app := New(logger, opts...)(http.HandlerFunc(boom))
+		app := devLayer(logger, opts...)(http.HandlerFunc(boom))
 		backend := httptest.NewServer(app)
 		target, _ := url.Parse(backend.URL)
 		proxy := httptest.NewServer(&httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) {
@@ -60,7 +63,7 @@ func TestRequirePINBehindSameHostProxy(t *testing.T) {
 		}
 		var thePIN string
 		for _, e := range logs.All() {
-			if e.Message == "recover: traceback PIN" {
+			if e.Message == "traceback: PIN" {
 				thePIN, _ = e.ContextMap()["pin"].(string)
 			}
 		}
@@ -112,18 +115,18 @@ func TestPINEndpointOnlyForTracebackClients(t *testing.T) {
 	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "the app's own "+r.URL.Path) })
 	for _, tt := range []struct {
 		name   string
-		opts   []Option
+		layer  func() mw.Middleware
 		remote string
 		want   string
 	}{
-		{"remote client", []Option{Tracebacks(), RequirePIN()}, "203.0.113.9:1", "the app's own /__wsgo/pin"},
-		{"production", nil, "127.0.0.1:1", "the app's own /__wsgo/pin"},
-		{"development without a PIN", []Option{Tracebacks()}, "127.0.0.1:1", "the app's own /__wsgo/pin"},
-		{"local client with a PIN", []Option{Tracebacks(), RequirePIN()}, "127.0.0.1:1", "Debugger PIN"},
+		{"remote client", func() mw.Middleware { return devLayer(logger, RequirePIN()) }, "203.0.113.9:1", "the app's own /__wsgo/pin"},
+		{"production", func() mw.Middleware { return wsgorecover.New(logger) }, "127.0.0.1:1", "the app's own /__wsgo/pin"},
+		{"development without a PIN", func() mw.Middleware { return devLayer(logger) }, "127.0.0.1:1", "the app's own /__wsgo/pin"},
+		{"local client with a PIN", func() mw.Middleware { return devLayer(logger, RequirePIN()) }, "127.0.0.1:1", "Debugger PIN"},
 	} {
 		r := devRequest("/__wsgo/pin")
 		r.RemoteAddr = tt.remote
-		if body := serve(New(logger, tt.opts...)(app), r).Body.String(); !strings.Contains(body, tt.want) {
+		if body := serve(tt.layer()(app), r).Body.String(); !strings.Contains(body, tt.want) {
 			t.Errorf("%s: %.200q", tt.name, body)
 		}
 	}

@@ -1,4 +1,4 @@
-package recover
+package traceback
 
 import (
 	"net"
@@ -10,20 +10,18 @@ import (
 )
 
 // tracebackAllowed is the one rule that decides whether r may see a
-// traceback: development mode, and either AllowRemote or a client on this
-// machine that asked for a trusted host.
+// traceback: AllowRemote, or a client on this machine that asked for a
+// trusted host.
 //
-// It is called once, when this layer receives r, before anything is handed
+// It is called once, when the recover layer receives r, before anything is handed
 // inward (see startCapture): the answer is kept, and a panic never asks
-// again. Inner layers run before a panic reaches this layer and share r's
+// again. Inner layers run before a panic reaches the recover layer and share r's
 // header map, and some rewrite r in place (chi's RealIP sets RemoteAddr from
 // True-Client-IP or X-Forwarded-For; others delete X-Forwarded-*): nothing
 // they do, and no value they put in the Scope (an Environ's REMOTE_ADDR),
-// changes the answer. In production it is never called.
+// changes the answer. In production it is never called: a production
+// stack has no Debugger.
 func (c *config) tracebackAllowed(r *http.Request) bool {
-	if !c.dev {
-		return false
-	}
 	if c.allowRemote {
 		return true
 	}

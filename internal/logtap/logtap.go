@@ -1,4 +1,9 @@
-package recover
+// Package logtap keeps what a request's logger wrote, for the traceback
+// page of recover/traceback: a [Tap] is a zapcore.Core that a development
+// layer puts in the request's Scope under [Key], and logging.From tees the
+// request's logger into whatever core it finds there. Package logging owns
+// the key (it reads it on every From); the development page owns the tap.
+package logtap
 
 import (
 	"bytes"
@@ -13,132 +18,142 @@ import (
 
 	"go.uber.org/zap/zapcore"
 
+	"github.com/wsgo/wsgo/internal/panicvalue"
 	"github.com/wsgo/wsgo/internal/plumb"
+	"github.com/wsgo/wsgo/internal/secret"
 )
+
+// Key is the Scope key under which a development layer puts a
+// zapcore.Core (a *Tap) that records the request's log entries.
+// logging.From tees the request's logger into it, so the entries of From,
+// SlogFrom and wsgi.errors reach it, whatever the level of the logger they
+// go to. A request without one pays nothing more than the failed look-up.
+type Key struct{}
 
 // The bounds of a request's log tap.
 const (
-	// maxLogRecords is how many entries a tap keeps: the last ones.
-	maxLogRecords = 200
-	// maxLogText is how much text a tap keeps in all, in bytes: messages,
+	// maxRecords is how many entries a tap keeps: the last ones.
+	maxRecords = 200
+	// maxText is how much text a tap keeps in all, in bytes: messages,
 	// logger names, field keys and values. The oldest entries go first
 	// to keep under it.
-	maxLogText = 256 << 10
-	// maxLogValue is the length of a field value (or key) beyond which it
+	maxText = 256 << 10
+	// maxValue is the length of a field value (or key) beyond which it
 	// is cut and ends in "…".
-	maxLogValue = 1 << 10
-	// maxLogMessage is the length of a message beyond which it is cut.
-	maxLogMessage = 4 << 10
+	maxValue = 1 << 10
+	// maxMessage is the length of a message beyond which it is cut.
+	maxMessage = 4 << 10
 )
 
-// ellipsis ends a value that was cut.
-const ellipsis = "…"
-
-// logRecord is one entry of the request's log, as the traceback page shows
+// Record is one entry of the request's log, as the traceback page shows
 // it: its fields rendered as text, in the order they were given (those of
 // the logger's With first).
-type logRecord struct {
+type Record struct {
 	Time    time.Time
 	Level   string // DEBUG, INFO, WARN, ERROR, DPANIC, PANIC or FATAL
 	Logger  string // the logger's name, "" for none
 	Message string
-	Fields  []pair
+	Fields  []Field
 }
 
-// logTap is the zapcore.Core that a recover layer in development puts in a
-// request's Scope under plumb.LogTapKey: logging.From tees the request's
-// logger into it, and it keeps what it is given for the traceback page.
+// Field is one field of a Record: its key and its value as text, or
+// secret.Marker with Redacted set when the key names a secret.
+type Field struct {
+	K, V     string
+	Redacted bool
+}
+
+// Tap is the zapcore.Core that keeps a request's log entries for the
+// traceback page.
 //
 // Every level is enabled, Debug included, so the page shows the entries
 // that the application's logger, at a higher level, drops. The tap keeps
-// the last [maxLogRecords] entries and at most [maxLogText] bytes of text,
+// the last [maxRecords] entries and at most [maxText] bytes of text,
 // dropping the oldest and counting them; every field value is cut at
-// [maxLogValue] bytes. It is safe for use by several goroutines: the
+// [maxValue] bytes. It is safe for use by several goroutines: the
 // cores that With returns share one buffer.
-type logTap struct {
-	buf *logBuffer
+type Tap struct {
+	buf *buffer
 	// with is the fields given to With, rendered when given, as zap's own
 	// cores encode them.
-	with     []pair
+	with     []Field
 	withText int
 	// ns is the prefix that the namespaces opened by With (zap.Namespace)
 	// give the keys that follow them: "a.b." after namespaces a and b.
 	ns string
 }
 
-// logBuffer is the store a logTap and the cores its With returns share: a
-// ring of the last records, oldest first from head.
-type logBuffer struct {
+// buffer is the store a Tap and the cores its With returns share: a ring
+// of the last records, oldest first from head.
+type buffer struct {
 	secret func(string) bool
 
 	mu      sync.Mutex
-	ring    []logRecord
+	ring    []Record
 	head, n int
 	text    int // the text of the n records kept
 	dropped int
 }
 
-var _ zapcore.Core = (*logTap)(nil)
+var _ zapcore.Core = (*Tap)(nil)
 
-// newLogTap returns an empty tap. A field whose key secret reports true
-// for is kept as REDACTED, and so is a key of an object in a field's
-// value; secret may be nil, for none.
-func newLogTap(secret func(string) bool) *logTap {
-	t := &logTap{buf: &logBuffer{}}
-	t.buf.init(secret)
-	return t
+// New returns an empty tap, in one allocation. A field whose key secret
+// reports true for is kept as secret.Marker, and so is a key of an object
+// in a field's value; secret may be nil, for none.
+func New(secret func(string) bool) *Tap {
+	both := &struct {
+		t Tap
+		b buffer
+	}{}
+	both.t.buf = &both.b
+	both.b.init(secret)
+	return &both.t
 }
 
 // init readies an empty buffer whose records redact what secret says.
-func (b *logBuffer) init(secret func(string) bool) {
+func (b *buffer) init(secret func(string) bool) {
 	if secret == nil {
 		secret = func(string) bool { return false }
 	}
 	b.secret = secret
 }
 
-// attachLogTap makes a tap and puts it in the Scope of r under
-// plumb.LogTapKey, so that logging.From tees the request's logger into it.
-// It returns nil when r has no Scope.
-func attachLogTap(r *http.Request, secret func(string) bool) *logTap {
-	t := newLogTap(secret)
-	if !t.attach(r) {
+// Attach makes a tap and puts it in the Scope of r under [Key], so that
+// logging.From tees the request's logger into it. It returns nil when r
+// has no Scope.
+func Attach(r *http.Request, secret func(string) bool) *Tap {
+	t := New(secret)
+	if plumb.Put == nil || !plumb.Put(r.Context(), Key{}, t) {
 		return nil
 	}
 	return t
 }
 
-// attach puts t in the Scope of r (see attachLogTap), and reports false
-// when r has no Scope.
-func (t *logTap) attach(r *http.Request) bool {
-	return plumb.Put != nil && plumb.Put(r.Context(), plumb.LogTapKey{}, t)
-}
-
 // Enabled implements zapcore.Core: every level is.
-func (t *logTap) Enabled(zapcore.Level) bool { return true }
+func (t *Tap) Enabled(zapcore.Level) bool { return true }
 
 // With implements zapcore.Core: a tap that shares t's buffer and adds
 // fields, rendered now, to every entry.
-func (t *logTap) With(fields []zapcore.Field) zapcore.Core {
-	c := &logTap{buf: t.buf, with: slices.Clip(t.with), withText: t.withText, ns: t.ns}
+func (t *Tap) With(fields []zapcore.Field) zapcore.Core {
+	c := &Tap{buf: t.buf, with: slices.Clip(t.with), withText: t.withText, ns: t.ns}
 	c.with, c.withText, c.ns = t.buf.render(c.with, c.withText, c.ns, fields)
 	return c
 }
 
 // Check implements zapcore.Core: it adds t, whatever the level.
-func (t *logTap) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
+func (t *Tap) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
 	return ce.AddCore(ent, t)
 }
 
 // Write implements zapcore.Core: it keeps ent with the fields of With and
 // fields, dropping the oldest records to stay within the bounds. It never
 // fails.
-func (t *logTap) Write(ent zapcore.Entry, fields []zapcore.Field) error {
-	rec := logRecord{
+func (t *Tap) Write(ent zapcore.Entry, fields []zapcore.Field) error {
+	rec := Record{
 		Time:    ent.Time,
 		Level:   ent.Level.CapitalString(),
-		Logger:  cut(ent.LoggerName, maxLogValue),
-		Message: cut(ent.Message, maxLogMessage),
+		Logger:  panicvalue.Cut(ent.LoggerName, maxValue),
+		Message: panicvalue.Cut(ent.Message, maxMessage),
 	}
 	// Rendering calls the application's marshalers: not under the lock.
 	rec.Fields, _, _ = t.buf.render(slices.Clip(t.with), t.withText, t.ns, fields)
@@ -147,23 +162,23 @@ func (t *logTap) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 }
 
 // Sync implements zapcore.Core: there is nothing to flush.
-func (t *logTap) Sync() error { return nil }
+func (t *Tap) Sync() error { return nil }
 
-// records returns the records kept, oldest first, and how many older ones
+// Records returns the records kept, oldest first, and how many older ones
 // were dropped to keep within the bounds.
-func (t *logTap) records() (recs []logRecord, dropped int) {
+func (t *Tap) Records() (recs []Record, dropped int) {
 	b := t.buf
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	recs = make([]logRecord, 0, b.n)
+	recs = make([]Record, 0, b.n)
 	for i := range b.n {
 		recs = append(recs, b.ring[(b.head+i)%len(b.ring)])
 	}
 	return recs, b.dropped
 }
 
-// recordText is the text of r that counts against maxLogText.
-func recordText(r *logRecord) int {
+// recordText is the text of r that counts against maxText.
+func recordText(r *Record) int {
 	n := len(r.Message) + len(r.Logger)
 	for _, p := range r.Fields {
 		n += len(p.K) + len(p.V)
@@ -172,26 +187,26 @@ func recordText(r *logRecord) int {
 }
 
 // push keeps r, first dropping the oldest records while there are
-// maxLogRecords of them or r's text would not fit. A record that alone
-// exceeds maxLogText loses its last fields.
-func (b *logBuffer) push(r logRecord) {
+// maxRecords of them or r's text would not fit. A record that alone
+// exceeds maxText loses its last fields.
+func (b *buffer) push(r Record) {
 	size := recordText(&r)
-	if size > maxLogText {
+	if size > maxText {
 		size = trimFields(&r)
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	for b.n > 0 && (b.n == maxLogRecords || b.text+size > maxLogText) {
+	for b.n > 0 && (b.n == maxRecords || b.text+size > maxText) {
 		old := &b.ring[b.head]
 		b.text -= recordText(old)
-		*old = logRecord{} // let its text go
+		*old = Record{} // let its text go
 		b.head = (b.head + 1) % len(b.ring)
 		b.n--
 		b.dropped++
 	}
 	if b.n == len(b.ring) {
-		// Full below maxLogRecords: grow, oldest first from 0.
-		grown := make([]logRecord, 0, min(max(2*b.n, 16), maxLogRecords))
+		// Full below maxRecords: grow, oldest first from 0.
+		grown := make([]Record, 0, min(max(2*b.n, 16), maxRecords))
 		for i := range b.n {
 			grown = append(grown, b.ring[(b.head+i)%len(b.ring)])
 		}
@@ -203,13 +218,13 @@ func (b *logBuffer) push(r logRecord) {
 }
 
 // trimFields drops the last fields of r until its text fits in
-// maxLogText, and says how many went in a last field "…". It returns r's
+// maxText, and says how many went in a last field "…". It returns r's
 // text then.
-func trimFields(r *logRecord) int {
+func trimFields(r *Record) int {
 	size := len(r.Message) + len(r.Logger)
 	for i, p := range r.Fields {
-		if size+len(p.K)+len(p.V) > maxLogText-64 {
-			note := pair{K: ellipsis, V: strconv.Itoa(len(r.Fields)-i) + " more fields not kept"}
+		if size+len(p.K)+len(p.V) > maxText-64 {
+			note := Field{K: panicvalue.Ellipsis, V: strconv.Itoa(len(r.Fields)-i) + " more fields not kept"}
 			r.Fields = append(r.Fields[:i:i], note)
 			return size + len(note.K) + len(note.V)
 		}
@@ -218,11 +233,11 @@ func trimFields(r *logRecord) int {
 	return size
 }
 
-// render appends fields to pairs as text, one pair per key in the order
+// render appends fields to pairs as text, one Field per key in the order
 // given, the keys of a field that makes several (zap.Inline, an error's
 // errorVerbose) sorted. ns is the namespace prefix in force, text the text
 // of pairs; it returns both as they are after fields.
-func (b *logBuffer) render(pairs []pair, text int, ns string, fields []zapcore.Field) ([]pair, int, string) {
+func (b *buffer) render(pairs []Field, text int, ns string, fields []zapcore.Field) ([]Field, int, string) {
 	for _, f := range fields {
 		if f.Type == zapcore.NamespaceType {
 			ns += f.Key + "."
@@ -236,11 +251,11 @@ func (b *logBuffer) render(pairs []pair, text int, ns string, fields []zapcore.F
 		}
 		slices.Sort(keys)
 		for _, k := range keys {
-			p := pair{K: cut(ns+k, maxLogValue)}
+			p := Field{K: panicvalue.Cut(ns+k, maxValue)}
 			if b.secret(p.K) {
-				p.V, p.Redacted = redactedText, true
+				p.V, p.Redacted = secret.Marker, true
 			} else {
-				p.V = cut(b.valueText(enc.Fields[k]), maxLogValue)
+				p.V = panicvalue.Cut(b.valueText(enc.Fields[k]), maxValue)
 			}
 			pairs = append(pairs, p)
 			text += len(p.K) + len(p.V)
@@ -253,7 +268,7 @@ func (b *logBuffer) render(pairs []pair, text int, ns string, fields []zapcore.F
 // is, a duration and a time as their String and RFC 3339 texts, an object
 // or array as compact JSON (its secret keys redacted), an error as its
 // text; anything else as JSON, or as fmt's %+v if JSON fails.
-func (b *logBuffer) valueText(v any) string {
+func (b *buffer) valueText(v any) string {
 	switch v := v.(type) {
 	case string:
 		return v
@@ -269,7 +284,7 @@ func (b *logBuffer) valueText(v any) string {
 	case []byte: // zap.Binary
 		return base64.StdEncoding.EncodeToString(v)
 	case error:
-		return errorText(v)
+		return panicvalue.ErrorText(v)
 	}
 	// An object, an array or a reflected value. A reflected value whose
 	// JSON is an object or array is decoded again, so that its secret keys
@@ -294,13 +309,13 @@ func (b *logBuffer) valueText(v any) string {
 // plain turns what a MapObjectEncoder put in an object or array into what
 // encoding/json writes as the page shows it: durations, times, errors and
 // complex numbers as text, and the values of secret keys as REDACTED.
-func (b *logBuffer) plain(v any) any {
+func (b *buffer) plain(v any) any {
 	switch v := v.(type) {
 	case map[string]any:
 		m := make(map[string]any, len(v))
 		for k, e := range v {
 			if b.secret(k) {
-				m[k] = redactedText
+				m[k] = secret.Marker
 			} else {
 				m[k] = b.plain(e)
 			}
@@ -319,7 +334,7 @@ func (b *logBuffer) plain(v any) any {
 	case complex64, complex128:
 		return fmt.Sprint(v)
 	case error:
-		return errorText(v)
+		return panicvalue.ErrorText(v)
 	}
 	return v
 }

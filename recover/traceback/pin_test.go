@@ -1,4 +1,4 @@
-package recover
+package traceback
 
 import (
 	"crypto/sha256"

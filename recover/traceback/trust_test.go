@@ -1,4 +1,4 @@
-package recover
+package traceback
 
 import (
 	"io"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/wsgo/wsgo/environ"
 	"github.com/wsgo/wsgo/mw"
+	wsgorecover "github.com/wsgo/wsgo/recover"
 )
 
 // spoofLocal is an inner layer that does what the old trust check believed:
@@ -32,7 +33,7 @@ func spoofLocal(next http.Handler) http.Handler {
 // TrustedPeers only.
 func TestTracebackRuleOverRealServers(t *testing.T) {
 	logger, _ := observed()
-	dev := New(logger, Tracebacks())
+	dev := devLayer(logger)
 	proxy := environ.MustProxy(environ.ProxyConfig{Headers: environ.XForwarded, For: 1})
 	peers := environ.MustProxy(environ.ProxyConfig{Headers: environ.XForwarded, For: 1, TrustedPeers: []string{"127.0.0.0/8", "::1/128"}})
 	app := http.HandlerFunc(boom)
@@ -187,7 +188,7 @@ func localHost(next http.Handler) http.Handler {
 // headers, which say a proxy stands between.
 func TestTracebackDecidedOnEntry(t *testing.T) {
 	logger, _ := observed()
-	dev := New(logger, Tracebacks())
+	dev := devLayer(logger)
 	peers := environ.MustProxy(environ.ProxyConfig{For: 1, TrustedPeers: []string{"127.0.0.0/8"}})
 	app := http.HandlerFunc(boom)
 	inside := func(inner func(http.Handler) http.Handler) map[string]http.Handler {
@@ -236,7 +237,7 @@ func TestTracebackDecidedOnEntry(t *testing.T) {
 // machine whose X-Forwarded-* an inner layer drops.
 func TestTracebackDecidedOnEntryOverARealServer(t *testing.T) {
 	logger, _ := observed()
-	dev := New(logger, Tracebacks())
+	dev := devLayer(logger)
 	app := http.HandlerFunc(boom)
 	remote := func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -273,7 +274,7 @@ func TestTracebackDecidedOnEntryOverARealServer(t *testing.T) {
 // A header set under a key net/http would not produce counts as a proxy's.
 func TestTracebackLoopbackOnly(t *testing.T) {
 	logger, _ := observed()
-	h := New(logger, Tracebacks())(http.HandlerFunc(boom))
+	h := devLayer(logger)(http.HandlerFunc(boom))
 	for _, tc := range []struct {
 		remote string
 		header map[string]string
@@ -332,11 +333,11 @@ func TestTrustedHostNames(t *testing.T) {
 		{[]string{"test.com"}, "test.com.", true},
 		{[]string{"test.com"}, "a.test.com", false},
 	} {
-		opts := []Option{Tracebacks()}
+		var opts []Option
 		if tc.trusted != nil {
 			opts = append(opts, TrustedHosts(tc.trusted...))
 		}
-		h := New(logger, opts...)(http.HandlerFunc(boom))
+		h := devLayer(logger, opts...)(http.HandlerFunc(boom))
 		r := devRequest("/")
 		r.Host = tc.host
 		if got := strings.Contains(serve(h, r).Body.String(), "secret panic text"); got != tc.trace {
@@ -362,10 +363,10 @@ func TestTracebackRuleCostsProductionNothing(t *testing.T) {
 		return testing.AllocsPerRun(100, func() { h.ServeHTTP(w, r) })
 	}
 	base := allocs(capturing(ok))
-	if got := allocs(capturing(New(logger)(ok))); got != base {
+	if got := allocs(capturing(wsgorecover.New(logger)(ok))); got != base {
 		t.Errorf("production: %v allocations a request, %v without the recover layer", got, base)
 	}
-	if got := allocs(capturing(New(logger, Tracebacks())(ok))); got != base {
+	if got := allocs(capturing(devLayer(logger)(ok))); got != base {
 		t.Errorf("development, a client refused: %v allocations a request, %v without the recover layer", got, base)
 	}
 }

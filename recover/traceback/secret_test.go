@@ -1,4 +1,4 @@
-package recover
+package traceback
 
 import (
 	"net/http"
@@ -20,7 +20,7 @@ func TestPageSecretRule(t *testing.T) {
 	logger, _ := observed()
 	var names []string
 	names = append(append(names, hidden...), shown...)
-	h := New(logger, Tracebacks())(environ.Layer()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := devLayer(logger)(environ.Layer()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		env := environ.From(r)
 		for _, n := range names {
 			_ = env.Set("my."+n, "ENV-"+n)
@@ -71,7 +71,7 @@ func TestPageSecretRule(t *testing.T) {
 // password, in the headers table and in HTTP_REFERER.
 func TestPageRedactsRefererPassword(t *testing.T) {
 	logger, _ := observed()
-	h := New(logger, Tracebacks())(environ.Layer()(http.HandlerFunc(boom)))
+	h := devLayer(logger)(environ.Layer()(http.HandlerFunc(boom)))
 	r := devRequest("/")
 	r.Header.Set("Referer", "https://ann:hunter2@app.example/cb?token=T0KEN#access_token=AT0KEN")
 	for _, accept := range []string{"text/html", "text/plain"} {
@@ -92,7 +92,7 @@ func TestPageRedactsRefererPassword(t *testing.T) {
 // it.
 func TestRedactAdds(t *testing.T) {
 	logger, _ := observed()
-	h := New(logger, Tracebacks(), Redact("Q"))(http.HandlerFunc(boom))
+	h := devLayer(logger, Redact("Q"))(http.HandlerFunc(boom))
 	page := withoutSource(serve(h, devRequest("/?q=hidden-VALUE&password=pw-VALUE&page=shown-VALUE")).Body.String())
 	for _, s := range []string{"hidden-VALUE", "pw-VALUE"} {
 		if strings.Contains(page, s) {

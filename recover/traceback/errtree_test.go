@@ -1,4 +1,4 @@
-package recover
+package traceback
 
 import (
 	"errors"
@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	wsgorecover "github.com/wsgo/wsgo/recover"
 )
 
 // checkTree compares an error tree with what is wanted, and its text too.
@@ -71,9 +73,9 @@ func (j joinWithNil) Unwrap() []error { return j }
 // TestErrorTreeJoinWithNil: a nil in a join is skipped.
 func TestErrorTreeJoinWithNil(t *testing.T) {
 	checkTree(t, errorTree(joinWithNil{nil, errors.New("x"), nil}), []errNode{
-		{Depth: 0, Type: "recover.joinWithNil", Message: "joined with a nil"},
+		{Depth: 0, Type: "traceback.joinWithNil", Message: "joined with a nil"},
 		{Depth: 1, Type: "*errors.errorString", Message: "x"},
-	}, "recover.joinWithNil: joined with a nil\n"+
+	}, "traceback.joinWithNil: joined with a nil\n"+
 		"  *errors.errorString: x\n")
 }
 
@@ -120,10 +122,10 @@ func (e wideJoin) Unwrap() []error {
 func TestErrorTreeCycleIsBounded(t *testing.T) {
 	// A cycle of comparable errors is seen and shown once.
 	checkTree(t, errorTree(&selfErr{}), []errNode{
-		{Depth: 0, Type: "*recover.selfErr", Message: "me again"},
-		{Depth: 1, Type: "*recover.selfErr", Message: "<cycle: the error at depth 0 again>"},
-	}, "*recover.selfErr: me again\n"+
-		"  *recover.selfErr: <cycle: the error at depth 0 again>\n")
+		{Depth: 0, Type: "*traceback.selfErr", Message: "me again"},
+		{Depth: 1, Type: "*traceback.selfErr", Message: "<cycle: the error at depth 0 again>"},
+	}, "*traceback.selfErr: me again\n"+
+		"  *traceback.selfErr: <cycle: the error at depth 0 again>\n")
 	// Also through a %w wrapper around the cycle.
 	err := fmt.Errorf("outer: %w", &selfErr{})
 	if got := errorTree(err); len(got) != 3 || got[2].Message != "<cycle: the error at depth 1 again>" {
@@ -142,7 +144,7 @@ func TestErrorTreeCycleIsBounded(t *testing.T) {
 		t.Fatalf("%d nodes", len(nodes))
 	}
 	for i, n := range nodes {
-		if !reflect.DeepEqual(n, errNode{Depth: i, Type: "recover.deeperErr", Message: fmt.Sprint("level ", i)}) {
+		if !reflect.DeepEqual(n, errNode{Depth: i, Type: "traceback.deeperErr", Message: fmt.Sprint("level ", i)}) {
 			t.Fatalf("node %d: %#v", i, n)
 		}
 	}
@@ -180,14 +182,14 @@ func (badUnwrap) Unwrap() error { panic("no") }
 // pointer, and an Unwrap() that panics leave the tree whole.
 func TestErrorTreeErrorThatPanics(t *testing.T) {
 	checkTree(t, errorTree(joinWithNil{panicky{}, (*nilDeref)(nil), badUnwrap{}}), []errNode{
-		{Depth: 0, Type: "recover.joinWithNil", Message: "joined with a nil"},
-		{Depth: 1, Type: "recover.panicky", Message: "<Error() panicked: kaboom>"},
-		{Depth: 1, Type: "*recover.nilDeref", Message: "<Error() panicked: runtime error: invalid memory address or nil pointer dereference>"},
-		{Depth: 1, Type: "recover.badUnwrap", Message: "bad unwrap"},
-	}, "recover.joinWithNil: joined with a nil\n"+
-		"  recover.panicky: <Error() panicked: kaboom>\n"+
-		"  *recover.nilDeref: <Error() panicked: runtime error: invalid memory address or nil pointer dereference>\n"+
-		"  recover.badUnwrap: bad unwrap\n")
+		{Depth: 0, Type: "traceback.joinWithNil", Message: "joined with a nil"},
+		{Depth: 1, Type: "traceback.panicky", Message: "<Error() panicked: kaboom>"},
+		{Depth: 1, Type: "*traceback.nilDeref", Message: "<Error() panicked: runtime error: invalid memory address or nil pointer dereference>"},
+		{Depth: 1, Type: "traceback.badUnwrap", Message: "bad unwrap"},
+	}, "traceback.joinWithNil: joined with a nil\n"+
+		"  traceback.panicky: <Error() panicked: kaboom>\n"+
+		"  *traceback.nilDeref: <Error() panicked: runtime error: invalid memory address or nil pointer dereference>\n"+
+		"  traceback.badUnwrap: bad unwrap\n")
 }
 
 // pkgFrame, pkgStack and stackErr have the shape of github.com/pkg/errors':
@@ -248,7 +250,7 @@ func TestErrorTreeErrorStacks(t *testing.T) {
 	if len(nodes) != 2 || nodes[0].Frames != nil || len(nodes[1].Frames) < 2 {
 		t.Fatalf("%#v", nodes)
 	}
-	top := Frame{Function: "github.com/wsgo/wsgo/recover.TestErrorTreeErrorStacks", File: file, Line: line, App: true}
+	top := wsgorecover.Frame{Function: "github.com/wsgo/wsgo/recover/traceback.TestErrorTreeErrorStacks", File: file, Line: line, App: true}
 	if nodes[1].Frames[0] != top {
 		t.Fatalf("first frame %#v\nwant %#v", nodes[1].Frames[0], top)
 	}
@@ -256,8 +258,8 @@ func TestErrorTreeErrorStacks(t *testing.T) {
 		t.Fatalf("second frame %#v", f)
 	}
 	wantStart := "*fmt.wrapError: wrapped: with stack\n" +
-		"  recover.stackErr: with stack\n" +
-		fmt.Sprintf("        at github.com/wsgo/wsgo/recover.TestErrorTreeErrorStacks (%s:%d)\n", file, line) +
+		"  traceback.stackErr: with stack\n" +
+		fmt.Sprintf("        at github.com/wsgo/wsgo/recover/traceback.TestErrorTreeErrorStacks (%s:%d)\n", file, line) +
 		"        at testing.tRunner ("
 	if text := treeText(nodes); !strings.HasPrefix(text, wantStart) {
 		t.Fatalf("text:\n%s\nwant it to start:\n%s", text, wantStart)

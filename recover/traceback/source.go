@@ -1,11 +1,12 @@
-package recover
+package traceback
 
 import (
 	"bytes"
 	"os"
 	"strings"
 	"sync"
-	"unicode/utf8"
+
+	"github.com/wsgo/wsgo/internal/panicvalue"
 )
 
 // sourceCache keeps the lines of the source files that traceback pages
@@ -51,7 +52,7 @@ type sourceLine struct {
 }
 
 // around returns the lines line-context .. line+context of file, each cut
-// at width bytes (at a rune boundary, marked with an ellipsis).
+// at width bytes (at a rune boundary, marked with an panicvalue.Ellipsis).
 func (s *sourceCache) around(file string, line, context, width int) []sourceLine {
 	ls := s.lines(file)
 	if line < 1 || line > len(ls) {
@@ -59,20 +60,7 @@ func (s *sourceCache) around(file string, line, context, width int) []sourceLine
 	}
 	var out []sourceLine
 	for n := max(1, line-context); n <= min(len(ls), line+context); n++ {
-		out = append(out, sourceLine{N: n, Text: cut(ls[n-1], width), Current: n == line})
+		out = append(out, sourceLine{N: n, Text: panicvalue.Cut(ls[n-1], width), Current: n == line})
 	}
 	return out
-}
-
-// cut is s shortened to at most width bytes, at a rune boundary, with an
-// ellipsis when it was longer: a copy, which does not keep s alive.
-func cut(s string, width int) string {
-	if len(s) <= width {
-		return s
-	}
-	i := width
-	for i > 0 && !utf8.RuneStart(s[i]) {
-		i--
-	}
-	return strings.Clone(s[:i]) + ellipsis
 }

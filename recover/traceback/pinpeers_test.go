@@ -1,4 +1,4 @@
-package recover
+package traceback
 
 import (
 	"io"
@@ -47,7 +47,7 @@ func TestPINCookieSecureWhenTheRequestIs(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			logger, logs := observed()
-			h := New(logger, Tracebacks(), RequirePIN())(http.HandlerFunc(boom))
+			h := devLayer(logger, RequirePIN())(http.HandlerFunc(boom))
 			if tt.proxy != nil {
 				h = environ.MustProxy(*tt.proxy)(h)
 			}
@@ -96,7 +96,7 @@ func TestPINCookieSecureWhenTheRequestIs(t *testing.T) {
 // loggedPIN returns the PIN the start-up log shows.
 func loggedPIN(t *testing.T, logs *observer.ObservedLogs) string {
 	t.Helper()
-	for _, e := range logs.FilterMessage("recover: traceback PIN").All() {
+	for _, e := range logs.FilterMessage("traceback: PIN").All() {
 		if pin, _ := e.ContextMap()["pin"].(string); pin != "" {
 			return pin
 		}
@@ -141,7 +141,7 @@ func TestPINRightResetsFailures(t *testing.T) {
 func TestPINLockRefusesEarlierCookies(t *testing.T) {
 	logger, logs := observed()
 	clk := &testClock{t: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)}
-	h := New(logger, Tracebacks(), RequirePIN(), withPINClock(clk))(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := devLayer(logger, RequirePIN(), withPINClock(clk))(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == pinPath {
 			t.Error("the PIN endpoint reached the application")
 		}

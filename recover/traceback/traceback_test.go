@@ -1,4 +1,4 @@
-package recover
+package traceback
 
 import (
 	"encoding/json"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/wsgo/wsgo/environ"
 	"github.com/wsgo/wsgo/mw"
+	wsgorecover "github.com/wsgo/wsgo/recover"
 )
 
 func devRequest(target string) *http.Request {
@@ -24,12 +25,12 @@ func devRequest(target string) *http.Request {
 
 func TestDevelopmentWarnsAtStartUp(t *testing.T) {
 	logger, logs := observed()
-	New(logger, Tracebacks())
+	devLayer(logger)
 	if logs.Len() != 1 || logs.All()[0].Level != zapcore.WarnLevel || !strings.Contains(logs.All()[0].Message, "traceback pages are on") {
 		t.Fatalf("%v", logs.All())
 	}
 	logger, logs = observed()
-	New(logger)
+	wsgorecover.New(logger)
 	if logs.Len() != 0 {
 		t.Fatal("production must not warn")
 	}
@@ -37,13 +38,13 @@ func TestDevelopmentWarnsAtStartUp(t *testing.T) {
 
 func TestTracebackPage(t *testing.T) {
 	logger, _ := observed()
-	h := mw.RequestID()(New(logger, Tracebacks())(environ.Enrich("myapp.url_args",
+	h := mw.RequestID()(devLayer(logger)(environ.Enrich("myapp.url_args",
 		func(*http.Request, *environ.Environ) any { return []string{"Ann"} })(http.HandlerFunc(boom))))
 	rec := serve(h, devRequest("/hello/Ann?subject=Ann"))
 	body := rec.Body.String()
 	for _, want := range []string{
 		"secret panic text /etc/passwd",     // the panic
-		"recover.boom",                      // the frame that panicked
+		"traceback.boom",                    // the frame that panicked
 		`func boom(w http.ResponseWriter`,   // its source, read from disk
 		`class="cur"`,                       // the line marked
 		"of the runtime, net/http and wsgo", // folded frames
@@ -64,13 +65,13 @@ func TestTracebackPage(t *testing.T) {
 	r := devRequest("/x")
 	r.Header.Set("Accept", "*/*")
 	rec = serve(h, r)
-	if !strings.HasPrefix(rec.Body.String(), "panic: secret panic text /etc/passwd [string]\n") || !strings.Contains(rec.Body.String(), "> github.com/wsgo/wsgo/recover.boom\n") {
+	if !strings.HasPrefix(rec.Body.String(), "panic: secret panic text /etc/passwd [string]\n") || !strings.Contains(rec.Body.String(), "> github.com/wsgo/wsgo/recover/traceback.boom\n") {
 		t.Fatalf("text traceback: %q", rec.Body.String())
 	}
 	r.Header.Set("Accept", "application/json")
 	rec = serve(h, r)
 	var p map[string]any
-	if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil || !strings.Contains(p["traceback"].(string), "recover.boom") || p["detail"] != "secret panic text /etc/passwd" {
+	if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil || !strings.Contains(p["traceback"].(string), "traceback.boom") || p["detail"] != "secret panic text /etc/passwd" {
 		t.Fatalf("problem+json: %v %v", p, err)
 	}
 }
@@ -100,7 +101,7 @@ func TestTracebackOnlyForLocalClientsAndTrustedHosts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := New(logger, append([]Option{Tracebacks()}, tt.opts...)...)(http.HandlerFunc(boom))
+			h := devLayer(logger, tt.opts...)(http.HandlerFunc(boom))
 			r := devRequest("/")
 			r.RemoteAddr, r.Host = tt.remote, tt.host
 			for k, v := range tt.header {
@@ -116,7 +117,7 @@ func TestTracebackOnlyForLocalClientsAndTrustedHosts(t *testing.T) {
 
 func TestRedaction(t *testing.T) {
 	logger, _ := observed()
-	h := New(logger, Tracebacks())(environ.Enrich("myapp.session_id",
+	h := devLayer(logger)(environ.Enrich("myapp.session_id",
 		func(*http.Request, *environ.Environ) any { return "sess-VALUE-4" })(http.HandlerFunc(boom)))
 	r := devRequest("/?password=pw-VALUE-1&q=visible")
 	r.Header.Set("Authorization", "Bearer auth-VALUE-2")
@@ -133,7 +134,7 @@ func TestRedaction(t *testing.T) {
 		t.Errorf("redaction: %d marks", strings.Count(body, "REDACTED"))
 	}
 	// The list is configurable.
-	h = New(logger, Tracebacks(), Redact("q"))(http.HandlerFunc(boom))
+	h = devLayer(logger, Redact("q"))(http.HandlerFunc(boom))
 	body = withoutSource(serve(h, devRequest("/?q=hidden-VALUE")).Body.String())
 	if strings.Contains(body, "hidden-VALUE") {
 		t.Error("Redact(q) did not hide q")
@@ -144,7 +145,7 @@ func TestRedaction(t *testing.T) {
 func TestTracebackEscapesEverything(t *testing.T) {
 	logger, _ := observed()
 	const x1, x2 = `<script>alert(1)</script>`, `"><img src=x onerror=alert(1)>`
-	h := New(logger, Tracebacks())(environ.Enrich(x2, func(*http.Request, *environ.Environ) any { return x1 })(
+	h := devLayer(logger)(environ.Enrich(x2, func(*http.Request, *environ.Environ) any { return x1 })(
 		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic(x1 + x2) })))
 	r := devRequest("/" + "%3Cscript%3Ealert(1)%3C/script%3E?q=" + strings.ReplaceAll(x2, " ", "%20"))
 	r.Header.Set("X-Evil", x1+x2)
@@ -166,7 +167,7 @@ func TestTracebackEscapesEverything(t *testing.T) {
 		}
 	}
 	// The production page shows nothing of it.
-	h = New(logger)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic(x1) }))
+	h = wsgorecover.New(logger)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic(x1) }))
 	if body := serve(h, devRequest("/")).Body.String(); strings.Contains(body, "script") {
 		t.Fatal("production page shows the panic")
 	}
@@ -220,7 +221,7 @@ func TestRedactionWhatThePageShows(t *testing.T) {
 		}},
 	}
 	logger, _ := observed()
-	h := New(logger, Tracebacks())(http.HandlerFunc(boom))
+	h := devLayer(logger)(http.HandlerFunc(boom))
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := devRequest(tt.target)
@@ -251,7 +252,7 @@ func TestRedactionWhatThePageShows(t *testing.T) {
 // carry the trace ID of a valid traceparent, and nothing of an invalid one.
 func TestTracebackShowsTheTraceID(t *testing.T) {
 	logger, _ := observed()
-	h := New(logger, Tracebacks())(http.HandlerFunc(boom))
+	h := devLayer(logger)(http.HandlerFunc(boom))
 	const trace = "0af7651916cd43dd8448eb211c80319c"
 	for _, accept := range []string{"text/html", "text/plain", "application/problem+json"} {
 		r := devRequest("/")

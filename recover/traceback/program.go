@@ -1,4 +1,4 @@
-package recover
+package traceback
 
 import (
 	"bytes"
@@ -7,7 +7,6 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -27,7 +26,7 @@ type programInfo struct {
 	Modified bool      // vcs.modified: the working tree had uncommitted changes
 	HasVCS   bool      // the build recorded version control information
 	Deps     []dep     // the modules built in, sorted by path
-	Started  time.Time // when the process started (processStart)
+	Started  time.Time // when the Debugger was made: at start-up, as a rule
 }
 
 // dep is one module dependency of the program.
@@ -38,22 +37,17 @@ type dep struct {
 	Replace string
 }
 
-// processStart is when the process started, as near as the package can tell:
-// when its variables were initialised.
-var processStart = time.Now()
-
-// buildInfo returns the program's information, computed on first use from
-// debug.ReadBuildInfo, the runtime, the host name and processStart.
-func buildInfo() *programInfo { return buildInfoOnce() }
-
-var buildInfoOnce = sync.OnceValue(func() *programInfo {
+// readProgram is the program's information, from debug.ReadBuildInfo, the
+// runtime, the host name and started. New has it called once, on the first
+// traceback.
+func readProgram(started time.Time) *programInfo {
 	bi, ok := debug.ReadBuildInfo()
 	host, err := os.Hostname()
 	if err != nil {
 		host = ""
 	}
-	return programFrom(bi, ok, host, processStart)
-})
+	return programFrom(bi, ok, host, started)
+}
 
 // programFrom makes the program's information from what debug.ReadBuildInfo
 // returned (bi may be nil, or ok false in a binary built without module
@@ -151,13 +145,14 @@ func (p *programInfo) text() string {
 // panicContext is what the page says about the moment of the panic.
 type panicContext struct {
 	Time       time.Time     // when the panic was recovered
-	Uptime     time.Duration // how long the process had been running
+	Uptime     time.Duration // how long since the Debugger was made
 	Goroutines int           // how many goroutines there were
 }
 
-// newPanicContext is the context of a panic recovered at now.
-func newPanicContext(now time.Time) panicContext {
-	return panicContext{Time: now, Uptime: now.Sub(processStart), Goroutines: runtime.NumGoroutine()}
+// newPanicContext is the context of a panic recovered at now, in a program
+// whose Debugger was made at started.
+func newPanicContext(now, started time.Time) panicContext {
+	return panicContext{Time: now, Uptime: now.Sub(started), Goroutines: runtime.NumGoroutine()}
 }
 
 // maxGoroutineDump is how many bytes of the dump of all goroutines

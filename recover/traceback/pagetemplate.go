@@ -1,4 +1,4 @@
-package recover
+package traceback
 
 import (
 	"crypto/sha256"
@@ -7,15 +7,27 @@ import (
 	"strings"
 )
 
-// The traceback page is one response: its style and its one script are
-// inline, and the Content-Security-Policy allows exactly those two by their
+// pageAssets is the traceback page's parsed template and its
+// Content-Security-Policy. The page is one response: its style and its one
+// script are inline, and the policy allows exactly those two by their
 // hashes, so that nothing a request reflected onto the page can run, load
 // or send anything, even if an escape were missed.
-var (
-	pageCSP = "default-src 'none'; style-src " + cspHash(pageStyle) + "; script-src " + cspHash(pageScript) +
-		"; img-src 'none'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'"
-	pageTemplate = template.Must(template.New("traceback").Funcs(template.FuncMap{"lower": strings.ToLower}).Parse(pageHTML))
-)
+type pageAssets struct {
+	tmpl *template.Template
+	csp  string
+}
+
+// parsePage makes the page's assets. New has it called once, on the first
+// traceback (sync.OnceValue), never when the package is initialised: a
+// program that never makes a Debugger neither parses nor links the
+// template.
+func parsePage() pageAssets {
+	return pageAssets{
+		tmpl: template.Must(template.New("traceback").Funcs(template.FuncMap{"lower": strings.ToLower}).Parse(pageHTML)),
+		csp: "default-src 'none'; style-src " + cspHash(pageStyle) + "; script-src " + cspHash(pageScript) +
+			"; img-src 'none'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'",
+	}
+}
 
 // cspHash is the CSP source expression that allows the inline element
 // whose text is s.

@@ -1,4 +1,4 @@
-package recover
+package traceback
 
 import (
 	"crypto/sha256"
@@ -17,6 +17,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wsgo/wsgo/internal/errpage"
+	wsgorecover "github.com/wsgo/wsgo/recover"
+
 	"go.uber.org/zap"
 
 	"github.com/wsgo/wsgo/logging"
@@ -29,7 +32,7 @@ var inlineRE = regexp.MustCompile(`(?s)<(style|script)>(.*?)</(?:style|script)>`
 // the inline elements the page carries, and nothing may load.
 func TestTracebackPageCSP(t *testing.T) {
 	logger, _ := observed()
-	rec := serve(New(logger, Tracebacks())(http.HandlerFunc(boom)), devRequest("/"))
+	rec := serve(devLayer(logger)(http.HandlerFunc(boom)), devRequest("/"))
 	csp := rec.Header().Get("Content-Security-Policy")
 	for _, want := range []string{"default-src 'none'", "img-src 'none'", "form-action 'none'", "base-uri 'none'", "frame-ancestors 'none'"} {
 		if !strings.Contains(csp, want) {
@@ -53,7 +56,7 @@ func TestTracebackPageCSP(t *testing.T) {
 	// The text page needs no CSP; the production page has no traceback.
 	r := devRequest("/")
 	r.Header.Set("Accept", "text/plain")
-	if rec := serve(New(logger, Tracebacks())(http.HandlerFunc(boom)), r); rec.Header().Get("Content-Type") != typeText {
+	if rec := serve(devLayer(logger)(http.HandlerFunc(boom)), r); rec.Header().Get("Content-Type") != errpage.TypeText {
 		t.Fatal(rec.Header())
 	}
 }
@@ -63,7 +66,7 @@ func TestTracebackPageCSP(t *testing.T) {
 // frames are open.
 func TestEveryFrameCarriesItsSource(t *testing.T) {
 	logger, _ := observed()
-	body := serve(New(logger, Tracebacks())(http.HandlerFunc(boom)), devRequest("/")).Body.String()
+	body := serve(devLayer(logger)(http.HandlerFunc(boom)), devRequest("/")).Body.String()
 	lib := regexp.MustCompile(`(?s)<details class="frame lib"><summary><span class="fn">http\.HandlerFunc\.ServeHTTP</span>.*?</summary>\s*<pre class="src">(.*?)</pre>`).FindStringSubmatch(body)
 	if lib == nil {
 		t.Fatal("net/http's frame has no source")
@@ -71,31 +74,18 @@ func TestEveryFrameCarriesItsSource(t *testing.T) {
 	if n := strings.Count(lib[1], "<span"); n != 2*sourceContext+1 || !strings.Contains(lib[1], `<span class="cur">`) || !strings.Contains(lib[1], "f(w, r)") {
 		t.Fatalf("%d lines: %s", n, lib[1])
 	}
-	if !regexp.MustCompile(`<details class="frame" open><summary><span class="fn">recover\.boom</span>`).MatchString(body) {
+	if !regexp.MustCompile(`<details class="frame" open><summary><span class="fn">traceback\.boom</span>`).MatchString(body) {
 		t.Fatal("the application's frame is not open")
-	}
-}
-
-func TestCutSourceLines(t *testing.T) {
-	for _, tt := range []struct{ in, want string }{
-		{"short", "short"},
-		{strings.Repeat("a", 10), strings.Repeat("a", 10)},
-		{strings.Repeat("a", 11), strings.Repeat("a", 10) + "…"},
-		{strings.Repeat("a", 9) + "é", strings.Repeat("a", 9) + "…"}, // é is two bytes: no half rune
-	} {
-		if got := cut(tt.in, 10); got != tt.want {
-			t.Errorf("cut(%q) = %q, want %q", tt.in, got, tt.want)
-		}
 	}
 }
 
 func TestEditorLink(t *testing.T) {
 	logger, _ := observed()
-	body := serve(New(logger, Tracebacks(), EditorLink("vscode://file/{path}:{line}"))(http.HandlerFunc(boom)), devRequest("/")).Body.String()
-	if !regexp.MustCompile(`<a href="vscode://file/[^"]*/recover/recover_test\.go:\d+">recover_test\.go:\d+</a>`).MatchString(body) {
+	body := serve(devLayer(logger, EditorLink("vscode://file/{path}:{line}"))(http.HandlerFunc(boom)), devRequest("/")).Body.String()
+	if !regexp.MustCompile(`<a href="vscode://file/[^"]*/recover/traceback/helpers_test\.go:\d+">helpers_test\.go:\d+</a>`).MatchString(body) {
 		t.Fatal("no editor link on the application's frame")
 	}
-	body = serve(New(logger, Tracebacks())(http.HandlerFunc(boom)), devRequest("/")).Body.String()
+	body = serve(devLayer(logger)(http.HandlerFunc(boom)), devRequest("/")).Body.String()
 	if strings.Contains(body, "<a href=\"vscode") || strings.Contains(body, "<a href=\"goland") {
 		t.Fatal("an editor link without EditorLink")
 	}
@@ -111,7 +101,7 @@ func TestEditorLink(t *testing.T) {
 	for _, bad := range []string{"", "vscode://file/", "/local/{path}", "javascript:alert('{path}')", "JavaScript:x{path}", "data:text/html,{path}", "vbscript:{path}", "%zz://{path}"} {
 		func() {
 			defer func() {
-				if v, _ := recover().(string); !strings.HasPrefix(v, "recover: EditorLink: ") {
+				if v, _ := recover().(string); !strings.HasPrefix(v, "traceback: EditorLink: ") {
 					t.Errorf("EditorLink(%q): panic %v", bad, v)
 				}
 			}()
@@ -123,12 +113,13 @@ func TestEditorLink(t *testing.T) {
 // TestRenderingFailureFallsBackToText: a page that cannot be rendered is
 // answered with the plain-text traceback, never half a page.
 func TestRenderingFailureFallsBackToText(t *testing.T) {
-	saved := pageTemplate
-	defer func() { pageTemplate = saved }()
-	pageTemplate = template.Must(template.New("broken").Parse(`<html>{{.NoSuchField}}`))
 	logger, _ := observed()
-	rec := serve(New(logger, Tracebacks())(http.HandlerFunc(boom)), devRequest("/"))
-	if rec.Code != 500 || rec.Header().Get("Content-Type") != typeText || rec.Header().Get("Content-Security-Policy") != "" ||
+	d := New(logger)
+	d.c.page = func() pageAssets {
+		return pageAssets{tmpl: template.Must(template.New("broken").Parse(`<html>{{.NoSuchField}}`)), csp: "default-src 'none'"}
+	}
+	rec := serve(wsgorecover.New(logger, wsgorecover.Tracebacks(d))(http.HandlerFunc(boom)), devRequest("/"))
+	if rec.Code != 500 || rec.Header().Get("Content-Type") != errpage.TypeText || rec.Header().Get("Content-Security-Policy") != "" ||
 		!strings.HasPrefix(rec.Body.String(), "panic: secret panic text /etc/passwd [string]\n") ||
 		!strings.Contains(rec.Body.String(), "(the HTML page could not be rendered: ") || strings.Contains(rec.Body.String(), "<html>") {
 		t.Fatalf("%d %v %q", rec.Code, rec.Header(), rec.Body.String())
@@ -152,9 +143,9 @@ func TestDeepStack(t *testing.T) {
 		depth int
 		cut   bool
 	}{{90, false}, {150, true}} {
-		h := New(logger, Tracebacks())(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { recurse(tt.depth) }))
+		h := devLayer(logger)(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { recurse(tt.depth) }))
 		body := withoutSource(serve(h, devRequest("/")).Body.String())
-		if n := strings.Count(body, `<span class="fn">recover.recurse</span>`); n != 2 {
+		if n := strings.Count(body, `<span class="fn">traceback.recurse</span>`); n != 2 {
 			t.Errorf("depth %d: %d frames of recurse, want 2 (the panic, and the recursive call)", tt.depth, n)
 		}
 		m := regexp.MustCompile(`the same call (\d+) more times \(recursion\)`).FindStringSubmatch(body)
@@ -171,7 +162,7 @@ func TestDeepStack(t *testing.T) {
 }
 
 func TestMarkdownFences(t *testing.T) {
-	p := &Panic{Value: "a ``` b\nc"}
+	p := &wsgorecover.Panic{Value: "a ``` b\nc"}
 	md := tracebackMarkdown(p, "x ```` y\n")
 	if md != "**panic** ` string `: ```` a ``` b c ````\n\n`````text\nx ```` y\n`````\n" {
 		t.Fatalf("%q", md)
@@ -184,7 +175,7 @@ func TestMarkdownFences(t *testing.T) {
 func TestTracebackPageSections(t *testing.T) {
 	logger, _ := observed()
 	base := errors.New("ledger: balance does not add up")
-	h := New(logger, Tracebacks())(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+	h := devLayer(logger)(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
 		panic(fmt.Errorf("render: %w", errors.Join(base, fmt.Errorf("audit: %w", os.ErrNotExist))))
 	}))
 	page := withoutSource(serve(h, devRequest("/")).Body.String())
@@ -195,7 +186,7 @@ func TestTracebackPageSections(t *testing.T) {
 		`<li class="d3"><span class="ty">*errors.errorString</span>: file does not exist</li>`,
 		"<th>Go</th><td>" + runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH + "</td>",
 		"<th>Goroutines</th><td>", "<th>Panic at</th><td>20", "<th>Host</th><td>",
-		`<pre class="block">goroutine `, "recover.TestTracebackPageSections",
+		`<pre class="block">goroutine `, "traceback.TestTracebackPageSections",
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the page lacks %q", want)
@@ -227,7 +218,7 @@ func TestTracebackShowsTheBodyAndCookies(t *testing.T) {
 		_, _ = io.ReadFull(r.Body, b[:])
 		panic("after reading 5 bytes")
 	})
-	h := New(logger, Tracebacks())(readSome)
+	h := devLayer(logger)(readSome)
 	for _, tt := range []struct {
 		name, ctype, body string
 		want              []string
@@ -276,7 +267,7 @@ func TestTracebackShowsTheBodyAndCookies(t *testing.T) {
 	}
 	// A remote client's body is not captured: the handler gets the request as it came.
 	var got io.ReadCloser
-	h = New(logger, Tracebacks())(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got = r.Body }))
+	h = devLayer(logger)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got = r.Body }))
 	r = httptest.NewRequest("POST", "/", strings.NewReader("a=1"))
 	r.RemoteAddr = "203.0.113.9:1"
 	body := r.Body
@@ -292,7 +283,7 @@ func TestTracebackShowsTheBodyAndCookies(t *testing.T) {
 // redacted; nothing of another request.
 func TestTracebackShowsTheRequestLogs(t *testing.T) {
 	logger, _ := observed() // at Info
-	h := logging.Access(logger)(New(logger, Tracebacks())(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := logging.Access(logger)(devLayer(logger)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		log := logging.From(r.Context())
 		log.Debug("loading account", zap.Int("account", 42))
 		log.Named("ledger").Info("balance", zap.String("currency", "EUR"), zap.String("api_token", "TOKEN-SECRET-9"))
@@ -328,7 +319,7 @@ func TestTracebackShowsTheRequestLogs(t *testing.T) {
 func TestEveryNewSectionEscapes(t *testing.T) {
 	const x = `<script>alert(1)</script><img src=x onerror=alert(2)>`
 	logger, _ := observed()
-	h := logging.Access(logger)(New(logger, Tracebacks())(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := logging.Access(logger)(devLayer(logger)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		logging.From(r.Context()).Named(x).Info(x, zap.String(x, x), zap.Any("obj", map[string]string{x: x}))
 		panic(fmt.Errorf("%s: %w", x, errors.Join(errors.New(x))))
 	})))

@@ -1,10 +1,8 @@
-package recover
+package logtap
 
 import (
 	"errors"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -14,21 +12,19 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
-	"github.com/wsgo/wsgo/internal/plumb"
-	"github.com/wsgo/wsgo/logging"
-	"github.com/wsgo/wsgo/mw"
+	"github.com/wsgo/wsgo/internal/secret"
 )
 
 // tapLogger is a logger that writes to a new tap only, and the tap.
-func tapLogger(secret func(string) bool) (*zap.Logger, *logTap) {
-	t := newLogTap(secret)
+func tapLogger(secret func(string) bool) (*zap.Logger, *Tap) {
+	t := New(secret)
 	return zap.New(t), t
 }
 
 // fieldMap is the fields of r by key, failing on a key given twice.
-func fieldMap(t *testing.T, r logRecord) map[string]pair {
+func fieldMap(t *testing.T, r Record) map[string]Field {
 	t.Helper()
-	m := map[string]pair{}
+	m := map[string]Field{}
 	for _, p := range r.Fields {
 		if _, dup := m[p.K]; dup {
 			t.Fatalf("%q: key %q twice in %v", r.Message, p.K, r.Fields)
@@ -47,7 +43,7 @@ func TestLogTapOrderLevelsLoggers(t *testing.T) {
 	log.Named("db").Info("two")
 	log.Named("db").Named("pool").Warn("three")
 	log.Error("four")
-	recs, dropped := tap.records()
+	recs, dropped := tap.Records()
 	if dropped != 0 || len(recs) != 4 {
 		t.Fatalf("%d records, %d dropped", len(recs), dropped)
 	}
@@ -115,11 +111,11 @@ func TestLogTapFields(t *testing.T) {
 		zap.Reflect("ch", make(chan int)),
 		zap.Complex128("c", 1+2i),
 	)
-	recs, _ := tap.records()
+	recs, _ := tap.Records()
 	if len(recs) != 1 {
 		t.Fatalf("%d records", len(recs))
 	}
-	want := []pair{
+	want := []Field{
 		{K: "s", V: "text"},
 		{K: "i", V: "-42"},
 		{K: "u", V: "7"},
@@ -143,7 +139,7 @@ func TestLogTapFields(t *testing.T) {
 	got := recs[0].Fields
 	// zap.Reflect of a channel: JSON fails, fmt's text is kept (an
 	// address); the field comes before c.
-	var rest []pair
+	var rest []Field
 	for _, p := range got {
 		if p.K == "ch" {
 			if !strings.HasPrefix(p.V, "0x") {
@@ -167,8 +163,7 @@ func TestLogTapFields(t *testing.T) {
 // list says, is REDACTED, and so is a secret key of an object or
 // reflected value; the others are kept.
 func TestLogTapRedaction(t *testing.T) {
-	c := &config{redact: []string{"password", "key", "token"}}
-	log, tap := tapLogger(c.secret)
+	log, tap := tapLogger(redacting("password", "key", "token"))
 	log.With(zap.String("api_key", "k-123")).Info("login",
 		zap.String("user", "ann"),
 		zap.String("password", "hunter2"),
@@ -179,10 +174,10 @@ func TestLogTapRedaction(t *testing.T) {
 			Password string
 		}{"ann", "hunter2"}),
 	)
-	recs, _ := tap.records()
+	recs, _ := tap.Records()
 	m := fieldMap(t, recs[0])
 	for _, k := range []string{"api_key", "password", "Authorization"} {
-		if p := m[k]; p.V != redactedText || !p.Redacted {
+		if p := m[k]; p.V != secret.Marker || !p.Redacted {
 			t.Errorf("%s = %+v, want redacted", k, p)
 		}
 	}
@@ -209,25 +204,25 @@ func TestLogTapValueCap(t *testing.T) {
 	log, tap := tapLogger(nil)
 	log.Info(strings.Repeat("m", 10000),
 		zap.String("big", strings.Repeat("x", 5000)),
-		zap.String("exact", strings.Repeat("y", maxLogValue)),
+		zap.String("exact", strings.Repeat("y", maxValue)),
 		zap.String("runes", strings.Repeat("é", 1000)),
 		zap.Ints("arr", make([]int, 2000)),
 	)
-	recs, _ := tap.records()
+	recs, _ := tap.Records()
 	m := fieldMap(t, recs[0])
-	if v := m["big"].V; v != strings.Repeat("x", maxLogValue)+"…" {
+	if v := m["big"].V; v != strings.Repeat("x", maxValue)+"…" {
 		t.Errorf("big: %d bytes, ends %q", len(v), v[len(v)-8:])
 	}
-	if v := m["exact"].V; v != strings.Repeat("y", maxLogValue) {
+	if v := m["exact"].V; v != strings.Repeat("y", maxValue) {
 		t.Errorf("exact: %d bytes", len(v))
 	}
-	if v := m["runes"].V; !utf8.ValidString(v) || !strings.HasSuffix(v, "é…") || len(v) > maxLogValue+len("…") {
+	if v := m["runes"].V; !utf8.ValidString(v) || !strings.HasSuffix(v, "é…") || len(v) > maxValue+len("…") {
 		t.Errorf("runes: %d bytes, valid %v", len(v), utf8.ValidString(v))
 	}
-	if v := m["arr"].V; !strings.HasPrefix(v, "[0,0,") || !strings.HasSuffix(v, "…") || len(v) != maxLogValue+len("…") {
+	if v := m["arr"].V; !strings.HasPrefix(v, "[0,0,") || !strings.HasSuffix(v, "…") || len(v) != maxValue+len("…") {
 		t.Errorf("arr: %d bytes", len(v))
 	}
-	if msg := recs[0].Message; len(msg) != maxLogMessage+len("…") {
+	if msg := recs[0].Message; len(msg) != maxMessage+len("…") {
 		t.Errorf("message: %d bytes", len(msg))
 	}
 }
@@ -238,8 +233,8 @@ func TestLogTapDropsOldest(t *testing.T) {
 	for i := range 250 {
 		log.Info(fmt.Sprint("m", i), zap.Int("i", i))
 	}
-	recs, dropped := tap.records()
-	if len(recs) != maxLogRecords || dropped != 50 {
+	recs, dropped := tap.Records()
+	if len(recs) != maxRecords || dropped != 50 {
 		t.Fatalf("%d records, %d dropped", len(recs), dropped)
 	}
 	for i, r := range recs {
@@ -254,19 +249,19 @@ func TestLogTapDropsOldest(t *testing.T) {
 // fields, and says how many.
 func TestLogTapTextBound(t *testing.T) {
 	log, tap := tapLogger(nil)
-	v := strings.Repeat("v", maxLogValue)
+	v := strings.Repeat("v", maxValue)
 	for i := range 150 {
 		log.Info(fmt.Sprint("m", i), zap.String("a", v), zap.String("b", v))
 	}
-	recs, dropped := tap.records()
+	recs, dropped := tap.Records()
 	text := 0
 	for _, r := range recs {
 		text += recordText(&r)
 	}
-	if text > maxLogText || len(recs)+dropped != 150 || dropped == 0 || recs[len(recs)-1].Message != "m149" {
+	if text > maxText || len(recs)+dropped != 150 || dropped == 0 || recs[len(recs)-1].Message != "m149" {
 		t.Fatalf("%d records, %d dropped, %d bytes", len(recs), dropped, text)
 	}
-	if want := maxLogText / (2*maxLogValue + 6); len(recs) != want {
+	if want := maxText / (2*maxValue + 6); len(recs) != want {
 		t.Errorf("%d records kept, want %d", len(recs), want)
 	}
 
@@ -275,7 +270,7 @@ func TestLogTapTextBound(t *testing.T) {
 		fields[i] = zap.String(fmt.Sprint("f", i), v)
 	}
 	log.Info("huge", fields...)
-	recs, dropped = tap.records()
+	recs, dropped = tap.Records()
 	if len(recs) != 1 || dropped != 150 {
 		t.Fatalf("%d records, %d dropped", len(recs), dropped)
 	}
@@ -284,7 +279,7 @@ func TestLogTapTextBound(t *testing.T) {
 	if kept < 200 || last.K != "…" || last.V != fmt.Sprint(400-kept, " more fields not kept") {
 		t.Errorf("%d fields kept, last %+v", kept, last)
 	}
-	if n := recordText(&recs[0]); n > maxLogText {
+	if n := recordText(&recs[0]); n > maxText {
 		t.Errorf("huge record keeps %d bytes", n)
 	}
 }
@@ -303,11 +298,11 @@ func TestLogTapConcurrent(t *testing.T) {
 		})
 	}
 	for range 10 {
-		tap.records()
+		tap.Records()
 	}
 	wg.Wait()
-	recs, dropped := tap.records()
-	if len(recs) != maxLogRecords || dropped != 800-maxLogRecords {
+	recs, dropped := tap.Records()
+	if len(recs) != maxRecords || dropped != 800-maxRecords {
 		t.Fatalf("%d records, %d dropped", len(recs), dropped)
 	}
 	last := map[string]int{}
@@ -334,15 +329,15 @@ func TestLogTapWithSharesBuffer(t *testing.T) {
 	grand.Info("grand")
 	log.Info("root")
 	ns.Info("ns", zap.Int("n", 1))
-	recs, _ := tap.records()
+	recs, _ := tap.Records()
 	want := []struct {
 		msg    string
-		fields []pair
+		fields []Field
 	}{
-		{"child", []pair{{K: "a", V: "1"}, {K: "c", V: "3"}}},
-		{"grand", []pair{{K: "a", V: "1"}, {K: "b", V: "2"}}},
+		{"child", []Field{{K: "a", V: "1"}, {K: "c", V: "3"}}},
+		{"grand", []Field{{K: "a", V: "1"}, {K: "b", V: "2"}}},
 		{"root", nil},
-		{"ns", []pair{{K: "a", V: "1"}, {K: "req.k", V: "v"}, {K: "req.n", V: "1"}}},
+		{"ns", []Field{{K: "a", V: "1"}, {K: "req.k", V: "v"}, {K: "req.n", V: "1"}}},
 	}
 	if len(recs) != len(want) {
 		t.Fatalf("%d records", len(recs))
@@ -354,34 +349,18 @@ func TestLogTapWithSharesBuffer(t *testing.T) {
 	}
 }
 
-// TestAttachLogTap: attachLogTap puts the tap in the request's Scope, where
-// logging.From finds it: a Debug entry the Info access logger drops
-// reaches the tap, without From's fields; without a Scope there is no tap.
-func TestAttachLogTap(t *testing.T) {
-	if attachLogTap(httptest.NewRequest("GET", "/", nil), nil) != nil {
-		t.Fatal("a tap without a Scope")
-	}
-	var tap *logTap
-	base, baseLogs := observed()
-	base = base.WithOptions(zap.IncreaseLevel(zapcore.InfoLevel))
-	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		tap = attachLogTap(r, (&config{redact: []string{"password"}}).secret)
-		if tap == nil || r.Context().Value(plumb.LogTapKey{}) != zapcore.Core(tap) {
-			t.Fatal("the tap is not in the Scope")
+// redacting is the page's secret rule with the substrings words added,
+// as traceback's Redact makes it.
+func redacting(words ...string) func(string) bool {
+	return func(name string) bool {
+		if secret.Name(name) {
+			return true
 		}
-		logging.From(r.Context()).Debug("looking", zap.String("password", "x"), zap.String("user", "ann"))
-	})
-	mw.RequestID()(logging.Access(base)(app)).ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/p", nil))
-	for _, e := range baseLogs.All() {
-		if e.Message == "looking" {
-			t.Error("the Info logger got the Debug entry")
+		for _, w := range words {
+			if strings.Contains(strings.ToLower(name), w) {
+				return true
+			}
 		}
-	}
-	recs, _ := tap.records()
-	if len(recs) != 1 || recs[0].Message != "looking" || recs[0].Level != "DEBUG" {
-		t.Fatalf("records %+v", recs)
-	}
-	if got := fmt.Sprint(recs[0].Fields); got != "[{password REDACTED true} {user ann false}]" {
-		t.Errorf("fields %s", got)
+		return false
 	}
 }

@@ -1,4 +1,4 @@
-package recover
+package traceback
 
 import (
 	"bytes"
@@ -10,7 +10,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/wsgo/wsgo/internal/panicvalue"
 )
 
 const (
@@ -252,7 +253,7 @@ func (c *config) partPair(part *multipart.Part) (pair, error) {
 	if err != nil {
 		return pair{}, err
 	}
-	return c.pair(name, capField(value)), nil
+	return c.pair(name, panicvalue.Cut(string(value), maxField)), nil
 }
 
 // partType is the Content-Type of a multipart part, as sent.
@@ -261,19 +262,6 @@ func partType(part *multipart.Part) string {
 		return t
 	}
 	return "no Content-Type"
-}
-
-// capField is a form field's value as text, cut at maxField bytes (at the
-// start of a character) with "…" after it when it is longer.
-func capField(v []byte) string {
-	if len(v) <= maxField {
-		return string(v)
-	}
-	i := maxField
-	for i > 0 && !utf8.RuneStart(v[i]) {
-		i--
-	}
-	return string(v[:i]) + "…"
 }
 
 // jsonText is the JSON in b re-indented with two spaces, the value of every

@@ -1,20 +1,18 @@
-package recover
+package traceback
 
 import (
-	"fmt"
 	"reflect"
 	"runtime"
 	"strconv"
 	"strings"
+
+	"github.com/wsgo/wsgo/internal/panicvalue"
+	wsgorecover "github.com/wsgo/wsgo/recover"
 )
 
-// The bounds of an error tree: how deep it is walked, how many errors it
-// shows, and how many frames of each error's own stack.
-const (
-	maxErrDepth  = 32
-	maxErrNodes  = 64
-	maxErrFrames = 64
-)
+// maxErrFrames is how many frames of each error's own stack the page
+// shows.
+const maxErrFrames = 64
 
 // errNode is one error of a panic's error tree, as the page shows it.
 type errNode struct {
@@ -22,112 +20,41 @@ type errNode struct {
 	Type, Message string // the error's dynamic type, as %T prints it, and its Error() text
 	// Frames is the error's own stack, innermost first, when it carries one
 	// (see errorStack); nil otherwise.
-	Frames []Frame
+	Frames []wsgorecover.Frame
 }
 
-// errorTree walks the errors err wraps, in pre-order: each %w chain
-// (Unwrap() error) and each branch of a joined error (Unwrap() []error) in
-// turn, each error with its depth, type, Error() text and own stack. It is
-// bounded: errors deeper than maxErrDepth are left out, and so is all after
-// the first maxErrNodes errors. An error that is an error above it on its
-// path again (a cycle of comparable errors) is shown once more with a
-// <cycle: …> message and not walked; a cycle that comparison cannot see stops
-// at the depth bound. A nil in a join is skipped, and an Error(), Unwrap() or
-// stack method that panics is survived: a panicking Error() is shown as
-// <Error() panicked: …>. A nil err is an empty tree.
+// errorTree is the tree of errors err wraps, as Panic.Chain walks it (see
+// panicvalue.Errors: bounded, cycles shown once, methods that panic
+// survived), each error with its own stack when it carries one. A nil err
+// is an empty tree.
 func errorTree(err error) []errNode {
-	if err == nil {
+	nodes := panicvalue.Errors(err)
+	if nodes == nil {
 		return nil
 	}
-	var nodes []errNode
-	var path []error // the errors above the one walked; path[i] is at depth i
-	var walk func(e error, depth int)
-	walk = func(e error, depth int) {
-		n := errNode{Depth: depth, Type: fmt.Sprintf("%T", e)}
-		for i, above := range path {
-			if sameError(e, above) {
-				n.Message = "<cycle: the error at depth " + strconv.Itoa(i) + " again>"
-				nodes = append(nodes, n)
-				return
-			}
+	out := make([]errNode, len(nodes))
+	for i, n := range nodes {
+		out[i] = errNode{Depth: n.Depth, Type: n.Type, Message: n.Message}
+		if n.Err != nil {
+			out[i].Frames = errorFrames(n.Err)
 		}
-		n.Message = errorText(e)
-		n.Frames = errorFrames(e)
-		nodes = append(nodes, n)
-		if depth >= maxErrDepth {
-			return
-		}
-		path = append(path, e)
-		for _, child := range unwrapErrors(e) {
-			if len(nodes) >= maxErrNodes {
-				break
-			}
-			if child != nil {
-				walk(child, depth+1)
-			}
-		}
-		path = path[:len(path)-1]
 	}
-	walk(err, 0)
-	return nodes
-}
-
-// errorText is e.Error(), or <Error() panicked: …> (see guard).
-func errorText(e error) string { return errorTextAt(e, 0) }
-
-// errorTextAt is errorText at depth depth of guard's nesting.
-func errorTextAt(e error, depth int) (s string) {
-	if msg := guard("Error", depth, func() { s = e.Error() }); msg != "" {
-		return msg
-	}
-	return s
-}
-
-// unwrapErrors is what e wraps: the errors of Unwrap() []error, or the one
-// of Unwrap() error; none when it wraps nothing or its Unwrap panics.
-func unwrapErrors(e error) (wrapped []error) {
-	switch u := e.(type) {
-	case interface{ Unwrap() []error }:
-		if guard("Unwrap", 0, func() { wrapped = u.Unwrap() }) != "" {
-			return nil
-		}
-	case interface{ Unwrap() error }:
-		var one error
-		if guard("Unwrap", 0, func() { one = u.Unwrap() }) != "" {
-			return nil
-		}
-		wrapped = []error{one}
-	}
-	return wrapped
-}
-
-// sameError reports whether a and b are the same error: of one comparable
-// type, and equal. It is false where == would panic (a struct holding an
-// incomparable value in an interface field).
-func sameError(a, b error) (same bool) {
-	t := reflect.TypeOf(a)
-	if t != reflect.TypeOf(b) || !t.Comparable() {
-		return false
-	}
-	if guard("==", 0, func() { same = a == b }) != "" {
-		return false
-	}
-	return same
+	return out
 }
 
 // errorFrames is the stack e carries (see errorStack) as frames, innermost
 // first, at most maxErrFrames of them, each marked App as isApp says.
-func errorFrames(e error) []Frame {
+func errorFrames(e error) []wsgorecover.Frame {
 	pcs := errorStack(e)
 	if len(pcs) == 0 {
 		return nil
 	}
 	frames := runtime.CallersFrames(pcs)
-	var out []Frame
+	var out []wsgorecover.Frame
 	for len(out) < maxErrFrames {
 		f, more := frames.Next()
 		if f.Function != "" {
-			out = append(out, Frame{Function: f.Function, File: f.File, Line: f.Line, App: isApp(f.Function, f.File)})
+			out = append(out, wsgorecover.Frame{Function: f.Function, File: f.File, Line: f.Line, App: panicvalue.IsApp(f.Function, f.File)})
 		}
 		if !more {
 			break
@@ -171,7 +98,7 @@ func pcsFrom(m reflect.Value) (pcs []uintptr) {
 		return nil
 	}
 	var s reflect.Value
-	if guard("stack", 0, func() { s = m.Call(nil)[0] }) != "" {
+	if panicvalue.Guard("stack", 0, func() { s = m.Call(nil)[0] }) != "" {
 		return nil
 	}
 	n := min(s.Len(), maxErrFrames)

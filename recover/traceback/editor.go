@@ -1,4 +1,4 @@
-package recover
+package traceback
 
 import (
 	"html/template"
@@ -24,11 +24,11 @@ func EditorLink(pattern string) Option {
 	u, err := url.Parse(strings.NewReplacer("{path}", "p", "{line}", "1").Replace(pattern))
 	switch {
 	case !strings.Contains(pattern, "{path}"):
-		panic("recover: EditorLink: the pattern has no {path}: " + strconv.Quote(pattern))
+		panic("traceback: EditorLink: the pattern has no {path}: " + strconv.Quote(pattern))
 	case err != nil || u.Scheme == "":
-		panic("recover: EditorLink: the pattern is not a URL with a scheme: " + strconv.Quote(pattern))
+		panic("traceback: EditorLink: the pattern is not a URL with a scheme: " + strconv.Quote(pattern))
 	case u.Scheme == "javascript" || u.Scheme == "vbscript" || u.Scheme == "data":
-		panic("recover: EditorLink: the scheme " + u.Scheme + " is refused")
+		panic("traceback: EditorLink: the scheme " + u.Scheme + " is refused")
 	}
 	return optionFunc(func(c *config) { c.editor = pattern })
 }

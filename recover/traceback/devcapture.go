@@ -1,19 +1,19 @@
-package recover
+package traceback
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/wsgo/wsgo/internal/logtap"
+)
 
 // devCapture is what the development page shows of a request beyond the
 // request itself, kept while the handler runs: the body it was sent, as far
 // as maxBody, and what the request's logger (logging.From) wrote, Debug
 // entries included. It is made only for a request that may get a
 // traceback, so production and remote clients pay nothing for it.
-//
-// It is one allocation: the log tap and its buffer are in it.
 type devCapture struct {
-	body   *bodyTap
-	logs   *logTap // &tap once attached, nil when r has no Scope
-	tap    logTap
-	logBuf logBuffer
+	body *bodyTap
+	logs *logtap.Tap // nil when r has no Scope
 }
 
 // startCapture returns the capture for r, and the request to hand the
@@ -23,17 +23,12 @@ type devCapture struct {
 // It is where the traceback rule is applied, once, to the request as this
 // layer received it: the capture is nil when r may not see a traceback,
 // and a panic reads that answer rather than the request inner layers may
-// have changed. Without Tracebacks, nothing is computed.
+// have changed.
 func (c *config) startCapture(r *http.Request) (*devCapture, *http.Request) {
-	if !c.dev || !c.tracebackAllowed(r) {
+	if !c.tracebackAllowed(r) {
 		return nil, r
 	}
-	dc := &devCapture{}
-	dc.logBuf.init(c.isSecret)
-	dc.tap.buf = &dc.logBuf
-	if dc.tap.attach(r) {
-		dc.logs = &dc.tap
-	}
+	dc := &devCapture{logs: logtap.Attach(r, c.isSecret)}
 	if wantsBodyTap(r) {
 		dc.body = newBodyTap(r.Body)
 		r = r.WithContext(r.Context()) // a shallow copy
@@ -53,9 +48,9 @@ func (c *config) capturedBody(dc *devCapture, r *http.Request) *bodyView {
 
 // capturedLogs is what the request's logger wrote, and how many of the
 // oldest entries the bounded buffer dropped.
-func (dc *devCapture) capturedLogs() ([]logRecord, int) {
+func (dc *devCapture) capturedLogs() ([]logtap.Record, int) {
 	if dc == nil || dc.logs == nil {
 		return nil, 0
 	}
-	return dc.logs.records()
+	return dc.logs.Records()
 }

@@ -1,4 +1,4 @@
-package recover
+package traceback
 
 import (
 	"os"
@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"go.uber.org/zap"
 )
 
 // testStart is the start time given to programFrom in the tests.
@@ -116,14 +118,15 @@ func TestProgramFromMissingBuildInfo(t *testing.T) {
 }
 
 // TestBuildInfoOfThisBinary: the test binary's own information is read
-// once, and is the runtime's, the host's and the process's.
+// once per Debugger, and is the runtime's, the host's and the Debugger's.
 func TestBuildInfoOfThisBinary(t *testing.T) {
-	p := buildInfo()
-	if p != buildInfo() {
-		t.Fatal("buildInfo computed twice")
+	d := New(zap.NewNop())
+	p := d.c.program()
+	if p != d.c.program() {
+		t.Fatal("the program's information computed twice")
 	}
 	host, _ := os.Hostname()
-	if p.GoVersion != runtime.Version() || p.GOOS != runtime.GOOS || p.GOARCH != runtime.GOARCH || p.Host != host || !p.Started.Equal(processStart) {
+	if p.GoVersion != runtime.Version() || p.GOOS != runtime.GOOS || p.GOARCH != runtime.GOARCH || p.Host != host || !p.Started.Equal(d.c.started) {
 		t.Fatalf("%+v", p)
 	}
 	if p.Module == "" || !strings.Contains(p.text(), "go: "+runtime.Version()+" ") {
@@ -136,10 +139,11 @@ func TestBuildInfoOfThisBinary(t *testing.T) {
 	}
 }
 
-// TestNewPanicContext: the uptime counts from the process's start.
+// TestNewPanicContext: the uptime counts from the start given.
 func TestNewPanicContext(t *testing.T) {
-	now := processStart.Add(90 * time.Second)
-	c := newPanicContext(now)
+	started := time.Now()
+	now := started.Add(90 * time.Second)
+	c := newPanicContext(now, started)
 	if !c.Time.Equal(now) || c.Uptime != 90*time.Second || c.Goroutines < 1 {
 		t.Fatalf("%+v", c)
 	}
@@ -172,7 +176,7 @@ func TestAllGoroutines(t *testing.T) {
 	if cut || !strings.HasPrefix(text, "goroutine ") {
 		t.Fatalf("cut %v:\n%s", cut, text)
 	}
-	for _, want := range []string{"github.com/wsgo/wsgo/recover.TestAllGoroutines(", "github.com/wsgo/wsgo/recover.parkedForDump("} {
+	for _, want := range []string{"github.com/wsgo/wsgo/recover/traceback.TestAllGoroutines(", "github.com/wsgo/wsgo/recover/traceback.parkedForDump("} {
 		if !strings.Contains(text, want) {
 			t.Errorf("dump lacks %q:\n%s", want, text)
 		}

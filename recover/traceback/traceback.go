@@ -1,4 +1,4 @@
-package recover
+package traceback
 
 import (
 	"encoding/json"
@@ -13,6 +13,11 @@ import (
 	"strings"
 	"time"
 
+	wsgorecover "github.com/wsgo/wsgo/recover"
+
+	"github.com/wsgo/wsgo/internal/errpage"
+	"github.com/wsgo/wsgo/internal/logtap"
+	"github.com/wsgo/wsgo/internal/panicvalue"
 	"github.com/wsgo/wsgo/internal/pct"
 	"github.com/wsgo/wsgo/internal/plumb"
 	"github.com/wsgo/wsgo/internal/secret"
@@ -26,11 +31,11 @@ type tracebackData struct {
 	Method, URL, Proto       string
 	Remote                   string
 	Groups                   []frameGroup
-	StackCut                 bool // the stack was deeper than the Depth frames kept
+	StackCut                 bool // the stack was deeper than the Depth frames kept (see Panic.Truncated)
 	Depth                    int
 	Headers, Query, Environ  []pair
 	Cookies                  []pair
-	Logs                     []logRecord
+	Logs                     []logtap.Record
 	LogsDropped              int
 	Body                     *bodyView
 	Program                  *programInfo
@@ -75,33 +80,33 @@ type pair struct {
 const redactedText = secret.Marker
 
 // traceback writes the development page, as HTML, text or problem+json.
-func (c *config) traceback(w http.ResponseWriter, r *http.Request, p *Panic, dc *devCapture) {
+func (c *config) traceback(w http.ResponseWriter, r *http.Request, p *wsgorecover.Panic, dc *devCapture) {
 	frames := p.Frames()
 	uri := c.redactedURI(r.URL)
-	text := tracebackText(r, uri, p, frames)
-	switch negotiate(r.Header.Get("Accept")) {
-	case typeText:
+	text := tracebackText(r, uri, p, frames, c.program())
+	switch errpage.Negotiate(r.Header.Get("Accept")) {
+	case errpage.TypeText:
 		writeText(w, text)
-	case typeProblem:
+	case errpage.TypeProblem:
 		writeProblem(w, p, text)
 	default:
-		writeHTML(w, c.tracebackData(r, p, dc, frames, uri, text))
+		c.writeHTML(w, c.tracebackData(r, p, dc, frames, uri, text))
 	}
 }
 
 // writeText writes the plain-text traceback, for curl.
 func writeText(w http.ResponseWriter, text string) {
-	w.Header().Set("Content-Type", typeText)
+	w.Header().Set("Content-Type", errpage.TypeText)
 	w.WriteHeader(http.StatusInternalServerError)
 	_, _ = w.Write([]byte(text))
 }
 
 // writeProblem writes the traceback as an RFC 9457 problem, for a client
 // that asked for problem+json: the panic's fields and the plain text.
-func writeProblem(w http.ResponseWriter, p *Panic, text string) {
-	w.Header().Set("Content-Type", typeProblem)
+func writeProblem(w http.ResponseWriter, p *wsgorecover.Panic, text string) {
+	w.Header().Set("Content-Type", errpage.TypeProblem)
 	w.WriteHeader(http.StatusInternalServerError)
-	b, _ := json.Marshal(problem{
+	b, _ := json.Marshal(errpage.Problem{
 		Type: "about:blank", Title: "Internal Server Error", Status: 500,
 		Detail: p.Message(), RequestID: p.RequestID, TraceID: p.TraceID, PanicType: p.Type(), Chain: p.Chain(), Traceback: text,
 	})
@@ -112,14 +117,15 @@ func writeProblem(w http.ResponseWriter, p *Panic, text string) {
 // Content-Security-Policy that lets only its own style and script run. The
 // page is rendered into memory first: when rendering fails, the answer is
 // the plain-text traceback, not half a page.
-func writeHTML(w http.ResponseWriter, d tracebackData) {
+func (c *config) writeHTML(w http.ResponseWriter, d tracebackData) {
+	page := c.page()
 	var buf strings.Builder
-	if err := pageTemplate.Execute(&buf, d); err != nil {
+	if err := page.tmpl.Execute(&buf, d); err != nil {
 		writeText(w, d.Text+"\n(the HTML page could not be rendered: "+err.Error()+")\n")
 		return
 	}
-	w.Header().Set("Content-Type", typeHTML)
-	w.Header().Set("Content-Security-Policy", pageCSP)
+	w.Header().Set("Content-Type", errpage.TypeHTML)
+	w.Header().Set("Content-Security-Policy", page.csp)
 	w.WriteHeader(http.StatusInternalServerError)
 	_, _ = w.Write([]byte(buf.String()))
 }
@@ -127,22 +133,22 @@ func writeHTML(w http.ResponseWriter, d tracebackData) {
 // tracebackData is what the HTML page shows: the panic, the request, the
 // frames grouped, and the request's headers, query and environ with their
 // secrets redacted.
-func (c *config) tracebackData(r *http.Request, p *Panic, dc *devCapture, frames []Frame, uri, text string) tracebackData {
+func (c *config) tracebackData(r *http.Request, p *wsgorecover.Panic, dc *devCapture, frames []wsgorecover.Frame, uri, text string) tracebackData {
 	goroutines, cut := allGoroutines(maxGoroutineDump)
-	when := newPanicContext(p.Time)
+	when := newPanicContext(p.Time, c.started)
 	when.Uptime = when.Uptime.Round(time.Second)
 	logs, dropped := dc.capturedLogs()
 	return tracebackData{
 		Type: p.Type(), Message: p.Message(), RequestID: p.RequestID, TraceID: p.TraceID, Errors: c.errorViews(p),
 		Method: r.Method, URL: uri, Proto: r.Proto, Remote: r.RemoteAddr,
-		Groups: c.frameGroups(frames), StackCut: p.cut, Depth: maxDepth,
+		Groups: c.frameGroups(frames), StackCut: p.Truncated(), Depth: len(frames),
 		Headers: c.requestPairs(r, uri),
 		Cookies: c.cookiePairs(r),
 		Body:    c.capturedBody(dc, r),
 		Query:   c.queryPairs(r.URL.RawQuery),
 		Environ: c.environPairs(r),
 		Logs:    logs, LogsDropped: dropped,
-		Program: buildInfo(), When: when,
+		Program: c.program(), When: when,
 		Goroutines: goroutines, GoroutinesCut: cut,
 		Text:     text,
 		Markdown: tracebackMarkdown(p, text),
@@ -152,7 +158,7 @@ func (c *config) tracebackData(r *http.Request, p *Panic, dc *devCapture, frames
 
 // Bounds of the source the page carries: every frame's lines around its
 // own, each line cut at maxSourceLine bytes, and no more than
-// maxSourceFrames frames with source (a stack is at most maxDepth deep, an
+// maxSourceFrames frames with source (a stack is at most 128 frames deep, an
 // error's own stack at most maxErrorFrames).
 const (
 	sourceContext   = 10
@@ -169,7 +175,7 @@ const maxOpenFrames = 5
 // maxOpenFrames of them) and folds each run of the runtime's, net/http's
 // and wsgo's. Every frame carries its source, to open in place; a frame
 // repeated by recursion is shown once, with its count.
-func (c *config) frameGroups(frames []Frame) []frameGroup {
+func (c *config) frameGroups(frames []wsgorecover.Frame) []frameGroup {
 	var groups []frameGroup
 	budget, open := maxSourceFrames, maxOpenFrames
 	for _, fv := range c.frameViews(frames, &budget) {
@@ -189,7 +195,7 @@ func (c *config) frameGroups(frames []Frame) []frameGroup {
 // frameViews is frames as the page shows them, with their source while
 // *budget lasts; consecutive frames at the same line of the same function
 // (a recursion) are one view, with Repeat counting the others.
-func (c *config) frameViews(frames []Frame, budget *int) []frameView {
+func (c *config) frameViews(frames []wsgorecover.Frame, budget *int) []frameView {
 	views := make([]frameView, 0, len(frames))
 	for _, f := range frames {
 		if n := len(views); n > 0 && views[n-1].Function == f.Function && views[n-1].Line == f.Line && views[n-1].path == f.File {
@@ -387,7 +393,7 @@ func shortFunc(fn string) string {
 
 // tracebackText is the plain-text traceback: for curl, for problem+json, and
 // on the page to paste into an issue.
-func tracebackText(r *http.Request, uri string, p *Panic, frames []Frame) string {
+func tracebackText(r *http.Request, uri string, p *wsgorecover.Panic, frames []wsgorecover.Frame, prog *programInfo) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "panic: %s [%s]\n", p.Message(), p.Type())
 	if err, ok := p.Value.(error); ok {
@@ -407,7 +413,7 @@ func tracebackText(r *http.Request, uri string, p *Panic, frames []Frame) string
 	if p.TraceID != "" {
 		fmt.Fprintf(&b, "trace ID: %s\n", p.TraceID)
 	}
-	fmt.Fprintf(&b, "time: %s\n\n%s", p.Time.Format(time.RFC3339Nano), buildInfo().text())
+	fmt.Fprintf(&b, "time: %s\n\n%s", p.Time.Format(time.RFC3339Nano), prog.text())
 	return b.String()
 }
 
@@ -423,7 +429,7 @@ func environAll(r *http.Request) iter.Seq2[string, any] {
 
 // errorViews is the error tree the panic value heads, for the page: none
 // when the value is not an error.
-func (c *config) errorViews(p *Panic) []errView {
+func (c *config) errorViews(p *wsgorecover.Panic) []errView {
 	err, ok := p.Value.(error)
 	if !ok {
 		return nil
@@ -439,7 +445,7 @@ func (c *config) errorViews(p *Panic) []errView {
 
 // tracebackMarkdown is the plain-text traceback as Markdown, for an issue
 // or a chat: a heading with the panic and the text in a fenced block.
-func tracebackMarkdown(p *Panic, text string) string {
+func tracebackMarkdown(p *wsgorecover.Panic, text string) string {
 	return "**panic** " + codeSpan(p.Type()) + ": " + codeSpan(oneLine(p.Message())) + "\n\n" + fenced(text)
 }
 
@@ -473,5 +479,5 @@ func longestRun(s string, c byte) int {
 
 // oneLine is s with its line breaks as spaces, at most 200 bytes.
 func oneLine(s string) string {
-	return cut(strings.Join(strings.Fields(s), " "), 200)
+	return panicvalue.Cut(strings.Join(strings.Fields(s), " "), 200)
 }

@@ -1,11 +1,10 @@
-package recover
+package traceback
 
 import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -18,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/wsgo/wsgo/internal/errpage"
 	"github.com/wsgo/wsgo/internal/plumb"
 )
 
@@ -100,8 +100,19 @@ type pinGuard struct {
 	// now is the clock, replaced in tests.
 	now func() time.Time
 	// locked, when set, is called once, when the last allowed wrong PIN
-	// locks the PIN: the recover layer logs it.
+	// locks the PIN: New has it logged.
 	locked func()
+	// crossOrigin is net/http's cross-origin check: it refuses a request a
+	// browser marked as cross-site or same-site in Sec-Fetch-Site and, when
+	// that header is missing (browsers before 2023), one whose Origin's
+	// host is not the request's Host. When a browser says same-origin,
+	// Origin is not compared with Host: a proxy that rewrites Host (the
+	// very case the PIN is for) would otherwise refuse every legitimate
+	// POST, and a page on another site cannot make a browser send
+	// Sec-Fetch-Site: same-origin.
+	crossOrigin *http.CrossOriginProtection
+	// csp is the PIN pages' Content-Security-Policy (see pinStyle).
+	csp string
 
 	mu          sync.Mutex
 	failures    int       // wrong PINs since start-up
@@ -112,9 +123,9 @@ type pinGuard struct {
 func newPINGuard() *pinGuard {
 	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000_000))
 	if err != nil {
-		panic("recover: cannot draw a debugger PIN: " + err.Error()) // crypto/rand does not fail
+		panic("traceback: cannot draw a debugger PIN: " + err.Error()) // crypto/rand does not fail
 	}
-	g := &pinGuard{pin: fmt.Sprintf("%09d", n), now: time.Now}
+	g := &pinGuard{pin: fmt.Sprintf("%09d", n), now: time.Now, crossOrigin: http.NewCrossOriginProtection(), csp: pinCSP()}
 	_, _ = rand.Read(g.key[:]) // never returns an error (it crashes the program instead)
 	return g
 }
@@ -262,15 +273,6 @@ func (g *pinGuard) attempt(typed string) pinOutcome {
 	return pinWrong
 }
 
-// crossOrigin is net/http's cross-origin check: it refuses a request a
-// browser marked as cross-site or same-site in Sec-Fetch-Site and, when
-// that header is missing (browsers before 2023), one whose Origin's host
-// is not the request's Host. When a browser says same-origin, Origin is
-// not compared with Host: a proxy that rewrites Host (the very case the
-// PIN is for) would otherwise refuse every legitimate POST, and a page on
-// another site cannot make a browser send Sec-Fetch-Site: same-origin.
-var crossOrigin = http.NewCrossOriginProtection()
-
 // serve answers a request for [pinPath]: GET shows the form; POST checks
 // the form's pin field and, when right, sets the cookie and redirects (303)
 // to its next field, if that is a local path, or to "/". A wrong PIN gets a
@@ -278,7 +280,7 @@ var crossOrigin = http.NewCrossOriginProtection()
 // Retry-After; any attempt once the PIN is locked a 403; a cross-site POST
 // a 403; other methods a 405.
 func (g *pinGuard) serve(w http.ResponseWriter, r *http.Request) {
-	setPINPageHeaders(w.Header())
+	g.setPageHeaders(w.Header())
 	switch r.Method {
 	case http.MethodGet:
 		g.writeForm(w, http.StatusOK, "", localPath(r.URL.Query().Get("next")))
@@ -289,7 +291,7 @@ func (g *pinGuard) serve(w http.ResponseWriter, r *http.Request) {
 		g.writeForm(w, http.StatusMethodNotAllowed, "Method not allowed: use the form.", "/")
 		return
 	}
-	if crossOrigin.Check(r) != nil {
+	if g.crossOrigin.Check(r) != nil {
 		g.writeForm(w, http.StatusForbidden, "Refused: the form was posted from another site.", "/")
 		return
 	}
@@ -345,8 +347,8 @@ func localPath(next string) string {
 // whose next field brings the browser back to r's URL; once the PIN is
 // locked, the request ID and a line saying so, without the form.
 func (g *pinGuard) writePrompt(w http.ResponseWriter, r *http.Request, requestID string) {
-	setPINPageHeaders(w.Header())
-	w.Header().Set("Content-Type", typeHTML)
+	g.setPageHeaders(w.Header())
+	w.Header().Set("Content-Type", errpage.TypeHTML)
 	w.WriteHeader(http.StatusInternalServerError)
 	var b strings.Builder
 	writePINHead(&b, "500 Internal Server Error")
@@ -363,14 +365,14 @@ func (g *pinGuard) writePrompt(w http.ResponseWriter, r *http.Request, requestID
 `)
 		writePINForm(&b, r.URL.RequestURI())
 	}
-	b.WriteString(pinHTMLTail)
+	b.WriteString(errpage.Tail)
 	_, _ = io.WriteString(w, b.String())
 }
 
 // writeForm writes the PIN endpoint's own page, with status, an optional
 // message and the form, whose next field is next.
 func (g *pinGuard) writeForm(w http.ResponseWriter, status int, msg, next string) {
-	w.Header().Set("Content-Type", typeHTML)
+	w.Header().Set("Content-Type", errpage.TypeHTML)
 	w.WriteHeader(status)
 	var b strings.Builder
 	writePINHead(&b, "Debugger PIN")
@@ -382,7 +384,7 @@ func (g *pinGuard) writeForm(w http.ResponseWriter, status int, msg, next string
 	}
 	b.WriteString("<p>Tracebacks on this server require the debugger PIN, printed in its log at start-up.</p>\n")
 	writePINForm(&b, next)
-	b.WriteString(pinHTMLTail)
+	b.WriteString(errpage.Tail)
 	_, _ = io.WriteString(w, b.String())
 }
 
@@ -399,50 +401,32 @@ func writePINForm(b *strings.Builder, next string) {
 `)
 }
 
-// setPINPageHeaders sets the headers every PIN page carries: not cached,
+// setPageHeaders sets the headers every PIN page carries: not cached,
 // not sniffed, and the policy that allows nothing but the inline style and
 // a form posting to this origin.
-func setPINPageHeaders(h http.Header) {
+func (g *pinGuard) setPageHeaders(h http.Header) {
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", pinCSP)
+	h.Set("Content-Security-Policy", g.csp)
 	h.Set("Referrer-Policy", "no-referrer")
 }
 
-// pinStyle is the PIN pages' inline style: productionHTMLHead's, with
-// rules for the form and the message.
-const pinStyle = `body{font:16px/1.5 system-ui,sans-serif;color:#222;background:#f6f6f4;margin:0}
-main{max-width:34rem;margin:12vh auto;padding:2rem 2.25rem;background:#fff;border-radius:10px;box-shadow:0 1px 4px #0002}
-h1{font-size:1.35rem;margin:0 0 .75rem}p{margin:.5rem 0;color:#444}
-code{font:15px ui-monospace,monospace;background:#f0f0ee;padding:.15rem .4rem;border-radius:4px;user-select:all}
+// pinStyle is the PIN pages' inline style: the production page's
+// (errpage.Style), with rules for the form and the message.
+const pinStyle = errpage.Style + `
 form{margin:1rem 0 0}input[name=pin]{font:16px ui-monospace,monospace;width:9rem;padding:.3rem .5rem;margin:0 .5rem}
 button{font:inherit;padding:.3rem .9rem}.err{color:#a00;font-weight:600}`
-
-// The PIN pages around their title and content.
-const (
-	pinHTMLHead = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>`
-	pinHTMLStyle = `</title>
-<style>` + pinStyle + `</style>
-</head><body><main>
-`
-	pinHTMLTail = `</main></body></html>
-`
-)
 
 // writePINHead writes a PIN page's head, titled title (a constant, not
 // escaped), up to the start of its main element.
 func writePINHead(b *strings.Builder, title string) {
-	b.WriteString(pinHTMLHead)
+	b.WriteString(errpage.HeadStart)
 	b.WriteString(title)
-	b.WriteString(pinHTMLStyle)
+	b.WriteString(errpage.HeadStyle + pinStyle + errpage.HeadEnd + "\n")
 }
 
-// pinCSP is the PIN pages' Content-Security-Policy, with the hash of
-// pinStyle computed once.
-var pinCSP = func() string {
-	sum := sha256.Sum256([]byte(pinStyle))
-	return "default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) +
-		"'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-}()
+// pinCSP is the PIN pages' Content-Security-Policy: the hash of pinStyle,
+// and forms that post to this origin.
+func pinCSP() string {
+	return "default-src 'none'; style-src " + cspHash(pinStyle) + "; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+}

@@ -1,4 +1,4 @@
-package recover
+package traceback
 
 import (
 	"bytes"
@@ -58,7 +58,7 @@ func TestTracebackPageInChromium(t *testing.T) {
 	bin := chromium(t)
 	logger, _ := observed()
 	const x = `<script>document.title="XSS"</script>`
-	h := New(logger, Tracebacks())(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := devLayer(logger)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		panic("ledger: balance does not add up " + r.URL.Query().Get("q"))
 	}))
 	srv := httptest.NewServer(h) // 127.0.0.1: a local client asking for a trusted host
