@@ -2,6 +2,7 @@ package environ
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"html"
 	"io"
@@ -13,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wsgo/wsgo/internal/plumb"
+	"github.com/wsgo/wsgo/internal/state"
 )
 
 // The tutorial's hello_world, almost line for line.
@@ -102,7 +103,7 @@ func TestAppEErrors(t *testing.T) {
 	h := func(a AppE) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			r, _ = Attach(r)
-			plumb.Put(r.Context(), plumb.ErrorsKey{}, io.Writer(&logged))
+			state.ErrorLogSlot.Set(r.Context(), func(context.Context) io.Writer { return &logged })
 			a.ServeHTTP(w, r)
 		})
 	}
@@ -144,7 +145,7 @@ func TestAppStreamsAndStopsWhenTheClientGoes(t *testing.T) {
 				}
 				select {
 				case <-ack:
-				case <-e.Done():
+				case <-e.Context().Done():
 					// the client is gone: the next yield must return false
 					if yield([]byte("more\n")) {
 						yieldedAfterGone.Add(1)

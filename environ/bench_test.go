@@ -22,8 +22,9 @@ func BenchmarkMiddleware(b *testing.B) {
 	b.Run("standalone", func(b *testing.B) { serveBench(b, Layer()(nop)) })
 	withScope := func(next http.Handler) http.Handler { // what an outer wsgo layer leaves
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			r, _ = mw.WithScope(r)
-			next.ServeHTTP(w, r)
+			resp, r := mw.Capture(w, r)
+			defer resp.Release()
+			next.ServeHTTP(resp.Writer(), r)
 		})
 	}
 	b.Run("scope-only", func(b *testing.B) { serveBench(b, withScope(nop)) })

@@ -1,7 +1,6 @@
 package environ
 
 import (
-	"context"
 	"io"
 	"net"
 	"net/http"
@@ -15,7 +14,7 @@ import (
 	"sync"
 
 	"github.com/wsgo/wsgo/internal/hostport"
-	"github.com/wsgo/wsgo/internal/plumb"
+	"github.com/wsgo/wsgo/internal/state"
 )
 
 // The CGI keys an Environ derives, in sorted order.
@@ -325,11 +324,8 @@ func (e *Environ) Input() io.ReadCloser {
 // for the request (logging.Access does), or os.Stderr (as wsgiref's server
 // does) when none did.
 func (e *Environ) Errors() io.Writer {
-	switch w := e.Value(plumb.ErrorsKey{}).(type) {
-	case func(context.Context) io.Writer:
-		return w(e)
-	case io.Writer:
-		return w
+	if errorsFor, ok := state.ErrorLogSlot.Get(e.req.Context()); ok {
+		return errorsFor(e.req.Context())
 	}
 	return os.Stderr
 }

@@ -5,9 +5,8 @@ import (
 	"errors"
 	"iter"
 	"net/http"
-	"time"
 
-	"github.com/wsgo/wsgo/internal/plumb"
+	"github.com/wsgo/wsgo/internal/state"
 	"github.com/wsgo/wsgo/mw"
 )
 
@@ -18,19 +17,15 @@ var ErrReservedKey = errors.New("environ: reserved key")
 // ErrEmptyKey is returned by Set for the empty key.
 var ErrEmptyKey = errors.New("environ: empty key")
 
-type envKey struct{}
-
 // Environ is the environment of one request. The CGI and wsgi.* keys are
 // derived from the request when they are read; custom keys are set by
-// middlewares. An Environ is also a context.Context: the context of the
-// request it was made from, which answers for the Environ too.
+// middlewares.
 //
 // An Environ belongs to one request. Set, ShiftPathInfo and the mounting
 // layers change it, and must not run concurrently with each other or with
 // readers; reads alone may be concurrent.
 type Environ struct {
-	parent context.Context // the context of the request it was made from
-	req    *http.Request
+	req *http.Request
 
 	pathSet    bool // scriptName and pathInfo were set by a mount or a shift
 	scriptName string
@@ -47,37 +42,19 @@ type keyVal struct {
 	val any
 }
 
-// Deadline implements context.Context.
-func (e *Environ) Deadline() (time.Time, bool) { return e.parent.Deadline() }
-
-// Done implements context.Context.
-func (e *Environ) Done() <-chan struct{} { return e.parent.Done() }
-
-// Err implements context.Context.
-func (e *Environ) Err() error { return e.parent.Err() }
-
-// Value implements context.Context: the Environ itself, then the values of
-// the context of its request.
-func (e *Environ) Value(key any) any {
-	if key == (envKey{}) {
-		return e
-	}
-	return e.parent.Value(key)
-}
-
-// String describes the Environ, as context types do.
-func (e *Environ) String() string { return "environ.Environ" }
+// Context returns the context of the request the Environ was made from: an
+// App that streams stops when its Done channel closes (the client went
+// away).
+func (e *Environ) Context() context.Context { return e.req.Context() }
 
 func newEnviron(r *http.Request) *Environ {
-	return &Environ{req: r, parent: r.Context()}
+	return &Environ{req: r}
 }
 
 // Lookup returns the Environ attached to ctx, or nil when there is none.
 func Lookup(ctx context.Context) *Environ {
-	if e, ok := ctx.(*Environ); ok {
-		return e
-	}
-	e, _ := ctx.Value(envKey{}).(*Environ)
+	v, _ := state.EnvironSlot.Get(ctx)
+	e, _ := v.(*Environ)
 	return e
 }
 
@@ -93,15 +70,18 @@ func From(r *http.Request) *Environ {
 
 // Attach returns r with an Environ attached, and the Environ. When r already
 // has one, Attach returns both as they are. Otherwise the Environ is put in
-// r's [mw.Scope] (attaching the Scope first, in a copy of r, when r has
+// the request's state (made first, in a copy of r, when r has
 // none). r is never modified.
 func Attach(r *http.Request) (*http.Request, *Environ) {
 	if e := Lookup(r.Context()); e != nil {
 		return r, e
 	}
-	r, _ = mw.WithScope(r)
+	s := state.From(r.Context())
+	if s == nil {
+		r, s = state.New(r)
+	}
 	e := newEnviron(r)
-	plumb.Put(r.Context(), envKey{}, e)
+	state.EnvironSlot.Put(s, e)
 	return r, e
 }
 
@@ -117,20 +97,15 @@ func Layer() mw.Middleware {
 	}
 }
 
-func init() {
-	plumb.Environ = func(r *http.Request) iter.Seq2[string, any] { return From(r).All() }
-	plumb.EnvironString = func(ctx context.Context, key string) (string, bool) {
-		e := Lookup(ctx)
-		if e == nil {
-			return "", false
-		}
-		if s, ok, reserved := e.cgiString(key); reserved {
-			return s, ok
-		}
-		v, ok := e.Get(key)
-		s, isString := v.(string)
-		return s, ok && isString
+// String returns the value of key when it is a string: a CGI key, or a
+// custom key whose value is one. It does not allocate for a CGI key.
+func (e *Environ) String(key string) (string, bool) {
+	if s, ok, reserved := e.cgiString(key); reserved {
+		return s, ok
 	}
+	v, ok := e.Get(key)
+	s, isString := v.(string)
+	return s, ok && isString
 }
 
 // Request returns the request the Environ was made from.

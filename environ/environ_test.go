@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wsgo/wsgo/internal/plumb"
+	"github.com/wsgo/wsgo/internal/state"
 
 	"github.com/wsgo/wsgo/mw"
 )
@@ -201,46 +201,47 @@ func TestMiddlewareAttachesOneEnvironPerRequest(t *testing.T) {
 func TestEnvironSharesTheScope(t *testing.T) {
 	h := mw.RequestID()(Layer()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		e := Lookup(r.Context())
-		if e == nil || mw.RequestIDFrom(r.Context()) == "" || mw.RequestIDFrom(e) == "" {
+		if e == nil || mw.RequestIDFrom(r.Context()) == "" || mw.RequestIDFrom(e.Context()) == "" {
 			t.Error("the Environ and the request ID must both be reachable")
-		}
-		if mw.ScopeOf(r.Context()) == nil {
-			t.Error("no scope")
 		}
 	})))
 	h.ServeHTTP(httptest.NewRecorder(), newReq("GET", "/", nil))
 
-	// Standalone, the Environ attaches the Scope, and a later Scope user
-	// finds the same Scope, with the Environ in it.
-	h = Layer()(mw.RequestID()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, ok := r.Context().(*mw.Scope); !ok || Lookup(r.Context()) == nil {
-			t.Errorf("context is %T, Environ %v", r.Context(), Lookup(r.Context()))
+	// Standalone, the Environ makes the request's state, and a later mw
+	// layer joins the same state, with the Environ in it.
+	var outer *http.Request
+	keep := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { outer = r; next.ServeHTTP(w, r) })
+	}
+	h = Layer()(keep(mw.RequestID()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if Lookup(r.Context()) == nil || r != outer {
+			t.Errorf("Environ %v; request copied again: %v", Lookup(r.Context()), r != outer)
 		}
 		if mw.RequestIDFrom(r.Context()) == "" {
 			t.Error("request ID not found")
 		}
-	})))
+	}))))
 	h.ServeHTTP(httptest.NewRecorder(), newReq("GET", "/", nil))
 }
 
-func TestEnvironIsAContext(t *testing.T) {
+func TestEnvironContext(t *testing.T) {
 	parent, cancel := context.WithCancel(context.WithValue(context.Background(), ctxKey("k"), "v"))
 	r := newReq("GET", "/", nil).WithContext(parent)
 	r, e := Attach(r)
-	if e.Value(ctxKey("k")) != "v" || Lookup(r.Context()) != e || Lookup(e) != e {
+	if e.Context().Value(ctxKey("k")) != "v" || Lookup(r.Context()) != e || Lookup(e.Context()) != e {
 		t.Fatal("values of the parent")
 	}
 	cancel()
-	<-e.Done()
-	if e.Err() != context.Canceled {
-		t.Fatal(e.Err())
+	<-e.Context().Done()
+	if e.Context().Err() != context.Canceled {
+		t.Fatal(e.Context().Err())
 	}
 }
 
 func TestWSGIErrors(t *testing.T) {
 	var buf bytes.Buffer
 	h := mw.RequestID()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		plumb.Put(r.Context(), plumb.ErrorsKey{}, io.Writer(&buf))
+		state.ErrorLogSlot.Set(r.Context(), func(context.Context) io.Writer { return &buf })
 		r, e := Attach(r)
 		_ = r
 		io.WriteString(e.Errors(), "oops")

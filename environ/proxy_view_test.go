@@ -12,7 +12,7 @@ import (
 
 // proxyStacks put a Proxy layer made by px among other layers, in every
 // order that matters: alone; under a layer that attached a Scope
-// (mw.RequestID, or mw.WithScope directly); under a layer that attached an
+// (mw.RequestID, or mw.Capture directly); under a layer that attached an
 // Environ; above one.
 func proxyStacks(px mw.Middleware) []struct {
 	name  string
@@ -20,8 +20,9 @@ func proxyStacks(px mw.Middleware) []struct {
 } {
 	withScope := func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			r, _ = mw.WithScope(r)
-			next.ServeHTTP(w, r)
+			resp, r := mw.Capture(w, r)
+			defer resp.Release()
+			next.ServeHTTP(resp.Writer(), r)
 		})
 	}
 	compose := func(ms ...func(http.Handler) http.Handler) func(http.Handler) http.Handler {
@@ -137,8 +138,9 @@ func TestProxyHostWhateverTheLayerOrder(t *testing.T) {
 				var outside appView
 				observer := func(next http.Handler) http.Handler {
 					return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-						r, _ = mw.WithScope(r)
-						next.ServeHTTP(w, r)
+						resp, r := mw.Capture(w, r)
+						defer resp.Release()
+						next.ServeHTTP(resp.Writer(), r)
 						if e := Lookup(r.Context()); e != nil {
 							outside = view(t, e.Request())
 						}

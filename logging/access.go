@@ -12,7 +12,7 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/wsgo/wsgo/internal/hostport"
-	"github.com/wsgo/wsgo/internal/plumb"
+	"github.com/wsgo/wsgo/internal/state"
 	"github.com/wsgo/wsgo/internal/traceparent"
 	"github.com/wsgo/wsgo/mw"
 )
@@ -344,7 +344,7 @@ func panicOutcome(resp *mw.Response, status int, panicked any) (int, string, zap
 }
 
 // recoveredInside is the error.type of a request whose panic a recover
-// layer inside this one recovered (see plumb.MarkRecovered), and true; ""
+// layer inside this one recovered (see state.RecoveredSlot), and true; ""
 // and false when none did. Such a panic reaches this layer as a 500 that
 // layer answered (panic), an http.ErrAbortHandler it re-panicked because
 // the response had started (aborted), or nothing at all after a hijack
@@ -355,7 +355,7 @@ func recoveredInside(r *http.Request, resp *mw.Response, status int, panicked an
 	case panicked != nil, status < 500 && !resp.Hijacked():
 		return "", false
 	}
-	if !plumb.Recovered(r.Context()) {
+	if recovered, _ := state.RecoveredSlot.Get(r.Context()); !recovered {
 		return "", false
 	}
 	if panicked == http.ErrAbortHandler {
@@ -424,14 +424,13 @@ func clientAddress(r *http.Request) string {
 	return hostport.Addr(r.RemoteAddr)
 }
 
-// environString is the value of key in r's Environ, when the environ
-// package is in the program and a layer attached one (see internal/plumb:
-// logging does not import environ).
+// environString is the value of key in r's Environ, when a layer attached
+// one (see state.EnvironSlot: logging does not import environ).
 func environString(r *http.Request, key string) (string, bool) {
-	if plumb.EnvironString == nil {
-		return "", false
+	if e, ok := state.EnvironSlot.Get(r.Context()); ok {
+		return e.String(key)
 	}
-	return plumb.EnvironString(r.Context(), key)
+	return "", false
 }
 
 // appendTrace appends what ties an entry to its trace: the fields of

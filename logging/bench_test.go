@@ -9,8 +9,8 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
+	"github.com/wsgo/wsgo/internal/state"
 	"github.com/wsgo/wsgo/internal/wsgotest"
-	"github.com/wsgo/wsgo/mw"
 )
 
 var (
@@ -56,11 +56,11 @@ func BenchmarkAccess(b *testing.B) {
 	b.Run("stack=bare", func(b *testing.B) { run(b, app) })
 	b.Run("stack=zapfloor", func(b *testing.B) { run(b, zapFloor(jsonDiscard())) })
 	b.Run("stack=access", func(b *testing.B) { run(b, Access(jsonDiscard())(app)) })
-	// With a Scope already attached (mw.RequestID in front, as in the
-	// presets), the access log pays for the shared writer and its entry only.
+	// With the request's state already made (environ.Layer in front), the
+	// access log pays for the shared writer and its entry only.
 	withScope := func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			r, _ = mw.WithScope(r)
+			r, _ = state.New(r)
 			next.ServeHTTP(w, r)
 		})
 	}

@@ -8,14 +8,14 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
-	"github.com/wsgo/wsgo/internal/logtap"
-	"github.com/wsgo/wsgo/internal/plumb"
+	"github.com/wsgo/wsgo/internal/state"
 	"github.com/wsgo/wsgo/mw"
 )
 
-type (
-	loggerKey  struct{}
-	requestKey struct{}
+// The slots of the request's state that the access layer fills for From.
+var (
+	errorLogSlot = state.Declare[*errorLog]()
+	requestSlot  = state.Declare[*http.Request]()
 )
 
 // errorLog is what an access-log layer leaves in the request's Scope, once
@@ -36,7 +36,7 @@ type errorLog struct {
 // nothing for it.
 //
 // In development, the traceback page of recover/traceback puts a core in
-// the request's Scope (internal/logtap's Key) that records the request's
+// the request's state (state.LogTapSlot) that records the request's
 // log for the page. From tees the logger it returns, the access log's
 // logger or zap.L() alike, into that core: every entry reaches it, Debug
 // ones too, whatever the level of the logger they go to, with the fields
@@ -49,7 +49,7 @@ type errorLog struct {
 // straight). A logger that From returned before the tap was put does not
 // reach it. A request without a tap pays one more context look-up.
 func From(ctx context.Context) *zap.Logger {
-	el, _ := ctx.Value(loggerKey{}).(*errorLog)
+	el, _ := errorLogSlot.Get(ctx)
 	if el == nil {
 		return withTap(ctx, zap.L())
 	}
@@ -57,18 +57,19 @@ func From(ctx context.Context) *zap.Logger {
 	if id := mw.RequestIDFrom(ctx); id != "" {
 		fields = append(fields, zap.String(FieldRequestID, id))
 	}
-	if r, _ := ctx.Value(requestKey{}).(*http.Request); r != nil {
+	if r, _ := requestSlot.Get(ctx); r != nil {
 		fields = append(fields, zap.String(FieldMethod, r.Method), zap.String(FieldPath, r.URL.Path))
 		fields = appendTrace(fields, ctx, r.Header, el.contextFields)
 	}
 	return withTap(ctx, el.base.With(fields...))
 }
 
-// withTap tees logger into the core under logtap.Key in ctx, if there
+// withTap tees logger into the core in state.LogTapSlot of ctx, if there
 // is one, and returns logger itself otherwise. Wrapping after With keeps
 // From's own fields out of the tap.
 func withTap(ctx context.Context, logger *zap.Logger) *zap.Logger {
-	tap, _ := ctx.Value(logtap.Key{}).(zapcore.Core)
+	v, _ := state.LogTapSlot.Get(ctx)
+	tap, _ := v.(zapcore.Core)
 	if tap == nil {
 		return logger
 	}
@@ -88,7 +89,7 @@ func (w errorsWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// errorsFor makes the wsgi.errors writer of a request (see plumb.ErrorsKey).
+// errorsFor makes the wsgi.errors writer of a request (see state.ErrorLogSlot).
 func errorsFor(ctx context.Context) io.Writer { return errorsWriter{From(ctx)} }
 
 // attachErrorLog leaves what From and wsgi.errors need in the Scope: two
@@ -96,9 +97,13 @@ func errorsFor(ctx context.Context) io.Writer { return errorsWriter{From(ctx)} }
 // new context (BenchmarkAccess).
 func attachErrorLog(el *errorLog, r *http.Request) {
 	ctx := r.Context()
-	plumb.Put(ctx, loggerKey{}, el)
-	plumb.Put(ctx, requestKey{}, r)
-	plumb.Put(ctx, plumb.ErrorsKey{}, errorsForFunc)
+	s := state.From(ctx)
+	if s == nil {
+		return
+	}
+	errorLogSlot.Put(s, el)
+	requestSlot.Put(s, r)
+	state.ErrorLogSlot.Put(s, errorsForFunc)
 }
 
 var errorsForFunc = errorsFor

@@ -13,8 +13,7 @@ import (
 	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/wsgo/wsgo/environ"
-	"github.com/wsgo/wsgo/internal/logtap"
-	"github.com/wsgo/wsgo/internal/plumb"
+	"github.com/wsgo/wsgo/internal/state"
 	"github.com/wsgo/wsgo/mw"
 )
 
@@ -57,7 +56,7 @@ func TestFromTap(t *testing.T) {
 	baseCore, baseLogs := observer.New(zapcore.InfoLevel)
 	tapCore, tapLogs := observer.New(zapcore.DebugLevel)
 	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !plumb.Put(r.Context(), logtap.Key{}, tapCore) {
+		if !state.LogTapSlot.Set(r.Context(), tapCore) {
 			t.Error("no Scope")
 		}
 		ctx := r.Context()
@@ -114,12 +113,12 @@ func TestFromTap(t *testing.T) {
 // TestFromTapWithoutAccessLog: without an access-log layer, From tees
 // zap.L() into the tap all the same, and is zap.L() itself without one.
 func TestFromTapWithoutAccessLog(t *testing.T) {
-	r, _ := mw.WithScope(httptest.NewRequest("GET", "/", nil))
+	r, _ := state.New(httptest.NewRequest("GET", "/", nil))
 	if From(r.Context()) != zap.L() {
 		t.Fatal("without a tap From must return zap.L()")
 	}
 	tapCore, tapLogs := observer.New(zapcore.DebugLevel)
-	plumb.Put(r.Context(), logtap.Key{}, tapCore)
+	state.LogTapSlot.Set(r.Context(), tapCore)
 	From(r.Context()).Debug("alone", zap.String("k", "v"))
 	if tapLogs.Len() != 1 || tapLogs.All()[0].Message != "alone" || tapLogs.All()[0].ContextMap()["k"] != "v" {
 		t.Fatalf("tap got %v", tapLogs.All())
@@ -166,7 +165,7 @@ func BenchmarkFrom(b *testing.B) {
 	})
 	b.Run("tap=observer", func(b *testing.B) {
 		tapCore, _ := observer.New(zapcore.DebugLevel)
-		ctx := requestCtx(jsonDiscard(), func(r *http.Request) { plumb.Put(r.Context(), logtap.Key{}, tapCore) })
+		ctx := requestCtx(jsonDiscard(), func(r *http.Request) { state.LogTapSlot.Set(r.Context(), tapCore) })
 		b.ReportAllocs()
 		for b.Loop() {
 			From(ctx)

@@ -72,7 +72,7 @@ func Slog(h slog.Handler) *zap.Logger {
 // no caller and no stack trace, whatever the zap logger's options, which a
 // core cannot see.
 func SlogFrom(ctx context.Context) *slog.Logger {
-	if el, _ := ctx.Value(loggerKey{}).(*errorLog); el == nil {
+	if el, _ := errorLogSlot.Get(ctx); el == nil {
 		return slog.Default()
 	}
 	l := From(ctx)

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/wsgo/wsgo/internal/handback"
+	"github.com/wsgo/wsgo/internal/state"
 	"github.com/wsgo/wsgo/internal/token"
 )
 
@@ -115,14 +116,14 @@ func RequestID(opts ...RequestIDOption) Middleware {
 	cfg.header = http.CanonicalHeaderKey(cfg.header)
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, received *http.Request) {
-			r, s := WithScope(received)
+			r, s := withScope(received)
 			if r != received {
 				defer handback.Return(received, r, "")
 			}
 			h := w.Header()
-			if s.id != "" {
+			if s.id.ID != "" {
 				if _, ok := h[cfg.header]; !ok {
-					h[cfg.header] = []string{s.id}
+					h[cfg.header] = []string{s.id.ID}
 				}
 				next.ServeHTTP(w, r)
 				return
@@ -134,7 +135,8 @@ func RequestID(opts ...RequestIDOption) Middleware {
 				id = other
 				slot[0] = other
 			}
-			s.id, s.idHdr = id, cfg.header
+			s.id = state.RequestID{ID: id, Header: cfg.header}
+			state.RequestIDSlot.Set(r.Context(), &s.id)
 			h[cfg.header] = slot
 			next.ServeHTTP(w, r)
 		})

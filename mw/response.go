@@ -63,7 +63,7 @@ type Response struct {
 
 	refs      int       // the Captures not yet released: the creator's and the borrowers'
 	prev      *Response // the Response the Scope held before this one
-	scope     *Scope
+	scope     *scope
 	observers []*Observer
 	inline    [2]*Observer // the observers' first backing array: lint and timing
 }
@@ -127,11 +127,9 @@ type Captured struct {
 //	next.ServeHTTP(resp.Writer(), r)
 func Capture(w http.ResponseWriter, r *http.Request) (Captured, *http.Request) {
 	received := r
-	s := ScopeOf(r.Context())
+	s := scopeOf(r.Context())
 	if s == nil {
-		var st *state
-		st, r = newState(r)
-		s = &st.scope
+		r, s = withScope(r)
 	} else if cur := s.resp; cur != nil && cur.wrapped == w {
 		cur.refs++
 		return Captured{Response: cur}, r

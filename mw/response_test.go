@@ -282,13 +282,13 @@ func TestCaptureAllocatesOnceAndNeverReuses(t *testing.T) {
 		t.Fatalf("Capture on a request without a Scope: %v allocations, want 1 (Scope, request copy and Response together)", n)
 	}
 	if n := testing.AllocsPerRun(100, func() {
-		r, _ := WithScope(req)
+		r, _ := withScope(req)
 		resp, r := Capture(w, r)
 		inner, _ := Capture(resp.Writer(), r)
 		inner.Release()
 		resp.Release()
 	}); n != 1 {
-		t.Fatalf("WithScope, then two Captures: %v allocations, want 1", n)
+		t.Fatalf("withScope, then two Captures: %v allocations, want 1", n)
 	}
 	a, _ := Capture(w, req)
 	a.Release()
@@ -341,7 +341,7 @@ func (f foreign) Unwrap() http.ResponseWriter { return f.ResponseWriter }
 // lookup returns the Response an outer layer captured for the writer w of
 // request r, or nil when w is not a captured writer. It never wraps.
 func lookup(w http.ResponseWriter, r *http.Request) *Response {
-	s := ScopeOf(r.Context())
+	s := scopeOf(r.Context())
 	if s == nil || s.resp == nil || s.resp.wrapped != w {
 		return nil
 	}

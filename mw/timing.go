@@ -5,10 +5,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-)
 
-// timingKey is the Scope key of a request's Server-Timing record.
-type timingKey struct{}
+	"github.com/wsgo/wsgo/internal/state"
+)
 
 // timing is one request's marks: the name of each layer and when the
 // request reached it.
@@ -43,7 +42,7 @@ func ServerTiming() Middleware {
 			defer resp.Release()
 			ww := resp.Writer()
 			t := &timing{start: time.Now()}
-			ScopeOf(r.Context()).put(timingKey{}, t)
+			timingSlot.Set(r.Context(), t)
 			resp.Observe(&Observer{WriteHeader: func(code int) {
 				if code >= 200 || code == http.StatusSwitchingProtocols {
 					ww.Header().Add("Server-Timing", t.header(time.Now()))
@@ -76,9 +75,11 @@ func TimingMark(name string) Middleware {
 
 // timingOf returns the record of the ServerTiming layer timing r, or nil.
 func timingOf(r *http.Request) *timing {
-	t, _ := r.Context().Value(timingKey{}).(*timing)
+	t, _ := timingSlot.Get(r.Context())
 	return t
 }
+
+var timingSlot = state.Declare[*timing]()
 
 // header renders the marks as of now: name;dur=milliseconds, ...
 func (t *timing) header(now time.Time) string {

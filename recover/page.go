@@ -12,7 +12,7 @@ import (
 	"github.com/wsgo/wsgo/internal/errpage"
 	"github.com/wsgo/wsgo/internal/fieldname"
 	"github.com/wsgo/wsgo/internal/panicvalue"
-	"github.com/wsgo/wsgo/internal/plumb"
+	"github.com/wsgo/wsgo/internal/state"
 	"github.com/wsgo/wsgo/mw"
 )
 
@@ -20,11 +20,20 @@ import (
 // production page otherwise, falling back to plain text when rendering
 // panics. encoding is the Content-Encoding the response had when the layer
 // received it.
+// requestIDHeader is the header in which a request-ID layer sent r's ID,
+// mw.DefaultRequestIDHeader when none did.
+func requestIDHeader(r *http.Request) string {
+	if id, ok := state.RequestIDSlot.Get(r.Context()); ok && id.Header != "" {
+		return id.Header
+	}
+	return mw.DefaultRequestIDHeader
+}
+
 func (c *config) respond(resp *mw.Response, r *http.Request, p *Panic, answer Answer, encoding []string) {
 	w := resp.Writer()
 	h := w.Header()
 	resetHeader(h, encoding)
-	h.Set(plumb.RequestIDHeader(r.Context()), p.RequestID)
+	h.Set(requestIDHeader(r), p.RequestID)
 	h["X-Content-Type-Options"] = []string{"nosniff"} // a canonical key, set directly
 	defer func() {
 		if v := recover(); v != nil {

@@ -10,7 +10,7 @@ import (
 	"github.com/wsgo/wsgo/internal/fieldname"
 	"github.com/wsgo/wsgo/internal/handback"
 	"github.com/wsgo/wsgo/internal/panicvalue"
-	"github.com/wsgo/wsgo/internal/plumb"
+	"github.com/wsgo/wsgo/internal/state"
 	"github.com/wsgo/wsgo/internal/traceparent"
 	"github.com/wsgo/wsgo/mw"
 )
@@ -129,7 +129,7 @@ func (c *config) handle(resp *mw.Response, r *http.Request, v any, answer Answer
 	if v == http.ErrAbortHandler {
 		panic(v) // the standard way to abort: not ours to log
 	}
-	plumb.MarkRecovered(r.Context()) // for an access log outside: this request panicked
+	state.RecoveredSlot.Set(r.Context(), true) // for an access log outside: this request panicked
 	p := &Panic{Value: v, Time: time.Now()}
 	p.capture(c.debugger != nil || c.onPanic != nil || c.customPage)
 	p.Committed, p.Hijacked = resp.Committed(), resp.Hijacked()

@@ -41,7 +41,7 @@ var Events environ.App = func(env *environ.Environ, start environ.StartResponse)
 			}
 			select {
 			case <-time.After(Interval):
-			case <-env.Done():
+			case <-env.Context().Done():
 				return
 			}
 		}
@@ -59,7 +59,7 @@ var Chunks environ.App = func(env *environ.Environ, start environ.StartResponse)
 			}
 			select {
 			case <-time.After(Interval):
-			case <-env.Done():
+			case <-env.Context().Done():
 				return
 			}
 		}

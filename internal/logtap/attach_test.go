@@ -12,6 +12,7 @@ import (
 
 	"github.com/wsgo/wsgo/internal/logtap"
 	"github.com/wsgo/wsgo/internal/secret"
+	"github.com/wsgo/wsgo/internal/state"
 	"github.com/wsgo/wsgo/logging"
 	"github.com/wsgo/wsgo/mw"
 )
@@ -33,7 +34,7 @@ func TestAttachLogTap(t *testing.T) {
 	base = base.WithOptions(zap.IncreaseLevel(zapcore.InfoLevel))
 	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		tap = logtap.Attach(r, secret.Name)
-		if tap == nil || r.Context().Value(logtap.Key{}) != zapcore.Core(tap) {
+		if got, _ := state.LogTapSlot.Get(r.Context()); tap == nil || got != zapcore.Core(tap) {
 			t.Fatal("the tap is not in the Scope")
 		}
 		logging.From(r.Context()).Debug("looking", zap.String("password", "x"), zap.String("user", "ann"))

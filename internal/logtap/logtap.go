@@ -19,16 +19,15 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/wsgo/wsgo/internal/panicvalue"
-	"github.com/wsgo/wsgo/internal/plumb"
 	"github.com/wsgo/wsgo/internal/secret"
+	"github.com/wsgo/wsgo/internal/state"
 )
 
-// Key is the Scope key under which a development layer puts a
-// zapcore.Core (a *Tap) that records the request's log entries.
-// logging.From tees the request's logger into it, so the entries of From,
-// SlogFrom and wsgi.errors reach it, whatever the level of the logger they
-// go to. A request without one pays nothing more than the failed look-up.
-type Key struct{}
+// A development layer puts a zapcore.Core (a *Tap) that records the
+// request's log entries in state.LogTapSlot. logging.From tees the
+// request's logger into it, so the entries of From, SlogFrom and
+// wsgi.errors reach it, whatever the level of the logger they go to. A
+// request without one pays nothing more than the failed look-up.
 
 // The bounds of a request's log tap.
 const (
@@ -123,7 +122,7 @@ func (b *buffer) init(secret func(string) bool) {
 // has no Scope.
 func Attach(r *http.Request, secret func(string) bool) *Tap {
 	t := New(secret)
-	if plumb.Put == nil || !plumb.Put(r.Context(), Key{}, t) {
+	if !state.LogTapSlot.Set(r.Context(), t) {
 		return nil
 	}
 	return t

@@ -17,8 +17,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/wsgo/wsgo/environ"
 	"github.com/wsgo/wsgo/internal/errpage"
-	"github.com/wsgo/wsgo/internal/plumb"
 )
 
 // The PIN endpoint and its cookie.
@@ -219,10 +219,11 @@ func secureRequest(r *http.Request) bool {
 	if r.TLS != nil {
 		return true
 	}
-	if plumb.EnvironString == nil { // environ is not in the program: no Proxy layer either
+	e := environ.Lookup(r.Context())
+	if e == nil { // no Proxy layer either
 		return false
 	}
-	scheme, _ := plumb.EnvironString(r.Context(), "wsgi.url_scheme")
+	scheme, _ := e.String("wsgi.url_scheme")
 	return scheme == "https"
 }
 

@@ -15,11 +15,11 @@ import (
 
 	wsgorecover "github.com/wsgo/wsgo/recover"
 
+	"github.com/wsgo/wsgo/environ"
 	"github.com/wsgo/wsgo/internal/errpage"
 	"github.com/wsgo/wsgo/internal/logtap"
 	"github.com/wsgo/wsgo/internal/panicvalue"
 	"github.com/wsgo/wsgo/internal/pct"
-	"github.com/wsgo/wsgo/internal/plumb"
 	"github.com/wsgo/wsgo/internal/secret"
 )
 
@@ -417,15 +417,9 @@ func tracebackText(r *http.Request, uri string, p *wsgorecover.Panic, frames []w
 	return b.String()
 }
 
-// environAll yields the request's environ for the page, when the environ
-// package is in the program (see internal/plumb: recover does not import
-// environ), and nothing otherwise.
-func environAll(r *http.Request) iter.Seq2[string, any] {
-	if plumb.Environ == nil {
-		return func(func(string, any) bool) {}
-	}
-	return plumb.Environ(r)
-}
+// environAll yields the request's environ for the page: the one a layer
+// attached, or one made from r.
+func environAll(r *http.Request) iter.Seq2[string, any] { return environ.From(r).All() }
 
 // errorViews is the error tree the panic value heads, for the page: none
 // when the value is not an error.

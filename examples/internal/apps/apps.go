@@ -98,7 +98,7 @@ var Stream environ.App = func(env *environ.Environ, start environ.StartResponse)
 			}
 			select {
 			case <-time.After(StreamInterval):
-			case <-env.Done():
+			case <-env.Context().Done():
 				return
 			}
 		}

@@ -1,0 +1,170 @@
+// Package state is the per-request state wsgo's layers share: one Scope per
+// request, made by the first layer that needs it, which is the request's
+// context. A Scope has one slot per fact that a package owns and other
+// packages read; each slot is declared once, by its owner, with the type of
+// its value:
+//
+//	var environSlot = state.Declare[*Environ]()  // environ owns the Environ
+//	e, _ := environSlot.Get(r.Context())
+//
+// The facts that cross package lines have their slots here, typed by an
+// interface or a plain struct that both sides can name without importing
+// each other: the Environ (read by logging and the development page), the
+// error log (read by environ for wsgi.errors), the request ID (read by
+// logging and recover), and whether a recover layer recovered a panic (read
+// by the access log). A package's own facts have slots it declares itself.
+//
+// A slot is written by a layer before it passes the request inward (or, for
+// Recovered, by the request's own goroutine at panic time), and read after;
+// a slot is one word of the Scope, so writing one never races with a
+// goroutine reading another.
+package state
+
+import (
+	"context"
+	"io"
+	"iter"
+	"net/http"
+	"time"
+)
+
+// slots is how many slots a Scope has: the facts below and those their
+// owners declare (the response writer, the timing marks, the error log's
+// request, the log tap). Declare panics past it.
+const slots = 12
+
+// Scope is the state of one request; it is the request's context, and
+// answers Value for its parent.
+type Scope struct {
+	parent context.Context
+	vals   [slots]any
+}
+
+type scopeKey struct{}
+
+// Init makes s the Scope of a request whose context was parent. It is for
+// the one layer that makes Scopes (mw), which allocates s together with the
+// request copy that carries it.
+func (s *Scope) Init(parent context.Context) { s.parent = parent }
+
+// From returns the Scope of ctx, or nil when no layer made one.
+func From(ctx context.Context) *Scope {
+	if s, ok := ctx.(*Scope); ok {
+		return s
+	}
+	s, _ := ctx.Value(scopeKey{}).(*Scope)
+	return s
+}
+
+// Deadline implements context.Context: the parent's deadline.
+func (s *Scope) Deadline() (time.Time, bool) { return s.parent.Deadline() }
+
+// Done implements context.Context: the parent's Done channel.
+func (s *Scope) Done() <-chan struct{} { return s.parent.Done() }
+
+// Err implements context.Context: the parent's error.
+func (s *Scope) Err() error { return s.parent.Err() }
+
+// Value implements context.Context: the Scope itself for its own key, the
+// parent's value for any other. The slots are not context values: they are
+// read with their Slot.
+func (s *Scope) Value(key any) any {
+	if key == (scopeKey{}) {
+		return s
+	}
+	return s.parent.Value(key)
+}
+
+// String describes the Scope, as context types do.
+func (s *Scope) String() string { return "wsgo request state" }
+
+// Slot is a place for a value of type T in every Scope.
+type Slot[T any] struct{ i int }
+
+var declared int
+
+// Declare returns a new slot. It is called once per slot, in a package-level
+// var declaration of the package that owns the value.
+func Declare[T any]() Slot[T] {
+	if declared == slots {
+		panic("state: too many slots")
+	}
+	declared++
+	return Slot[T]{declared - 1}
+}
+
+// Get returns the value in ctx's Scope, and false when there is no Scope or
+// nothing in the slot.
+func (k Slot[T]) Get(ctx context.Context) (T, bool) {
+	if s := From(ctx); s != nil {
+		v, ok := s.vals[k.i].(T)
+		return v, ok
+	}
+	var zero T
+	return zero, false
+}
+
+// Set puts v in ctx's Scope, and reports false when ctx has no Scope.
+func (k Slot[T]) Set(ctx context.Context, v T) bool {
+	s := From(ctx)
+	if s == nil {
+		return false
+	}
+	s.vals[k.i] = v
+	return true
+}
+
+// In returns the value in s, and whether there is one.
+func (k Slot[T]) In(s *Scope) (T, bool) {
+	v, ok := s.vals[k.i].(T)
+	return v, ok
+}
+
+// Put puts v in s.
+func (k Slot[T]) Put(s *Scope, v T) { s.vals[k.i] = v }
+
+// Environ is what other packages read of a request's environ.Environ.
+type Environ interface {
+	// String returns the value of key when it is a string.
+	String(key string) (string, bool)
+	// All yields every key and value.
+	All() iter.Seq2[string, any]
+}
+
+// RequestID is the request ID a request-ID layer gave a request, and the
+// response header it sent it in.
+type RequestID struct{ ID, Header string }
+
+// The slots of facts that cross package lines.
+var (
+	// EnvironSlot holds the request's Environ (owner: environ).
+	EnvironSlot = Declare[Environ]()
+	// ErrorLogSlot holds the writer of the request's wsgi.errors, made
+	// when asked for (owner: logging).
+	ErrorLogSlot = Declare[func(context.Context) io.Writer]()
+	// RequestIDSlot holds the request's ID (owner: mw).
+	RequestIDSlot = Declare[*RequestID]()
+	// RecoveredSlot says a recover layer recovered a panic of the request
+	// (owner: recover; read by the access log outside it). Set at panic
+	// time, by the request's goroutine.
+	RecoveredSlot = Declare[bool]()
+	// LogTapSlot holds the zapcore.Core a development page tees the
+	// request's log into (owner: internal/logtap; read by logging.From).
+	// It is declared here, untyped, so that a production program, which
+	// links logging but not the page, links nothing of the tap.
+	LogTapSlot = Declare[any]()
+)
+
+// New returns a copy of r whose context is a new Scope, and the Scope, in
+// one allocation; r itself is never modified. mw makes its Scopes with its
+// own parts in the same allocation; this is for the other layers that need
+// one first (environ's, without any mw layer outside them).
+func New(r *http.Request) (*http.Request, *Scope) {
+	b := &struct {
+		s Scope
+		r http.Request
+	}{}
+	b.s.Init(r.Context())
+	b.r = *r.WithContext(&b.s)
+	return &b.r, &b.s
+}
