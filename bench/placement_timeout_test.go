@@ -24,7 +24,9 @@ var writeAfterDeadline = http.HandlerFunc(func(w http.ResponseWriter, r *http.Re
 
 // timeoutHandler is http.TimeoutHandler with a deadline that has passed by
 // the time the application looks.
-func timeoutHandler(h http.Handler) http.Handler { return http.TimeoutHandler(h, time.Millisecond, "too slow") }
+func timeoutHandler(h http.Handler) http.Handler {
+	return http.TimeoutHandler(h, time.Millisecond, "too slow")
+}
 
 // TestPlacementTimeoutInside: a timeout layer inside the preset, around the
 // application, writes its answer through the access layer, which logs it as
