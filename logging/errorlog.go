@@ -104,6 +104,9 @@ func attachErrorLog(el *errorLog, r *http.Request) {
 	errorLogSlot.Put(s, el)
 	requestSlot.Put(s, r)
 	state.ErrorLogSlot.Put(s, errorsForFunc)
+	if el.contextFields != nil {
+		state.ContextFieldsSlot.Put(s, el.contextFields)
+	}
 }
 
 var errorsForFunc = errorsFor

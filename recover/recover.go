@@ -1,6 +1,7 @@
 package recover
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -159,6 +160,29 @@ const (
 	fieldHijacked  = "hijacked"
 )
 
+// appendContextFields appends the fields logging.ContextFields gives the
+// access entry (an OpenTelemetry span's trace_id and span_id), when an
+// access layer outside has them, and the traceparent's trace ID unless
+// they hold a trace_id: the panic entry and the access entry of a request
+// carry the same trace.
+func appendContextFields(fields []zap.Field, r *http.Request, traceID string) []zap.Field {
+	var cf []zap.Field
+	if v, ok := state.ContextFieldsSlot.Get(r.Context()); ok {
+		if f, ok := v.(func(context.Context) []zap.Field); ok {
+			cf = f(r.Context())
+		}
+	}
+	for _, f := range cf {
+		if f.Key == fieldname.TraceID {
+			traceID = ""
+		}
+	}
+	if traceID != "" {
+		fields = append(fields, zap.String(fieldname.TraceID, traceID))
+	}
+	return append(fields, cf...)
+}
+
 func (c *config) log(r *http.Request, p *Panic) {
 	fields := []zap.Field{
 		zap.String(fieldPanic, p.Message()),
@@ -168,9 +192,7 @@ func (c *config) log(r *http.Request, p *Panic) {
 		zap.String(fieldname.RequestID, p.RequestID),
 		zap.String(fieldStack, p.Stack()),
 	}
-	if p.TraceID != "" {
-		fields = append(fields, zap.String(fieldname.TraceID, p.TraceID))
-	}
+	fields = appendContextFields(fields, r, p.TraceID)
 	if chain := p.Chain(); chain != nil {
 		fields = append(fields, zap.Strings(fieldChain, chain))
 	}

@@ -153,6 +153,11 @@ var (
 	// It is declared here, untyped, so that a production program, which
 	// links logging but not the page, links nothing of the tap.
 	LogTapSlot = Declare[any]()
+	// ContextFieldsSlot holds the func(context.Context) []zap.Field of
+	// logging.ContextFields (owner: logging; read by recover, whose panic
+	// entry carries the same fields as the access entry: an OpenTelemetry
+	// span's trace_id and span_id). Untyped, so that mw links no zap.
+	ContextFieldsSlot = Declare[any]()
 )
 
 // New returns a copy of r whose context is a new Scope, and the Scope, in
