@@ -124,7 +124,7 @@ func (c *config) stack(log *zap.Logger, recoverOpts []wsgorecover.Option, inner 
 		chain.Named(LayerRecover, wsgorecover.New(log, append(recoverOpts, c.recover...)...)),
 	)
 	layers = append(layers, inner...)
-	layers = append(layers, chain.Named(LayerEnviron, environ.Layer()))
+	layers = append(layers, chain.Named(LayerEnviron, environ.Middleware()))
 	return chain.New().Use(layers...)
 }
 

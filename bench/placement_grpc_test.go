@@ -40,7 +40,7 @@ func (healthService) Check(_ context.Context, req *healthpb.HealthCheckRequest) 
 func recoverUnary(ctx context.Context, req any, _ *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (resp any, err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			logging.From(ctx).Error("grpc panic", zap.Any("panic", v), zap.StackSkip("stack", 1))
+			logging.FromContext(ctx).Error("grpc panic", zap.Any("panic", v), zap.StackSkip("stack", 1))
 			err = status.Error(codes.Internal, "internal error")
 		}
 	}()

@@ -106,7 +106,7 @@ func TestPlacementEchoErrors(t *testing.T) {
 			if withHandler {
 				e.HTTPErrorHandler = func(err error, c echo.Context) {
 					if he := (*echo.HTTPError)(nil); !errors.As(err, &he) || he.Code >= 500 {
-						logging.From(c.Request().Context()).Error("handler error", zap.Error(err))
+						logging.FromContext(c.Request().Context()).Error("handler error", zap.Error(err))
 					}
 					e.DefaultHTTPErrorHandler(err, c)
 				}

@@ -113,7 +113,7 @@ func StacksTo(w io.Writer) []Stack {
 			return n
 		}},
 		{Name: "wsgo-recover", Wrap: wsgorecover.New(zapTo(w))},
-		{Name: "wsgo-environ", Wrap: environ.Layer()},
+		{Name: "wsgo-environ", Wrap: environ.Middleware()},
 		{Name: "wsgo-lint", Wrap: lint.New(zapTo(w))},
 		{Name: "wsgo-flush", Wrap: mw.FlushEachWrite()},
 	}

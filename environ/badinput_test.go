@@ -42,7 +42,7 @@ func raw(t *testing.T, addr, request string) (int, string) {
 }
 
 func TestBadInput(t *testing.T) {
-	site := Layer()(MustMount(map[string]http.Handler{"/rest": report}, nil))
+	site := Middleware()(MustMount(map[string]http.Handler{"/rest": report}, nil))
 	ts := httptest.NewServer(site)
 	defer ts.Close()
 	addr := ts.Listener.Addr().String()

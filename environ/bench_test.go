@@ -19,7 +19,7 @@ var nop = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})
 // request copy (2 allocs) when the Environ is the context, and the Environ
 // alone (1 alloc) when an outer layer already attached a Scope.
 func BenchmarkMiddleware(b *testing.B) {
-	b.Run("standalone", func(b *testing.B) { serveBench(b, Layer()(nop)) })
+	b.Run("standalone", func(b *testing.B) { serveBench(b, Middleware()(nop)) })
 	withScope := func(next http.Handler) http.Handler { // what an outer wsgo layer leaves
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			resp, r := mw.Capture(w, r)
@@ -28,7 +28,7 @@ func BenchmarkMiddleware(b *testing.B) {
 		})
 	}
 	b.Run("scope-only", func(b *testing.B) { serveBench(b, withScope(nop)) })
-	b.Run("after-scope", func(b *testing.B) { serveBench(b, withScope(Layer()(nop))) })
+	b.Run("after-scope", func(b *testing.B) { serveBench(b, withScope(Middleware()(nop))) })
 }
 
 var sink string

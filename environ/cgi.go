@@ -239,6 +239,7 @@ func (e *Environ) ServerPort() string {
 	return schemePort(e.URLScheme())
 }
 
+// schemePort is the default port of scheme, as SERVER_PORT says it.
 func schemePort(scheme string) string {
 	if scheme == "https" {
 		return "443"
@@ -330,17 +331,18 @@ func (e *Environ) Errors() io.Writer {
 	return os.Stderr
 }
 
-// SetRemote, SetURLScheme and SetServer replace what REMOTE_ADDR,
+// setRemote, setURLScheme and setServer replace what REMOTE_ADDR,
 // REMOTE_PORT, wsgi.url_scheme, HTTPS, SERVER_NAME and SERVER_PORT say. They
-// are for a layer that knows better than the connection: a trusted reverse
-// proxy's headers, or FastCGI parameters.
-func (e *Environ) SetRemote(addr, port string) { e.remoteAddr, e.remotePort = addr, port }
+// are for this package's layers that know better than the connection: a
+// trusted reverse proxy's headers (Proxy), FastCGI parameters (FastCGI). No
+// other layer may rewrite who the client is.
+func (e *Environ) setRemote(addr, port string) { e.remoteAddr, e.remotePort = addr, port }
 
-// SetURLScheme: see SetRemote.
-func (e *Environ) SetURLScheme(scheme string) { e.scheme = scheme }
+// setURLScheme: see setRemote.
+func (e *Environ) setURLScheme(scheme string) { e.scheme = scheme }
 
-// SetServer: see SetRemote.
-func (e *Environ) SetServer(name, port string) { e.serverName, e.serverPort = name, port }
+// setServer: see setRemote.
+func (e *Environ) setServer(name, port string) { e.serverName, e.serverPort = name, port }
 
 // SetPath sets SCRIPT_NAME and PATH_INFO, as a mount does. A scriptName of
 // "/" is stored as "", since SCRIPT_NAME is empty at the root.

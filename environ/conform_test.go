@@ -312,7 +312,7 @@ func TestServerPortIsTheConnectionsWithoutAHostPort(t *testing.T) {
 	}
 	layered := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r, e := Attach(r)
-		e.SetURLScheme("https")
+		e.setURLScheme("https")
 		dumpEnv.ServeHTTP(w, r)
 	}))
 	defer layered.Close()

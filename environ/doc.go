@@ -6,7 +6,7 @@
 // SCRIPT_NAME, PATH_INFO, QUERY_STRING, REMOTE_ADDR, HTTP_*, ...), the wsgi.*
 // keys, and custom keys that layers add ([Environ.Set], [GetAs], [Enrich]),
 // such as the tutorial's myapp.url_args. [From] returns a request's Environ,
-// never nil; [Layer] attaches one per request for the layers inside to share.
+// never nil; [Middleware] attaches one per request for the layers inside to share.
 // A key is derived from the request only when it is read.
 //
 //	rest := func(w http.ResponseWriter, r *http.Request) {

@@ -85,10 +85,10 @@ func Attach(r *http.Request) (*http.Request, *Environ) {
 	return r, e
 }
 
-// Layer returns a middleware that attaches an Environ to every request
+// Middleware returns a middleware that attaches an Environ to every request
 // (see [Attach]); inner layers get it with [From]. Two of them in one chain
 // share one Environ.
-func Layer() mw.Middleware {
+func Middleware() mw.Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			r2, _ := Attach(r)

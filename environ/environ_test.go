@@ -183,7 +183,7 @@ func TestMiddlewareAttachesOneEnvironPerRequest(t *testing.T) {
 	inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		seen = append(seen, From(r), From(r), Lookup(r.Context()))
 	})
-	h := Layer()(Layer()(inner))
+	h := Middleware()(Middleware()(inner))
 	r := newReq("GET", "/", nil)
 	ctx := r.Context()
 	h.ServeHTTP(httptest.NewRecorder(), r)
@@ -199,7 +199,7 @@ func TestMiddlewareAttachesOneEnvironPerRequest(t *testing.T) {
 }
 
 func TestEnvironSharesTheScope(t *testing.T) {
-	h := mw.RequestID()(Layer()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := mw.RequestID()(Middleware()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		e := Lookup(r.Context())
 		if e == nil || mw.RequestIDFrom(r.Context()) == "" || mw.RequestIDFrom(e.Context()) == "" {
 			t.Error("the Environ and the request ID must both be reachable")
@@ -213,7 +213,7 @@ func TestEnvironSharesTheScope(t *testing.T) {
 	keep := func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { outer = r; next.ServeHTTP(w, r) })
 	}
-	h = Layer()(keep(mw.RequestID()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h = Middleware()(keep(mw.RequestID()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if Lookup(r.Context()) == nil || r != outer {
 			t.Errorf("Environ %v; request copied again: %v", Lookup(r.Context()), r != outer)
 		}

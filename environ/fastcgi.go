@@ -42,7 +42,7 @@ func FastCGI() mw.Middleware {
 			if r.TLS == nil && (httpsOn(params["HTTPS"]) || httpsOn(params["WSGO_HTTPS"])) {
 				var e *Environ
 				r, e = Attach(r)
-				e.SetURLScheme("https")
+				e.setURLScheme("https")
 			}
 			script := params["SCRIPT_NAME"] // should net/http/fcgi ever pass it on
 			if script == "" {

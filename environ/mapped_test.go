@@ -21,7 +21,7 @@ func TestRemoteAddrFoldsIPv4Mapped(t *testing.T) {
 		{"1.2.3.4:5678", "1.2.3.4", "5678"},
 	} {
 		var addr, port any
-		h := Layer()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := Middleware()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			e := From(r)
 			addr, _ = e.Get("REMOTE_ADDR")
 			port, _ = e.Get("REMOTE_PORT")

@@ -252,7 +252,7 @@ func (f *forwarded) setHost(r2 *http.Request, scheme string) (serverName, server
 		r2.Host = f.host
 		serverName, serverPort = hostport.Split(f.host)
 		if serverPort == "" {
-			serverPort = defaultPort(scheme)
+			serverPort = schemePort(scheme)
 		}
 	}
 	if f.hostPort != "" {
@@ -287,15 +287,15 @@ func (f *forwarded) setURL(r2, r *http.Request) {
 // SCRIPT_NAME.
 func (f *forwarded) setEnviron(e *Environ, serverName, serverPort string) {
 	if f.addr != "" {
-		e.SetRemote(f.addr, f.port)
+		e.setRemote(f.addr, f.port)
 	}
 	if f.proto != "" {
-		e.SetURLScheme(f.proto)
+		e.setURLScheme(f.proto)
 	}
 	if serverName != "" {
-		e.SetServer(serverName, serverPort)
+		e.setServer(serverName, serverPort)
 	} else if serverPort != "" {
-		e.SetServer(e.serverName, serverPort)
+		e.setServer(e.serverName, serverPort)
 	}
 	if f.prefix != "" {
 		e.SetPath(f.prefix+e.ScriptName(), e.PathInfo())
@@ -345,13 +345,6 @@ func (cfg ProxyConfig) believes(key string) (believed, forwarding bool) {
 		return n > 0, true
 	}
 	return false, proxied.Forwarding(key)
-}
-
-func defaultPort(scheme string) string {
-	if scheme == "https" {
-		return "443"
-	}
-	return "80"
 }
 
 // fromRight returns the n-th value from the right of the comma-separated

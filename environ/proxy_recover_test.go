@@ -44,7 +44,7 @@ func TestProxyRemovalKeepsTheTracebackRule(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := environ.MustProxy(tt.cfg)(dev(environ.Layer()(boom)))
+			h := environ.MustProxy(tt.cfg)(dev(environ.Middleware()(boom)))
 			r := httptest.NewRequest("GET", "/", nil)
 			r.Host, r.RemoteAddr = "localhost", "127.0.0.1:40000"
 			for k, v := range tt.hdr {

@@ -40,10 +40,10 @@ func proxyStacks(px mw.Middleware) []struct {
 		{"proxy", px},
 		{"requestid > proxy", compose(mw.RequestID(), px)},
 		{"WithScope > proxy", compose(withScope, px)},
-		{"environ > proxy", compose(Layer(), px)},
-		{"requestid > environ > proxy", compose(mw.RequestID(), Layer(), px)},
-		{"proxy > environ", compose(px, Layer())},
-		{"proxy > requestid > environ", compose(px, mw.RequestID(), Layer())},
+		{"environ > proxy", compose(Middleware(), px)},
+		{"requestid > environ > proxy", compose(mw.RequestID(), Middleware(), px)},
+		{"proxy > environ", compose(px, Middleware())},
+		{"proxy > requestid > environ", compose(px, mw.RequestID(), Middleware())},
 	}
 }
 

@@ -22,19 +22,19 @@ func TestStripPrefixBecomesScriptName(t *testing.T) {
 		name, path, want string
 		h                http.Handler
 	}{
-		{"environ inside", "/legacy/api/users/7", "/legacy|/api/users/7", http.StripPrefix("/legacy", Layer()(report))},
+		{"environ inside", "/legacy/api/users/7", "/legacy|/api/users/7", http.StripPrefix("/legacy", Middleware()(report))},
 		{"no environ layer", "/legacy/api/users/7", "/legacy|/api/users/7", http.StripPrefix("/legacy", report)},
-		{"mount inside, environ inside", "/legacy/api/users/7", "/legacy/api|/users/7", http.StripPrefix("/legacy", Layer()(api))},
-		{"mount inside, environ outside", "/legacy/api/users/7", "/legacy/api|/users/7", Layer()(http.StripPrefix("/legacy", api))},
+		{"mount inside, environ inside", "/legacy/api/users/7", "/legacy/api|/users/7", http.StripPrefix("/legacy", Middleware()(api))},
+		{"mount inside, environ outside", "/legacy/api/users/7", "/legacy/api|/users/7", Middleware()(http.StripPrefix("/legacy", api))},
 		{
 			"mount, strip, mount", "/site/legacy/api/users/7", "/site/legacy/api|/users/7",
 			MustMount(map[string]http.Handler{"/site": http.StripPrefix("/legacy", api)}, nil),
 		},
-		{"the prefix alone", "/legacy", "/legacy|", http.StripPrefix("/legacy", Layer()(report))},
+		{"the prefix alone", "/legacy", "/legacy|", http.StripPrefix("/legacy", Middleware()(report))},
 		{"escaped", "/le%20gacy/api/x", "/le gacy/api|/x", http.StripPrefix("/le gacy", api)},
 		{"not at a segment boundary", "/legacy/x", "|acy/x", http.StripPrefix("/leg", report)},
 		{"trailing slash stripped", "/legacy/x", "|x", http.StripPrefix("/legacy/", report)},
-		{"nothing stripped", "/legacy/x", "|/legacy/x", Layer()(report)},
+		{"nothing stripped", "/legacy/x", "|/legacy/x", Middleware()(report)},
 		{"a rewrite, not a strip", "/a/b", "|/c", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			r2 := *r
 			u := *r.URL

@@ -76,7 +76,7 @@ func DefaultLevel(status int) zapcore.Level {
 }
 
 // ContextFields adds the fields f returns for a request's context to its
-// access entry and to every entry of its per-request logger ([From]), which
+// access entry and to every entry of its per-request logger ([FromContext]), which
 // calls f with the handler's context. It is how an active OpenTelemetry
 // span reaches the logs without wsgo depending on OpenTelemetry:
 //
@@ -179,7 +179,7 @@ var fieldsPool = sync.Pool{New: func() any { s := make([]zap.Field, 0, 16); retu
 // layer carries the stack that matters.
 //
 // Status, bytes and write errors come from the shared writer
-// ([mw.Capture]). The layer also makes the request's error log: [From] and
+// ([mw.Capture]). The layer also makes the request's error log: [FromContext] and
 // wsgi.errors.
 //
 // Access panics when logger is nil.

@@ -126,7 +126,7 @@ func TestAccessLevelsSkipAndExtra(t *testing.T) {
 func TestAccessLogsTheMount(t *testing.T) {
 	log, logs := observed()
 	app := environ.MustMount(map[string]http.Handler{"/rest": http.NotFoundHandler()}, nil)
-	h := mw.RequestID()(Access(log)(environ.Layer()(app)))
+	h := mw.RequestID()(Access(log)(environ.Middleware()(app)))
 	serveRec(h, httptest.NewRequest("GET", "/rest/custompath", nil))
 	if got := logs.All()[0].ContextMap()[FieldScriptName]; got != "/rest" {
 		t.Fatalf("url.script_name = %v", got)
@@ -281,8 +281,8 @@ func TestErrorLog(t *testing.T) {
 	if entries[0].Message != "cache miss" || entries[1].Message != "wsgi.errors" || entries[1].ContextMap()["text"] != "something broke\n" {
 		t.Fatalf("entries: %v", entries)
 	}
-	if From(httptest.NewRequest("GET", "/", nil).Context()) != zap.L() {
-		t.Fatal("without the middleware From must return zap.L()")
+	if FromContext(httptest.NewRequest("GET", "/", nil).Context()) != zap.L() {
+		t.Fatal("without the middleware FromContext must return zap.L()")
 	}
 }
 

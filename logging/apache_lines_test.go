@@ -63,7 +63,7 @@ func readRequest(method, target string) *http.Request {
 // asUser is an authentication layer that sets REMOTE_USER in the request's
 // environ, as Apache's auth modules set r->user.
 func asUser(user string, next http.Handler) http.Handler {
-	return environ.Layer()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return environ.Middleware()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := environ.From(r).Set("REMOTE_USER", user); err != nil {
 			panic(err)
 		}
@@ -235,7 +235,7 @@ func TestApacheLines(t *testing.T) {
 			`192.0.2.1 - "" [T] "GET / HTTP/1.1" 200 1`,
 		},
 		{
-			"no user", Common, func() *http.Request { return readRequest("GET", "/") }, environ.Layer()(answer(200, 1)),
+			"no user", Common, func() *http.Request { return readRequest("GET", "/") }, environ.Middleware()(answer(200, 1)),
 			`192.0.2.1 - - [T] "GET / HTTP/1.1" 200 1`,
 		},
 		{"user with space and quote", Common, func() *http.Request {

@@ -7,12 +7,12 @@
 // [FieldMethod] and the other Field constants). [Apache] writes the Common
 // and Combined Log Formats as Apache's mod_log_config does (with the few
 // deliberate differences listed below), for GoAccess, fail2ban and awstats.
-// [From] returns the per-request error log: what WSGI calls wsgi.errors.
+// [FromContext] returns the per-request error log: what WSGI calls wsgi.errors.
 //
 // For a program that logs with log/slog, zap stays the engine and slog is
 // the face: [Slog] makes a *zap.Logger that writes every entry to the
 // program's slog.Handler (same field names, durations in seconds), so
-// Access(Slog(h)) and the presets log through it, and [SlogFrom] is the
+// Access(Slog(h)) and the presets log through it, and [SlogFromContext] is the
 // per-request logger as an *slog.Logger.
 //
 // Status and byte counts come from the shared writer of package mw, so the

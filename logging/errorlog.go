@@ -12,7 +12,7 @@ import (
 	"github.com/wsgo/wsgo/mw"
 )
 
-// The slots of the request's state that the access layer fills for From.
+// The slots of the request's state that the access layer fills for FromContext.
 var (
 	errorLogSlot = state.Declare[*errorLog]()
 	requestSlot  = state.Declare[*http.Request]()
@@ -25,11 +25,11 @@ type errorLog struct {
 	contextFields func(context.Context) []zap.Field
 }
 
-// From returns the error log of the request whose context is ctx: the
+// FromContext returns the error log of the request whose context is ctx: the
 // logger given to the access-log layer, with the request ID, method and
 // path as fields, the trace ID of the request's traceparent header, and the
 // fields of [ContextFields] for ctx. What WSGI calls wsgi.errors. Without an access-log layer in
-// front, From returns zap.L(), zap's global logger (a no-op logger unless the
+// front, FromContext returns zap.L(), zap's global logger (a no-op logger unless the
 // program replaced it), never nil.
 //
 // The logger is built when asked for: a request that never logs pays
@@ -37,18 +37,18 @@ type errorLog struct {
 //
 // In development, the traceback page of recover/traceback puts a core in
 // the request's state (state.LogTapSlot) that records the request's
-// log for the page. From tees the logger it returns, the access log's
+// log for the page. FromContext tees the logger it returns, the access log's
 // logger or zap.L() alike, into that core: every entry reaches it, Debug
 // ones too, whatever the level of the logger they go to, with the fields
-// given to the returned logger's With and per call, but not those From
+// given to the returned logger's With and per call, but not those FromContext
 // adds itself (request ID, method, path, trace ID), which the page shows
-// anyway. So do the entries of [SlogFrom] and wsgi.errors behind an
-// access-log layer, which are built on From (without one, SlogFrom is
+// anyway. So do the entries of [SlogFromContext] and wsgi.errors behind an
+// access-log layer, which are built on FromContext (without one, SlogFromContext is
 // slog.Default(), which knows nothing of the tap; and with a tap, the
-// SlogFrom of a [Slog] logger reaches its handler through zap's fields, not
-// straight). A logger that From returned before the tap was put does not
+// SlogFromContext of a [Slog] logger reaches its handler through zap's fields, not
+// straight). A logger that FromContext returned before the tap was put does not
 // reach it. A request without a tap pays one more context look-up.
-func From(ctx context.Context) *zap.Logger {
+func FromContext(ctx context.Context) *zap.Logger {
 	el, _ := errorLogSlot.Get(ctx)
 	if el == nil {
 		return withTap(ctx, zap.L())
@@ -66,7 +66,7 @@ func From(ctx context.Context) *zap.Logger {
 
 // withTap tees logger into the core in state.LogTapSlot of ctx, if there
 // is one, and returns logger itself otherwise. Wrapping after With keeps
-// From's own fields out of the tap.
+// FromContext's own fields out of the tap.
 func withTap(ctx context.Context, logger *zap.Logger) *zap.Logger {
 	v, _ := state.LogTapSlot.Get(ctx)
 	tap, _ := v.(zapcore.Core)
@@ -76,8 +76,8 @@ func withTap(ctx context.Context, logger *zap.Logger) *zap.Logger {
 	return logger.WithOptions(zap.WrapCore(func(c zapcore.Core) zapcore.Core { return zapcore.NewTee(c, tap) }))
 }
 
-// FromRequest is From(r.Context()).
-func FromRequest(r *http.Request) *zap.Logger { return From(r.Context()) }
+// FromRequest is FromContext(r.Context()).
+func FromRequest(r *http.Request) *zap.Logger { return FromContext(r.Context()) }
 
 // errorsWriter is wsgi.errors: each Write is one Error entry with the text
 // in a field.
@@ -90,9 +90,9 @@ func (w errorsWriter) Write(p []byte) (int, error) {
 }
 
 // errorsFor makes the wsgi.errors writer of a request (see state.ErrorLogSlot).
-func errorsFor(ctx context.Context) io.Writer { return errorsWriter{From(ctx)} }
+func errorsFor(ctx context.Context) io.Writer { return errorsWriter{FromContext(ctx)} }
 
-// attachErrorLog leaves what From and wsgi.errors need in the Scope: two
+// attachErrorLog leaves what FromContext and wsgi.errors need in the Scope: two
 // pointers and a function value, held in the Scope's own store rather than a
 // new context (BenchmarkAccess).
 func attachErrorLog(el *errorLog, r *http.Request) {

@@ -67,7 +67,7 @@ func ExampleSlog() {
 		},
 	})
 	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		logging.SlogFrom(r.Context()).Info("hello", "subject", "Ann")
+		logging.SlogFromContext(r.Context()).Info("hello", "subject", "Ann")
 		io.WriteString(w, "Hello Ann!")
 	})
 	id := mw.RequestIDGenerator(func() string { return "req-1" })

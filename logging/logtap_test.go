@@ -60,9 +60,9 @@ func TestFromTap(t *testing.T) {
 			t.Error("no Scope")
 		}
 		ctx := r.Context()
-		From(ctx).Debug("d", zap.Int("n", 1))
-		From(ctx).With(zap.String("user", "ann")).Info("i", zap.Bool("b", true))
-		SlogFrom(ctx).Info("s", "k", "v")
+		FromContext(ctx).Debug("d", zap.Int("n", 1))
+		FromContext(ctx).With(zap.String("user", "ann")).Info("i", zap.Bool("b", true))
+		SlogFromContext(ctx).Info("s", "k", "v")
 		_, e := environ.Attach(r)
 		io.WriteString(e.Errors(), "broke\n")
 	})
@@ -114,12 +114,12 @@ func TestFromTap(t *testing.T) {
 // zap.L() into the tap all the same, and is zap.L() itself without one.
 func TestFromTapWithoutAccessLog(t *testing.T) {
 	r, _ := state.New(httptest.NewRequest("GET", "/", nil))
-	if From(r.Context()) != zap.L() {
+	if FromContext(r.Context()) != zap.L() {
 		t.Fatal("without a tap From must return zap.L()")
 	}
 	tapCore, tapLogs := observer.New(zapcore.DebugLevel)
 	state.LogTapSlot.Set(r.Context(), tapCore)
-	From(r.Context()).Debug("alone", zap.String("k", "v"))
+	FromContext(r.Context()).Debug("alone", zap.String("k", "v"))
 	if tapLogs.Len() != 1 || tapLogs.All()[0].Message != "alone" || tapLogs.All()[0].ContextMap()["k"] != "v" {
 		t.Fatalf("tap got %v", tapLogs.All())
 	}
@@ -132,7 +132,7 @@ func TestFromWithoutTapUnchanged(t *testing.T) {
 	log, logs := observed()
 	ctx := requestCtx(log, nil)
 	logs.TakeAll()
-	From(ctx).Info("x", zap.Int("n", 1))
+	FromContext(ctx).Info("x", zap.Int("n", 1))
 	e := logs.All()
 	if len(e) != 1 {
 		t.Fatalf("%v", e)
@@ -143,11 +143,11 @@ func TestFromWithoutTapUnchanged(t *testing.T) {
 	}
 
 	ctx = requestCtx(jsonDiscard(), nil)
-	if got := testing.AllocsPerRun(100, func() { From(ctx) }); got != fromAllocs {
+	if got := testing.AllocsPerRun(100, func() { FromContext(ctx) }); got != fromAllocs {
 		t.Errorf("From without a tap allocates %v times, want %v as before", got, fromAllocs)
 	}
 	bare := httptest.NewRequest("GET", "/", nil).Context()
-	if got := testing.AllocsPerRun(100, func() { From(bare) }); got != 0 {
+	if got := testing.AllocsPerRun(100, func() { FromContext(bare) }); got != 0 {
 		t.Errorf("From without an access log nor a tap allocates %v times, want 0", got)
 	}
 }
@@ -160,7 +160,7 @@ func BenchmarkFrom(b *testing.B) {
 		ctx := requestCtx(jsonDiscard(), nil)
 		b.ReportAllocs()
 		for b.Loop() {
-			From(ctx)
+			FromContext(ctx)
 		}
 	})
 	b.Run("tap=observer", func(b *testing.B) {
@@ -168,14 +168,14 @@ func BenchmarkFrom(b *testing.B) {
 		ctx := requestCtx(jsonDiscard(), func(r *http.Request) { state.LogTapSlot.Set(r.Context(), tapCore) })
 		b.ReportAllocs()
 		for b.Loop() {
-			From(ctx)
+			FromContext(ctx)
 		}
 	})
 	b.Run("access=none", func(b *testing.B) {
 		ctx := httptest.NewRequest("GET", "/", nil).Context()
 		b.ReportAllocs()
 		for b.Loop() {
-			From(ctx)
+			FromContext(ctx)
 		}
 	})
 }

@@ -19,7 +19,7 @@ func TestClientAddressFoldsIPv4Mapped(t *testing.T) {
 		for _, remote := range []string{"[::ffff:1.2.3.4]:5678", "::ffff:1.2.3.4"} {
 			outer := func(h http.Handler) http.Handler { return h }
 			if withEnviron {
-				outer = environ.Layer()
+				outer = environ.Middleware()
 			}
 			log, logs := observed()
 			r := httptest.NewRequest("GET", "/", nil)

@@ -17,7 +17,7 @@ import (
 )
 
 // Slog returns a *zap.Logger whose every entry goes to h, the application's
-// log/slog handler, so that [Access], [From] and the presets of package wsgo
+// log/slog handler, so that [Access], [FromContext] and the presets of package wsgo
 // (wsgo.Production(logging.Slog(h))) log through it. zap stays the engine
 // in front: levels, Check and the fields are zap's; the core only turns
 // each entry into an slog.Record and hands it to h.Handle.
@@ -40,7 +40,7 @@ import (
 //     stack trace, when the logger adds one, the attribute "stacktrace", as
 //     zap's production encoder names them.
 //
-// The fields given to the logger's With (and to [From]'s per-request
+// The fields given to the logger's With (and to [FromContext]'s per-request
 // logger) are attached once, with h.WithAttrs, not converted on every
 // entry; those after a namespace are kept converted and added to each
 // record in their group, so that the logger's name and the stack trace
@@ -58,24 +58,24 @@ func Slog(h slog.Handler) *zap.Logger {
 	return zap.New(&slogCore{h: h})
 }
 
-// SlogFrom returns the per-request logger of the request whose context is
-// ctx, the one [From] returns, as an *slog.Logger: its entries carry the
-// request ID, method and path (and the trace fields From adds) and go to
-// the same place as From's. Without an access-log layer in front, SlogFrom
-// returns slog.Default(), as From returns zap.L(); never nil.
+// SlogFromContext returns the per-request logger of the request whose context is
+// ctx, the one [FromContext] returns, as an *slog.Logger: its entries carry the
+// request ID, method and path (and the trace fields FromContext adds) and go to
+// the same place as FromContext's. Without an access-log layer in front, SlogFromContext
+// returns slog.Default(), as FromContext returns zap.L(); never nil.
 //
 // When the access log's logger is [Slog](h), the logger returned is
-// slog.New over h with From's fields attached: the attributes the
+// slog.New over h with FromContext's fields attached: the attributes the
 // application logs reach h as it gave them (a slog.Duration stays a
-// duration). Otherwise it is a zapslog handler over From's zap core
+// duration). Otherwise it is a zapslog handler over FromContext's zap core
 // and name, which turns slog's attributes into zap fields; its entries carry
 // no caller and no stack trace, whatever the zap logger's options, which a
 // core cannot see.
-func SlogFrom(ctx context.Context) *slog.Logger {
+func SlogFromContext(ctx context.Context) *slog.Logger {
 	if el, _ := errorLogSlot.Get(ctx); el == nil {
 		return slog.Default()
 	}
-	l := From(ctx)
+	l := FromContext(ctx)
 	if c, ok := l.Core().(*slogCore); ok {
 		return slog.New(c.handler(l.Name()))
 	}
@@ -146,7 +146,7 @@ func (c *slogCore) openFrames() []attrFrame {
 }
 
 // handler is c's handler with the logger's name and c's namespaces attached,
-// for [SlogFrom].
+// for [SlogFromContext].
 func (c *slogCore) handler(name string) slog.Handler {
 	h := c.h
 	if name != "" {

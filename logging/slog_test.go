@@ -58,7 +58,7 @@ func fixedID() mw.Middleware {
 // layer, and lets a panic of app end there.
 func serveOnce(log *zap.Logger, app http.Handler, r *http.Request) {
 	defer func() { _ = recover() }()
-	fixedID()(logging.Access(log)(environ.Layer()(app))).ServeHTTP(httptest.NewRecorder(), r)
+	fixedID()(logging.Access(log)(environ.Middleware()(app))).ServeHTTP(httptest.NewRecorder(), r)
 }
 
 // seconds is v as a float64 of seconds in [0, 1), or fails.
@@ -185,7 +185,7 @@ func TestSlogFrom(t *testing.T) {
 		t.Run(e.name, func(t *testing.T) {
 			var buf bytes.Buffer
 			app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				logging.SlogFrom(r.Context()).Info("hello", "subject", "Ann", slog.Int("n", 3))
+				logging.SlogFromContext(r.Context()).Info("hello", "subject", "Ann", slog.Int("n", 3))
 				io.WriteString(w, "Hello Ann!")
 			})
 			serveOnce(e.log(&buf), app, httptest.NewRequest("GET", "/hello?subject=Ann", nil))
@@ -208,7 +208,7 @@ func TestSlogFrom(t *testing.T) {
 			}
 		})
 	}
-	if logging.SlogFrom(context.Background()) != slog.Default() {
+	if logging.SlogFromContext(context.Background()) != slog.Default() {
 		t.Error("SlogFrom without an access-log layer is not slog.Default()")
 	}
 }

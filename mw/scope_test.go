@@ -6,6 +6,8 @@ import (
 	"testing"
 )
 
+type otherKey struct{}
+
 func TestWithScopeAttachesOnceAndNeverMutatesTheRequest(t *testing.T) {
 	r := httptest.NewRequest("GET", "/", nil)
 	ctx := r.Context()
@@ -20,7 +22,7 @@ func TestWithScopeAttachesOnceAndNeverMutatesTheRequest(t *testing.T) {
 	if scopeOf(ctx) != nil {
 		t.Fatal("the original context has no state")
 	}
-	if scopeOf(context.WithValue(r2.Context(), struct{}{}, 1)) != s {
+	if scopeOf(context.WithValue(r2.Context(), otherKey{}, 1)) != s {
 		t.Error("the state is found under a derived context")
 	}
 }

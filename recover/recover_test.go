@@ -265,8 +265,8 @@ func TestOverRealServers(t *testing.T) {
 		{"alone", nil},
 		{"captured", []mw.Middleware{capture}},
 		{"captured and wrapped again", []mw.Middleware{capture, rewrap}},
-		{"under an environ", []mw.Middleware{environ.Layer()}},
-		{"captured, under an environ", []mw.Middleware{capture, environ.Layer()}},
+		{"under an environ", []mw.Middleware{environ.Middleware()}},
+		{"captured, under an environ", []mw.Middleware{capture, environ.Middleware()}},
 	}
 	for _, stack := range stacks {
 		for _, tt := range tests {
@@ -356,7 +356,7 @@ func TestPanicInTheMiddleOfAChain(t *testing.T) {
 	broken := func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic(errors.New("middleware bug")) })
 	}
-	h := mw.RequestID()(New(logger)(environ.Layer()(broken(http.NotFoundHandler()))))
+	h := mw.RequestID()(New(logger)(environ.Middleware()(broken(http.NotFoundHandler()))))
 	rec := serve(h, httptest.NewRequest("GET", "/", nil))
 	if rec.Code != 500 || logs.All()[0].ContextMap()["panic"] != "middleware bug" {
 		t.Fatalf("%d %v", rec.Code, logs.All())

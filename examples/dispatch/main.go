@@ -27,7 +27,7 @@ func main() {
 	fs := flag.NewFlagSet("dispatch", flag.ExitOnError)
 	addr := serve.AddrFlag(fs)
 	fs.Parse(os.Args[1:])
-	if err := serve.Run(context.Background(), *addr, environ.Layer()(Application()), serve.Logger(false)); err != nil {
+	if err := serve.Run(context.Background(), *addr, environ.Middleware()(Application()), serve.Logger(false)); err != nil {
 		fmt.Fprintln(os.Stderr, "dispatch:", err)
 		os.Exit(1)
 	}

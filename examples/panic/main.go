@@ -49,7 +49,7 @@ func Handler(log *zap.Logger, debug bool, devOpts ...traceback.Option) http.Hand
 	if debug {
 		opts = append(opts, wsgorecover.Tracebacks(traceback.New(log, devOpts...)))
 	}
-	return chain.New(mw.RequestID(), logging.Access(log), wsgorecover.New(log, opts...), environ.Layer()).Then(app)
+	return chain.New(mw.RequestID(), logging.Access(log), wsgorecover.New(log, opts...), environ.Middleware()).Then(app)
 }
 
 // pageURL is the URL of the panicking page for a server started with -addr

@@ -27,7 +27,7 @@ func Handler(h slog.Handler, debug bool) http.Handler {
 	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// The request's logger, as an *slog.Logger: it carries the request
 		// ID, method and path.
-		logging.SlogFrom(r.Context()).Info("greeting", "subject", r.URL.Query().Get("subject"))
+		logging.SlogFromContext(r.Context()).Info("greeting", "subject", r.URL.Query().Get("subject"))
 		apps.Hello(w, r)
 	})
 	return wsgo.Preset(debug, logging.Slog(h)).Then(app)

@@ -37,7 +37,7 @@ func TestAttachLogTap(t *testing.T) {
 		if got, _ := state.LogTapSlot.Get(r.Context()); tap == nil || got != zapcore.Core(tap) {
 			t.Fatal("the tap is not in the Scope")
 		}
-		logging.From(r.Context()).Debug("looking", zap.String("password", "x"), zap.String("user", "ann"))
+		logging.FromContext(r.Context()).Debug("looking", zap.String("password", "x"), zap.String("user", "ann"))
 	})
 	mw.RequestID()(logging.Access(base)(app)).ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/p", nil))
 	for _, e := range baseLogs.All() {

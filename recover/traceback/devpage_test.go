@@ -284,7 +284,7 @@ func TestTracebackShowsTheBodyAndCookies(t *testing.T) {
 func TestTracebackShowsTheRequestLogs(t *testing.T) {
 	logger, _ := observed() // at Info
 	h := logging.Access(logger)(devLayer(logger)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		log := logging.From(r.Context())
+		log := logging.FromContext(r.Context())
 		log.Debug("loading account", zap.Int("account", 42))
 		log.Named("ledger").Info("balance", zap.String("currency", "EUR"), zap.String("api_token", "TOKEN-SECRET-9"))
 		log.Warn("about to fail")
@@ -320,7 +320,7 @@ func TestEveryNewSectionEscapes(t *testing.T) {
 	const x = `<script>alert(1)</script><img src=x onerror=alert(2)>`
 	logger, _ := observed()
 	h := logging.Access(logger)(devLayer(logger)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		logging.From(r.Context()).Named(x).Info(x, zap.String(x, x), zap.Any("obj", map[string]string{x: x}))
+		logging.FromContext(r.Context()).Named(x).Info(x, zap.String(x, x), zap.Any("obj", map[string]string{x: x}))
 		panic(fmt.Errorf("%s: %w", x, errors.Join(errors.New(x))))
 	})))
 	for _, tt := range []struct{ ctype, body string }{

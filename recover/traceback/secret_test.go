@@ -20,7 +20,7 @@ func TestPageSecretRule(t *testing.T) {
 	logger, _ := observed()
 	var names []string
 	names = append(append(names, hidden...), shown...)
-	h := devLayer(logger)(environ.Layer()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := devLayer(logger)(environ.Middleware()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		env := environ.From(r)
 		for _, n := range names {
 			_ = env.Set("my."+n, "ENV-"+n)
@@ -71,7 +71,7 @@ func TestPageSecretRule(t *testing.T) {
 // password, in the headers table and in HTTP_REFERER.
 func TestPageRedactsRefererPassword(t *testing.T) {
 	logger, _ := observed()
-	h := devLayer(logger)(environ.Layer()(http.HandlerFunc(boom)))
+	h := devLayer(logger)(environ.Middleware()(http.HandlerFunc(boom)))
 	r := devRequest("/")
 	r.Header.Set("Referer", "https://ann:hunter2@app.example/cb?token=T0KEN#access_token=AT0KEN")
 	for _, accept := range []string{"text/html", "text/plain"} {

@@ -14,13 +14,15 @@ import (
 )
 
 // spoofLocal is an inner layer that does what the old trust check believed:
-// it attaches an Environ whose REMOTE_ADDR says loopback. A value an inner
-// layer puts in the Scope must never open the traceback.
+// it hands inward a request, and an Environ, whose client is loopback. What
+// an inner layer puts in the request or its state must never open the
+// traceback.
 func spoofLocal(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r, e := environ.Attach(r)
-		e.SetRemote("127.0.0.1", "1")
-		next.ServeHTTP(w, r)
+		r2 := r.WithContext(r.Context())
+		r2.RemoteAddr = "127.0.0.1:1"
+		r2, _ = environ.Attach(r2)
+		next.ServeHTTP(w, r2)
 	})
 }
 
@@ -48,14 +50,14 @@ func TestTracebackRuleOverRealServers(t *testing.T) {
 		proxy int
 	}{
 		{"recover alone", dev(app), none},
-		{"recover > environ", dev(environ.Layer()(app)), none},
-		{"requestid > recover > environ", mw.RequestID()(dev(environ.Layer()(app))), none},
+		{"recover > environ", dev(environ.Middleware()(app)), none},
+		{"requestid > recover > environ", mw.RequestID()(dev(environ.Middleware()(app))), none},
 		{"recover > spoofing inner layer", dev(spoofLocal(app)), none},
-		{"recover > proxy (inner, does not count)", dev(proxy(environ.Layer()(app))), none},
-		{"recover > proxy with peers (inner, does not count)", dev(peers(environ.Layer()(app))), none},
-		{"proxy > recover > environ", proxy(dev(environ.Layer()(app))), open},
+		{"recover > proxy (inner, does not count)", dev(proxy(environ.Middleware()(app))), none},
+		{"recover > proxy with peers (inner, does not count)", dev(peers(environ.Middleware()(app))), none},
+		{"proxy > recover > environ", proxy(dev(environ.Middleware()(app))), open},
 		{"proxy > requestid > recover", proxy(mw.RequestID()(dev(app))), open},
-		{"proxy with peers > recover > environ", peers(dev(environ.Layer()(app))), limited},
+		{"proxy with peers > recover > environ", peers(dev(environ.Middleware()(app))), limited},
 		{"proxy with peers > requestid > recover", peers(mw.RequestID()(dev(app))), limited},
 	}
 	cases := []struct {
@@ -194,8 +196,8 @@ func TestTracebackDecidedOnEntry(t *testing.T) {
 	inside := func(inner func(http.Handler) http.Handler) map[string]http.Handler {
 		return map[string]http.Handler{
 			"recover > layer":                       dev(inner(app)),
-			"recover > environ > layer":             dev(environ.Layer()(inner(app))),
-			"requestid > recover > environ > layer": mw.RequestID()(dev(environ.Layer()(inner(app)))),
+			"recover > environ > layer":             dev(environ.Middleware()(inner(app))),
+			"requestid > recover > environ > layer": mw.RequestID()(dev(environ.Middleware()(inner(app)))),
 			"recover > requestid > layer":           dev(mw.RequestID()(inner(app))),
 		}
 	}
@@ -252,9 +254,9 @@ func TestTracebackDecidedOnEntryOverARealServer(t *testing.T) {
 		header map[string]string
 	}{
 		{"remote peer > recover > RealIP", remote(dev(realIP(app))), map[string]string{"True-Client-IP": "127.0.0.1"}},
-		{"remote peer > recover > environ > RealIP", remote(dev(environ.Layer()(realIP(app)))), map[string]string{"X-Forwarded-For": "127.0.0.1"}},
+		{"remote peer > recover > environ > RealIP", remote(dev(environ.Middleware()(realIP(app)))), map[string]string{"X-Forwarded-For": "127.0.0.1"}},
 		{"local proxy > recover > drop X-Forwarded-*", dev(dropForwarded(app)), map[string]string{"X-Forwarded-For": "203.0.113.9"}},
-		{"local proxy > recover > environ > drop X-Forwarded-*", dev(environ.Layer()(dropForwarded(app))), map[string]string{"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}},
+		{"local proxy > recover > environ > drop X-Forwarded-*", dev(environ.Middleware()(dropForwarded(app))), map[string]string{"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}},
 	} {
 		ts := httptest.NewServer(tc.h)
 		req, _ := http.NewRequest("GET", ts.URL+"/", nil)

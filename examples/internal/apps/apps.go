@@ -113,7 +113,7 @@ var ErrLedger = errors.New("ledger: balance does not add up")
 // logger (the development page shows those entries, Debug included). It
 // reads a posted form, so a POST shows its body on the page too.
 func Boom(w http.ResponseWriter, r *http.Request) {
-	log := logging.From(r.Context())
+	log := logging.FromContext(r.Context())
 	account := r.FormValue("account")
 	log.Debug("loading the statement", zap.String("account", account))
 	log.Info("ledger checked", zap.Int("entries", 3), zap.Duration("took", 1500*time.Microsecond))
