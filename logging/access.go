@@ -11,6 +11,7 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
+	"github.com/wsgo/wsgo/internal/handback"
 	"github.com/wsgo/wsgo/internal/hostport"
 	"github.com/wsgo/wsgo/internal/state"
 	"github.com/wsgo/wsgo/internal/traceparent"
@@ -30,8 +31,10 @@ func Levels(level func(status int) zapcore.Level) Option {
 	return optionFunc(func(a *access) { a.level = level })
 }
 
-// Skip leaves out the requests for which skip returns true (health checks,
-// say). They cost one function call. It applies to [Access] and [Apache].
+// Skip leaves out of the access log the requests for which skip returns
+// true (health checks, say). It applies to [Access] and [Apache]. It drops
+// the access entry only: what the application logs on such a request with
+// [FromContext] or wsgi.errors is logged as on any other.
 func Skip(skip func(*http.Request) bool) Option {
 	return optionFunc(func(a *access) { a.skip = skip })
 }
@@ -195,7 +198,7 @@ func Access(logger *zap.Logger, opts ...Option) mw.Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if a.skip != nil && a.skip(r) {
-				next.ServeHTTP(w, r)
+				a.serveSkipped(next, w, r)
 				return
 			}
 			start := time.Now()
@@ -378,6 +381,19 @@ func upgradeRequested(r *http.Request) bool {
 		}
 	}
 	return false
+}
+
+// serveSkipped serves a request Skip leaves out: it gets no access entry,
+// but keeps its error log (FromContext, wsgi.errors): the application's
+// "database is down" on /healthz is not the access entry's to drop.
+func (a *access) serveSkipped(next http.Handler, w http.ResponseWriter, r *http.Request) {
+	r2 := r
+	if state.From(r.Context()) == nil {
+		r2, _ = state.New(r)
+		defer handback.Return(r, r2, "")
+	}
+	attachErrorLog(a.el, r2)
+	next.ServeHTTP(w, r2)
 }
 
 // quiet returns logger without caller and stacktrace: on an entry a wsgo
