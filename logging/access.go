@@ -202,22 +202,9 @@ func Access(logger *zap.Logger, opts ...Option) mw.Middleware {
 				return
 			}
 			start := time.Now()
-			held, r := mw.Capture(w, r)
-			resp := held.Response
-			attachErrorLog(a.el, r)
-			// The writer is released (fenced, when this layer made it)
-			// before the entry is written, so that a goroutine the handler
-			// left writing cannot change the figures as they are read.
-			defer func() {
-				if v := recover(); v != nil {
-					held.Release()
-					a.write(r, resp, start, v, w)
-					panic(v)
-				}
-			}()
-			next.ServeHTTP(resp.Writer(), r)
-			held.Release()
-			a.write(r, resp, start, nil, w)
+			serveLogged(next, w, r, a.el, func(r *http.Request, resp *mw.Response, panicked any) {
+				a.write(r, resp, start, panicked, w)
+			})
 		})
 	}
 }

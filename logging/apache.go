@@ -256,21 +256,9 @@ func Apache(out io.Writer, f Format, opts ...Option) mw.Middleware {
 			// %r is the request as it came in (r->the_request): read before
 			// the handler, which may rewrite r.URL in place.
 			lp := lineParts{method: r.Method, target: requestTarget(r), proto: r.Proto}
-			held, r := mw.Capture(w, r)
-			resp := held.Response
-			// The writer is released (fenced, when this layer made it)
-			// before the line is written, so that a goroutine the handler
-			// left writing cannot change the figures as they are read.
-			defer func() {
-				if v := recover(); v != nil {
-					held.Release()
-					lw.write(f, r, resp, start, apacheStatus(r, resp, v), &lp)
-					panic(v)
-				}
-			}()
-			next.ServeHTTP(resp.Writer(), r)
-			held.Release()
-			lw.write(f, r, resp, start, apacheStatus(r, resp, nil), &lp)
+			serveLogged(next, w, r, nil, func(r *http.Request, resp *mw.Response, panicked any) {
+				lw.write(f, r, resp, start, apacheStatus(r, resp, panicked), &lp)
+			})
 		})
 	}
 }
