@@ -235,8 +235,8 @@ func (a *access) write(r *http.Request, resp *mw.Response, start time.Time, pani
 		zap.Int64(FieldRequestSize, r.ContentLength),
 		zap.Duration(FieldDuration, elapsed(ce, start)),
 		zap.String(FieldClient, escapeC1(clientAddress(r))),
-		zap.String(FieldUserAgent, escapeC1(r.UserAgent())),
-		zap.String(FieldReferer, escapeC1(redactURL(r.Referer()))),
+		zap.String(FieldUserAgent, escapeC1(first(r.Header["User-Agent"]))),
+		zap.String(FieldReferer, escapeC1(redactURL(first(r.Header["Referer"])))),
 		zap.String(FieldHost, escapeC1(r.Host)),
 		zap.String(FieldRequestID, mw.RequestIDFrom(r.Context())),
 	)
@@ -262,6 +262,16 @@ func (a *access) write(r *http.Request, resp *mw.Response, start time.Time, pani
 	// as much as one field's encoding.
 	*fp = fs[:0]
 	fieldsPool.Put(fp)
+}
+
+// first is the first value of a header, read from the map by its canonical
+// key: r.UserAgent() and Header.Get canonicalise the key on every call,
+// which costs more than the look-up.
+func first(vs []string) string {
+	if len(vs) == 0 {
+		return ""
+	}
+	return vs[0]
 }
 
 // statusField is the entry's status, or no field when no status is known

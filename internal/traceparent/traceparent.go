@@ -16,7 +16,7 @@ import (
 // (test_traceparent_duplicated) expects a receiver to restart the trace
 // then, not to pick one of the values a client or a proxy combined.
 func FromHeader(h http.Header) (traceID, parentID string, ok bool) {
-	vs := h.Values("Traceparent")
+	vs := h["Traceparent"] // the canonical key, read directly: Values would canonicalise it per request
 	if len(vs) != 1 || strings.IndexByte(vs[0], ',') >= 0 {
 		return "", "", false
 	}
