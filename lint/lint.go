@@ -205,7 +205,7 @@ func (q *lintRequest) write(n int64, err error) {
 	if err == http.ErrBodyNotAllowed || status == http.StatusNoContent || status == http.StatusNotModified {
 		q.l.report(BodyNotAllowed, q.route, "status", strconv.Itoa(status)+" "+q.r.Method)
 	}
-	if !q.reportedCT && q.sent != nil && q.sent.Get("Content-Type") == "" {
+	if !q.reportedCT && q.sent != nil && first(q.sent["Content-Type"]) == "" {
 		q.reportedCT = true
 		q.l.report(NoContentType, q.route, "status", strconv.Itoa(status))
 	}
@@ -225,7 +225,7 @@ func (q *lintRequest) handlerReturned() {
 	if changed := headerChange(q.sent, q.ww.Header()); changed != "" {
 		q.l.report(HeaderAfterSent, q.route, "header", changed)
 	}
-	if cl := q.sent.Get("Content-Length"); cl != "" && q.r.Method != http.MethodHead {
+	if cl := first(q.sent["Content-Length"]); cl != "" && q.r.Method != http.MethodHead {
 		if n, err := strconv.ParseInt(cl, 10, 64); err != nil || n != q.resp.Written() {
 			q.l.report(ContentLength, q.route, "header", fmt.Sprintf("Content-Length %s, body %d bytes", cl, q.resp.Written()))
 		}
@@ -299,4 +299,13 @@ func (l *linter) stored() (breaches, bytes int) {
 		n += len(id)
 	}
 	return len(l.seen), n
+}
+
+// first is the first value of a header, read by its canonical key
+// (Header.Get canonicalises the key on every call).
+func first(vs []string) string {
+	if len(vs) == 0 {
+		return ""
+	}
+	return vs[0]
 }

@@ -71,10 +71,37 @@ func Forwarding(key string) bool {
 // produced ("x-real-ip", set by a handler) count too.
 func Present(h http.Header) bool {
 	for k := range h {
-		k = textproto.CanonicalMIMEHeaderKey(k)
+		if !canonical(k) { // net/http's own keys are: only a handler's need the work
+			k = textproto.CanonicalMIMEHeaderKey(k)
+		}
 		if Forwarding(k) || presence[k] {
 			return true
 		}
 	}
 	return false
+}
+
+// canonical reports whether k is already in the form
+// textproto.CanonicalMIMEHeaderKey gives: each letter upper case at the
+// start and after a '-', lower case elsewhere, and no byte it would refuse
+// to change (then it leaves k alone, and so may we).
+func canonical(k string) bool {
+	upper := true
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		switch {
+		case 'a' <= c && c <= 'z':
+			if upper {
+				return false
+			}
+		case 'A' <= c && c <= 'Z':
+			if !upper {
+				return false
+			}
+		case c == ' ' || c >= 0x80:
+			return true // CanonicalMIMEHeaderKey returns such a key as it is
+		}
+		upper = c == '-'
+	}
+	return true
 }
