@@ -131,7 +131,7 @@ func TestServerTimingNestedAddsNothing(t *testing.T) {
 // TestAppendMillis: the duration is written as FormatFloat of its whole
 // microseconds in milliseconds, three decimals, would write it.
 func TestAppendMillis(t *testing.T) {
-	for _, d := range []time.Duration{0, time.Microsecond, 999 * time.Microsecond, time.Millisecond, 1234567 * time.Microsecond, 90 * time.Second, -1500 * time.Microsecond, 1500, time.Duration(1<<62)} {
+	for _, d := range []time.Duration{0, time.Microsecond, 999 * time.Microsecond, time.Millisecond, 1234567 * time.Microsecond, 90 * time.Second, -1500 * time.Microsecond, 1500, time.Duration(1 << 62)} {
 		want := strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 3, 64)
 		if got := string(appendMillis(nil, d)); got != want {
 			t.Errorf("appendMillis(%v) = %q, want %q", d, got, want)
