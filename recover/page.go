@@ -33,7 +33,7 @@ func (c *config) respond(resp *mw.Response, r *http.Request, p *Panic, answer An
 	w := resp.Writer()
 	h := w.Header()
 	resetHeader(h, encoding)
-	h.Set(requestIDHeader(r), p.RequestID)
+	h[requestIDHeader(r)] = []string{p.RequestID} // canonical: mw.RequestID canonicalised it
 	h["X-Content-Type-Options"] = []string{"nosniff"} // a canonical key, set directly
 	defer func() {
 		if v := recover(); v != nil {
@@ -125,7 +125,11 @@ const (
 // productionPage shows the request ID and nothing else of the server.
 func productionPage(w http.ResponseWriter, r *http.Request, p *Panic) {
 	id := p.RequestID
-	switch errpage.Negotiate(r.Header.Get("Accept")) {
+	var accept string
+	if vs := r.Header["Accept"]; len(vs) > 0 { // Get would canonicalise the constant key
+		accept = vs[0]
+	}
+	switch errpage.Negotiate(accept) {
 	case errpage.TypeHTML:
 		w.Header()["Content-Type"] = []string{errpage.TypeHTML}
 		w.WriteHeader(http.StatusInternalServerError)
