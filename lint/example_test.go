@@ -26,7 +26,7 @@ func Example() {
 		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/twice", nil))
 	}
 	// Output:
-	// {"level":"warn","msg":"lint: handler breaks the HTTP contract","rule":"WriteHeader called twice","route":"GET /twice","status":"500"}
+	// {"level":"warn","msg":"lint: handler breaks the HTTP contract","rule":"WriteHeader called twice","route":"GET /twice","status":"500 from github.com/wsgo/wsgo/lint_test.Example.func1 (example_test.go:22)"}
 }
 
 // In a test, Strict turns every breach into a failure, on every request:

@@ -3,8 +3,11 @@ package lint
 import (
 	"fmt"
 	"net/http"
+	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -185,7 +188,25 @@ func (q *lintRequest) checkStatus(code int) {
 // lateWriteHeader reports a WriteHeader after the final status went out,
 // which net/http ignores.
 func (q *lintRequest) lateWriteHeader(code int) {
-	q.l.report(WriteHeaderTwice, q.route, "status", strconv.Itoa(code))
+	q.l.report(WriteHeaderTwice, q.route, "status", strconv.Itoa(code)+" from "+caller())
+}
+
+// caller names the function that called WriteHeader (through wsgo's
+// writer, and net/http's ResponseController): the layer to blame, which
+// net/http would have called mw's wrapper.
+func caller() string {
+	var pcs [16]uintptr
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(3, pcs[:])])
+	for {
+		f, more := frames.Next()
+		if !strings.HasPrefix(f.Function, "github.com/wsgo/wsgo/mw.") && !strings.HasPrefix(f.Function, "github.com/wsgo/wsgo/lint.(*lintRequest)") &&
+			!strings.HasPrefix(f.Function, "net/http.(*ResponseController)") {
+			return f.Function + " (" + filepath.Base(f.File) + ":" + strconv.Itoa(f.Line) + ")"
+		}
+		if !more {
+			return "an unknown caller"
+		}
+	}
 }
 
 // write checks a body write: a write after the handler returned, a body on
@@ -233,19 +254,41 @@ func (q *lintRequest) handlerReturned() {
 }
 
 // headerChange names a header that differs between what was sent and what
-// the handler left, or returns "".
+// the handler left, or returns "". Trailers are no change: the keys the
+// Trailer header declared, and keys with http.TrailerPrefix, are set after
+// the header went out, as net/http documents (grpc-go and connect do it on
+// every call).
 func headerChange(sent, now http.Header) string {
 	for k, vs := range now {
+		if trailer(sent, k) {
+			continue
+		}
 		if old, ok := sent[k]; !ok || !slices.Equal(old, vs) {
 			return k
 		}
 	}
 	for k := range sent {
-		if _, ok := now[k]; !ok {
+		if _, ok := now[k]; !ok && !trailer(sent, k) {
 			return k
 		}
 	}
 	return ""
+}
+
+// trailer reports whether k is a trailer of a response whose header was
+// sent: declared in its Trailer header, or with http.TrailerPrefix.
+func trailer(sent http.Header, k string) bool {
+	if strings.HasPrefix(k, http.TrailerPrefix) {
+		return true
+	}
+	for _, v := range sent["Trailer"] {
+		for _, name := range strings.Split(v, ",") {
+			if http.CanonicalHeaderKey(strings.TrimSpace(name)) == http.CanonicalHeaderKey(k) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // routeOf is the route a breach is reported for: the method and the

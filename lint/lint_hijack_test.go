@@ -51,7 +51,7 @@ func TestLintReportsWriteHeaderAfterHijack(t *testing.T) {
 		m := e.ContextMap()
 		got = append(got, m["rule"].(string)+" "+m["route"].(string)+" "+m["status"].(string))
 	}
-	if want := []string{WriteHeaderTwice + " GET /ws 101"}; !slices.Equal(got, want) {
+	if want := []string{WriteHeaderTwice + " GET /ws 101 from github.com/wsgo/wsgo/lint.TestLintReportsWriteHeaderAfterHijack.func2 (lint_hijack_test.go:39)"}; !slices.Equal(got, want) {
 		t.Fatalf("lint entries %q, want %q", got, want)
 	}
 	mu.Lock()
