@@ -20,6 +20,7 @@ func ExampleStacks() {
 	// Output:
 	// wsgo-production 200 "Hello World!\n"
 	// wsgo-development 200 "Hello World!\n"
+	// wsgo-production-json 200 "Hello World!\n"
 	// chi 200 "Hello World!\n"
 	// gorilla 200 "Hello World!\n"
 	// negroni 200 "Hello World!\n"

@@ -75,6 +75,10 @@ func StacksTo(w io.Writer) []Stack {
 		{Name: "zapfloor", Wrap: zapFloor(zapTo(w))},
 		{Name: "wsgo-production", Full: true, Wrap: func(h http.Handler) http.Handler { return wsgo.Production(zapTo(w)).Then(h) }},
 		{Name: "wsgo-development", Full: true, Wrap: func(h http.Handler) http.Handler { return wsgo.Development(zapTo(w)).Then(h) }},
+		// The production preset on its default logger, logging.JSON (wsgo's
+		// own encoder, byte-identical to zap's); the rows above use a stock
+		// zap JSON logger, as a user who brings their own would.
+		{Name: "wsgo-production-json", Full: true, Wrap: func(h http.Handler) http.Handler { return wsgo.Production(logging.JSON(w)).Then(h) }},
 		{Name: "chi", Full: true, Wrap: func(h http.Handler) http.Handler {
 			return chimw.RequestID(chimw.RequestLogger(&chimw.DefaultLogFormatter{Logger: stdLog, NoColor: true})(chimw.Recoverer(h)))
 		}},

@@ -28,7 +28,7 @@ const (
 // instrStacks are the rows of the table: the full stacks, then wsgo's
 // layers alone beside the peers' loggers.
 var instrStacks = []string{
-	"bare", "zapfloor", "wsgo-production", "chi", "gorilla", "negroni", "echo", "handwritten",
+	"bare", "zapfloor", "wsgo-production", "wsgo-production-json", "wsgo-development", "chi", "gorilla", "negroni", "echo", "handwritten",
 	"wsgo-requestid", "wsgo-access", "wsgo-recover", "wsgo-environ", "wsgo-combined", "gorilla-combined",
 }
 
