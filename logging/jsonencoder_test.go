@@ -52,7 +52,7 @@ func fullConfig() zapcore.EncoderConfig {
 	return cfg
 }
 
-var testTime = time.Date(2024, 3, 9, 14, 5, 7, 123456789, time.FixedZone("X", -(3*3600 + 30*60)))
+var testTime = time.Date(2024, 3, 9, 14, 5, 7, 123456789, time.FixedZone("X", -(3*3600+30*60)))
 
 // fullEntry has every part of an entry set.
 func fullEntry() zapcore.Entry {
