@@ -2,8 +2,9 @@ package logging
 
 import (
 	"errors"
+	"maps"
 	"math"
-	"sort"
+	"slices"
 	"testing"
 	"time"
 
@@ -178,11 +179,7 @@ func FuzzJSONEncoder(f *testing.F) {
 	f.Add([]byte("\x02\x0a\x00\x04key\"\x0c\x05value\x09\x02ns\x0a\x02ob\x03\x00\x01k\x03v\x1f\x00"))
 	f.Add([]byte("\x07\x03\x02\x03\x03\x04\xc5\x00\x00\x00\x00\x07\x5b\xcd\x15\x0c\x02ar\x05\x00\x01\xe2\x02\x03\x03\x03"))
 	cs := configs()
-	names := make([]string, 0, len(cs))
-	for name := range cs {
-		names = append(names, name)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(cs))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		in := &fuzzInput{b: data}
 		cfg := cs[names[int(in.byte())%len(names)]]

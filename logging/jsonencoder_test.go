@@ -151,7 +151,7 @@ func everyField() []zapcore.Field {
 		zap.Duration("dur", 1500*time.Millisecond), zap.Duration("dur0", 0), zap.Duration("durneg", -3*time.Nanosecond),
 		zap.Duration("durbig", math.MaxInt64), zap.Durations("durs", []time.Duration{1, time.Hour, 123456789}),
 		zap.Time("time", testTime), zap.Time("utc", testTime.UTC()), zap.Time("zero", time.Time{}), zap.Time("local", testTime.Local()),
-		{Key: "timenil", Type: zapcore.TimeType, Integer: 1700000000123456789}, zap.Times("times", []time.Time{testTime, time.Unix(0, 0)}),
+		{Key: "timenil", Type: zapcore.TimeType, Integer: 1700000000123456789}, zap.Times("times", []time.Time{testTime, time.Unix(0, 0).UTC()}),
 		zap.Binary("bin", []byte("\x00\xffbinary\"data")), zap.Binary("bin0", nil), zap.Binary("binlong", []byte(strings.Repeat("0123456789", 20))),
 		zap.ByteString("bs", []byte("a\"b\\c\x00\xffé\u2028")), zap.ByteStrings("bss", [][]byte{[]byte("x"), nil, []byte("\x01")}),
 		zap.Reflect("refl", map[string]any{"<html>": "&", "n": 1.5, "s": []int{1, 2}}), zap.Reflect("reflnil", nil),
