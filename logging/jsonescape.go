@@ -20,34 +20,46 @@ const (
 )
 
 // plainWord returns a mask with the top bit set in the bytes of x that are
-// not plain (below 0x20, '"', '\\', or 0x80 and above); the lowest one
-// set marks the first such byte exactly, as borrows only run upward.
+// not plain: 0x80 and above, below 0x20, '"' or '\\'. For a byte below
+// 0x80, adding 0x60 sets its top bit when it is 0x20 or more, and adding
+// 0x7f to it xor '"' (or '\\') when it is not that character; no sum
+// carries into the next byte. A byte of 0x80 or more is marked by its own
+// top bit, and its sums carry only into the bytes above it, so the lowest
+// byte marked is exactly the first byte that is not plain.
 func plainWord(x uint64) uint64 {
-	quote := x ^ (lowBits * '"')
-	backslash := x ^ (lowBits * '\\')
-	control := (x - lowBits*0x20) &^ x
-	return (control | (quote-lowBits)&^quote | (backslash-lowBits)&^backslash | x) & highBits
+	ok := (x + lowBits*0x60) & ((x ^ lowBits*'"') + lowBits*0x7f) & ((x ^ lowBits*'\\') + lowBits*0x7f)
+	return (x | ^ok) & highBits
 }
 
 // plainPrefix returns the length of the longest prefix of s made of plain
 // ASCII bytes, which JSON takes as they are; it reads s eight bytes at a
-// time.
+// time, and the last (up to) seven bytes of a string of eight or more as
+// the word that ends it.
 func plainPrefix[S string | []byte](s S) int {
+	n := len(s)
+	if n < 8 {
+		for i := range n {
+			if c := s[i]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' {
+				return i
+			}
+		}
+		return n
+	}
 	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		w := s[i : i+8]
-		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
-			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+	for {
+		if i > n-8 {
+			i = n - 8
+		}
+		_ = s[i+7]
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
 		if m := plainWord(x); m != 0 {
 			return i + bits.TrailingZeros64(m)>>3
 		}
-	}
-	for ; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' {
-			return i
+		if i += 8; i >= n {
+			return n
 		}
 	}
-	return i
 }
 
 // appendJSONString appends s, escaped as zap escapes it, without quotes.

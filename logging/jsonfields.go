@@ -238,7 +238,7 @@ func (enc *jsonEncoder) AppendString(val string) {
 func (enc *jsonEncoder) AppendTimeLayout(t time.Time, layout string) {
 	enc.addElementSeparator()
 	enc.buf.AppendByte('"')
-	enc.buf.AppendTime(t, layout)
+	appendTimeLayout(enc.buf, t, layout)
 	enc.buf.AppendByte('"')
 }
 
