@@ -88,6 +88,15 @@ func (in *fuzzInput) field(depth int) zapcore.Field {
 		return zap.Inline(sub)
 	case 12:
 		return zap.Array(key, in.array(depth))
+	default:
+		return in.richField(op%20, key)
+	}
+}
+
+// richField reads a field of the types with an Interface, or a bool or
+// uint64.
+func (in *fuzzInput) richField(op byte, key string) zapcore.Field {
+	switch op {
 	case 13:
 		return zap.Reflect(key, map[string]any{in.string(): in.string(), "f": in.float()})
 	case 14:
