@@ -62,9 +62,11 @@ func TestPlainPrefix(t *testing.T) {
 func TestJSONEncoderTimes(t *testing.T) {
 	cfg := fullConfig()
 	var fs []zapcore.Field
-	zones := []*time.Location{time.UTC, time.Local, time.FixedZone("", 0), time.FixedZone("s", -30), time.FixedZone("p", 30),
+	zones := []*time.Location{
+		time.UTC, time.Local, time.FixedZone("", 0), time.FixedZone("s", -30), time.FixedZone("p", 30),
 		time.FixedZone("m", -(9*3600 + 30*60 + 15)), time.FixedZone("h", 14*3600), time.FixedZone("big", 99*3600+59*60),
-		time.FixedZone("huge", 100*3600), time.FixedZone("-huge", -100*3600), time.FixedZone("-big", -99*3600)}
+		time.FixedZone("huge", 100*3600), time.FixedZone("-huge", -100*3600), time.FixedZone("-big", -99*3600),
+	}
 	if ny, err := time.LoadLocation("America/New_York"); err == nil {
 		zones = append(zones, ny) // LMT before 1883: an offset with seconds
 	}
