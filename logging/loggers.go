@@ -8,8 +8,10 @@ import (
 	"go.uber.org/zap/zapcore"
 )
 
-// JSON returns the production logger: zap's production JSON encoder
-// (ISO-8601 times, durations in seconds) writing to w at Info and above.
+// JSON returns the production logger: zap's production JSON encoder config
+// (ISO-8601 times, durations in seconds), encoded by JSONEncoder (the same
+// bytes as zap's JSON encoder, written faster), writing to w at Info and
+// above.
 // It never samples: every access entry and every panic entry is written,
 // whatever the load. (zap.NewProduction samples: after the first 100 entries
 // of a message and level in a second, it keeps every 100th. An access log
@@ -17,7 +19,7 @@ import (
 func JSON(w io.Writer) *zap.Logger {
 	cfg := zap.NewProductionEncoderConfig()
 	cfg.EncodeTime = zapcore.ISO8601TimeEncoder
-	core := zapcore.NewCore(zapcore.NewJSONEncoder(cfg), zapcore.AddSync(w), zapcore.InfoLevel)
+	core := zapcore.NewCore(JSONEncoder(cfg), zapcore.AddSync(w), zapcore.InfoLevel)
 	return zap.New(core, zap.ErrorOutput(zapcore.AddSync(w)))
 }
 
