@@ -33,7 +33,7 @@ func (c *config) respond(resp *mw.Response, r *http.Request, p *Panic, answer An
 	w := resp.Writer()
 	h := w.Header()
 	resetHeader(h, encoding)
-	h[requestIDHeader(r)] = []string{p.RequestID} // canonical: mw.RequestID canonicalised it
+	h[requestIDHeader(r)] = []string{p.RequestID}     // canonical: mw.RequestID canonicalised it
 	h["X-Content-Type-Options"] = []string{"nosniff"} // a canonical key, set directly
 	defer func() {
 		if v := recover(); v != nil {
