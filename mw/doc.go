@@ -50,6 +50,6 @@
 //
 // net/http panics, or writes into the next response on the connection, when
 // a handler's goroutine writes after the handler returned; a captured writer
-// returns [ErrHandlerDone] instead. Per-request state is never pooled or
+// returns [ErrHandlerDone] instead. The request's state is never pooled or
 // reused, so nothing a handler keeps reaches another request.
 package mw
