@@ -17,7 +17,7 @@ var nop = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})
 
 // BenchmarkMiddleware: a request that reads no key costs the Environ and the
 // request copy (2 allocs) when the Environ is the context, and the Environ
-// alone (1 alloc) when an outer layer already attached a Scope.
+// alone (1 alloc) when an outer layer already made the request's state.
 func BenchmarkMiddleware(b *testing.B) {
 	b.Run("standalone", func(b *testing.B) { serveBench(b, Middleware()(nop)) })
 	withScope := func(next http.Handler) http.Handler { // what an outer wsgo layer leaves

@@ -11,7 +11,7 @@ import (
 )
 
 // proxyStacks put a Proxy layer made by px among other layers, in every
-// order that matters: alone; under a layer that attached a Scope
+// order that matters: alone; under a layer that made the request's state
 // (mw.RequestID, or mw.Capture directly); under a layer that attached an
 // Environ; above one.
 func proxyStacks(px mw.Middleware) []struct {
@@ -50,8 +50,8 @@ func proxyStacks(px mw.Middleware) []struct {
 // TestProxyHostWhateverTheLayerOrder: with X-Forwarded-Host believed
 // (Host: spam, X-Forwarded-Host: eggs, one hop), HTTP_HOST,
 // Environ.Request().Host and r.Host are all eggs, in every stack, with or
-// without a Scope or an Environ attached outside; and a layer outside that
-// attached the Scope reads the same Environ after the application returns.
+// without a request state or an Environ attached outside; and a layer outside that
+// made the request's state reads the same Environ after the application returns.
 // Same for X-Forwarded-Port and for every header at once.
 func TestProxyHostWhateverTheLayerOrder(t *testing.T) {
 	tests := []struct {
@@ -133,7 +133,7 @@ func TestProxyHostWhateverTheLayerOrder(t *testing.T) {
 					t.Errorf("the incoming request was modified: %q %q %v", r.Host, r.RemoteAddr, r.Header)
 				}
 
-				// A layer outside that attached the Scope reads, after the
+				// A layer outside that made the request's state reads, after the
 				// application, the Environ the application saw.
 				var outside appView
 				observer := func(next http.Handler) http.Handler {

@@ -18,7 +18,7 @@ var (
 	requestSlot  = state.Declare[*http.Request]()
 )
 
-// errorLog is what an access-log layer leaves in the request's Scope, once
+// errorLog is what an access-log layer leaves in the request's state, once
 // per layer, not per request: the logger the error log derives from.
 type errorLog struct {
 	base          *zap.Logger
@@ -92,9 +92,9 @@ func (w errorsWriter) Write(p []byte) (int, error) {
 // errorsFor makes the wsgi.errors writer of a request (see state.ErrorLogSlot).
 func errorsFor(ctx context.Context) io.Writer { return errorsWriter{FromContext(ctx)} }
 
-// attachErrorLog leaves what FromContext and wsgi.errors need in the Scope: two
-// pointers and a function value, held in the Scope's own store rather than a
-// new context (BenchmarkAccess).
+// attachErrorLog leaves what FromContext and wsgi.errors need in the
+// request's state: two pointers and a function value, held in its slots
+// rather than a new context (BenchmarkAccess).
 func attachErrorLog(el *errorLog, r *http.Request) {
 	ctx := r.Context()
 	s := state.From(ctx)

@@ -17,14 +17,14 @@ import (
 	"github.com/wsgo/wsgo/mw"
 )
 
-// fromAllocs is what one From call allocates behind an access-log layer
+// fromAllocs is what one FromContext call allocates behind an access-log layer
 // with a request ID, without a tap: the number measured before the tap
 // existed, which a request without one must keep.
 const fromAllocs = 6
 
 // requestCtx serves one GET /path through mw.RequestID and Access over
 // base, calls before (if not nil) with the request inside, and returns the
-// request's context, whose Scope outlives the request.
+// request's context, whose state outlives the request.
 func requestCtx(base *zap.Logger, before func(r *http.Request)) context.Context {
 	var ctx context.Context
 	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -37,7 +37,7 @@ func requestCtx(base *zap.Logger, before func(r *http.Request)) context.Context 
 	return ctx
 }
 
-// hasRequestFields reports whether m holds any of the fields From adds.
+// hasRequestFields reports whether m holds any of the fields FromContext adds.
 func hasRequestFields(m map[string]any) bool {
 	for _, k := range []string{FieldRequestID, FieldMethod, FieldPath, FieldTraceID} {
 		if _, ok := m[k]; ok {
@@ -47,9 +47,9 @@ func hasRequestFields(m map[string]any) bool {
 	return false
 }
 
-// TestFromTap: with a core under logtap.Key, From's entries reach it,
-// Debug ones that the Info base logger drops included, without From's own
-// fields but with those added later by With and per call; SlogFrom's and
+// TestFromTap: with a core under state.LogTapSlot, FromContext's entries reach it,
+// Debug ones that the Info base logger drops included, without FromContext's own
+// fields but with those added later by With and per call; SlogFromContext's and
 // wsgi.errors' entries reach it too, and the base logger's output is what
 // it was.
 func TestFromTap(t *testing.T) {
@@ -110,7 +110,7 @@ func TestFromTap(t *testing.T) {
 	}
 }
 
-// TestFromTapWithoutAccessLog: without an access-log layer, From tees
+// TestFromTapWithoutAccessLog: without an access-log layer, FromContext tees
 // zap.L() into the tap all the same, and is zap.L() itself without one.
 func TestFromTapWithoutAccessLog(t *testing.T) {
 	r, _ := state.New(httptest.NewRequest("GET", "/", nil))
@@ -125,8 +125,8 @@ func TestFromTapWithoutAccessLog(t *testing.T) {
 	}
 }
 
-// TestFromWithoutTapUnchanged: with no tap, From's logger writes what it
-// did, From's fields and the call's, to the base core alone, and a From
+// TestFromWithoutTapUnchanged: with no tap, FromContext's logger writes what it
+// did, FromContext's fields and the call's, to the base core alone, and a FromContext
 // call allocates what it did before the tap existed.
 func TestFromWithoutTapUnchanged(t *testing.T) {
 	log, logs := observed()
@@ -152,7 +152,7 @@ func TestFromWithoutTapUnchanged(t *testing.T) {
 	}
 }
 
-// BenchmarkFrom measures a From call behind an access-log layer, without
+// BenchmarkFrom measures a FromContext call behind an access-log layer, without
 // a tap (what every request pays) and with one (development), and without
 // an access-log layer (zap.L()).
 func BenchmarkFrom(b *testing.B) {

@@ -168,7 +168,7 @@ func TestSlogAccessMatchesZap(t *testing.T) {
 	}
 }
 
-// TestSlogFrom: a handler behind Access that logs with SlogFrom writes an
+// TestSlogFrom: a handler behind Access that logs with SlogFromContext writes an
 // entry carrying the request ID, method and path and its own attributes,
 // through the zap logger given to Access (a zapslog handler) and through
 // Slog's handler (the handler itself).

@@ -30,7 +30,7 @@ func run(b *testing.B, h http.Handler) { wsgotest.Serve(b, h) }
 
 // BenchmarkObservers shows that the writer is wrapped once per request
 // however many layers observe it: 1 and 3 observers cost the same
-// allocations: one, the Scope, the request copy and the writer together.
+// allocations: one, the request's state, the request copy and the writer together.
 func BenchmarkObservers(b *testing.B) {
 	b.Run("bare", func(b *testing.B) { run(b, app) })
 	b.Run("observers=1", func(b *testing.B) { run(b, observing(app)) })

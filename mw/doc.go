@@ -19,8 +19,11 @@
 // writer is fenced: a goroutine the handler left writing gets
 // [ErrHandlerDone], and its bytes reach no one.
 //
-// Layers that share something about one request do it through the request's
-// [Scope], which the first layer that needs it attaches.
+// Layers that share something about one request keep it in the request's
+// state, which the first wsgo layer that needs it makes, in one allocation
+// with the copy of the request that carries it and the writer's state; it
+// is never pooled: the request ID there is read with [RequestIDFrom], and
+// the shared writer is found there by [Capture].
 //
 // The layers here:
 //   - [RequestID] gives each request an ID, sends it in a response header and
@@ -47,6 +50,6 @@
 //
 // net/http panics, or writes into the next response on the connection, when
 // a handler's goroutine writes after the handler returned; a captured writer
-// returns [ErrHandlerDone] instead. Per-request state is never pooled or
+// returns [ErrHandlerDone] instead. The request's state is never pooled or
 // reused, so nothing a handler keeps reaches another request.
 package mw

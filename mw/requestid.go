@@ -79,7 +79,7 @@ func RequestIDHeader(name string) RequestIDOption {
 }
 
 // RequestID returns a middleware that gives every request an ID: it records
-// the ID in the request's [Scope] (read it with [RequestIDFrom]), where the
+// the ID in the request's state (read it with [RequestIDFrom]), where the
 // access log, the error log and the error page find it, and sets it as the
 // response header X-Request-ID before calling the next handler.
 //

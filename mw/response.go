@@ -62,7 +62,7 @@ type Response struct {
 	err      atomic.Pointer[error] // the first error a write returned
 
 	refs      int       // the Captures not yet released: the creator's and the borrowers'
-	prev      *Response // the Response the Scope held before this one
+	prev      *Response // the Response the request's state held before this one
 	scope     *scope
 	observers []*Observer
 	inline    [2]*Observer // the observers' first backing array: lint and timing
@@ -112,9 +112,9 @@ type Captured struct {
 // When an outer layer already captured this very writer (w is the writer it
 // handed on), Capture borrows that Response and returns r as it is: no
 // second wrapper, no allocation. Otherwise it wraps w once and records the
-// Response in r's [Scope]; this hold owns the fence. When r has no Scope
-// yet, the Scope, the copy of r that carries it and the Response are made
-// in one allocation.
+// Response in the request's state; this hold owns the fence. When r has no
+// state yet, the state, the copy of r that carries it and the Response are
+// made in one allocation.
 //
 // When Capture made a copy of r, releasing the hold gives back to r what
 // the handlers set on the copy (the route a ServeMux matched, and the
