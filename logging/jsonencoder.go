@@ -76,7 +76,7 @@ type jsonEncoder struct {
 // Clone copies the encoder and the fields added to it (zap's With).
 func (enc *jsonEncoder) Clone() zapcore.Encoder {
 	clone := &jsonEncoder{cfg: enc.cfg, buf: jsonBuffers.Get(), openNamespaces: enc.openNamespaces}
-	clone.buf.Write(enc.buf.Bytes())
+	clone.buf.AppendBytes(enc.buf.Bytes())
 	return clone
 }
 
@@ -91,7 +91,7 @@ func (enc *jsonEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (
 	final.encodeHeader(&ent)
 	if enc.buf.Len() > 0 {
 		final.addElementSeparator()
-		final.buf.Write(enc.buf.Bytes())
+		final.buf.AppendBytes(enc.buf.Bytes())
 	}
 	for i := range fields {
 		final.addField(&fields[i])
@@ -248,7 +248,7 @@ func (enc *jsonEncoder) appendBase64(val []byte) {
 	for len(val) > 0 {
 		n := min(len(val), 48)
 		base64.StdEncoding.Encode(out[:], val[:n])
-		enc.buf.Write(out[:base64.StdEncoding.EncodedLen(n)])
+		enc.buf.AppendBytes(out[:base64.StdEncoding.EncodedLen(n)])
 		val = val[n:]
 	}
 }

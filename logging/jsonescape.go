@@ -181,6 +181,6 @@ func appendNanoDecimal(buf *buffer.Buffer, f float64) bool {
 	for digits[end-1] == '0' {
 		end--
 	}
-	buf.Write(digits[:end])
+	buf.AppendBytes(digits[:end])
 	return true
 }

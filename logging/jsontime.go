@@ -39,7 +39,7 @@ func appendTimeLayout(buf *buffer.Buffer, t time.Time, layout string) {
 	b[20], b[21], b[22] = byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10)
 	if offset == 0 {
 		b[23] = 'Z'
-		buf.Write(b[:24])
+		buf.AppendBytes(b[:24])
 		return
 	}
 	zone := offset / 60
@@ -50,7 +50,7 @@ func appendTimeLayout(buf *buffer.Buffer, t time.Time, layout string) {
 	}
 	put2(b[24:], zone/60)
 	put2(b[26:], zone%60)
-	buf.Write(b[:28])
+	buf.AppendBytes(b[:28])
 }
 
 // put2 writes v (0 to 99) as two digits.

@@ -8,7 +8,7 @@ import "net/http"
 // Package traceback's New returns one; give it to [Tracebacks].
 type Debugger interface {
 	// Enter is called once per request, when the layer receives r (its
-	// writer and Scope captured), before anything is handed inward: what
+	// writer and state captured), before anything is handed inward: what
 	// layers inside do to the request cannot change its decision. It
 	// returns the request to hand inward (r, or a copy of it whose body it
 	// watches) and the Answer for a panic of this request, nil when the

@@ -1,6 +1,6 @@
 // Package logtap keeps what a request's logger wrote, for the traceback
 // page of recover/traceback: a [Tap] is a zapcore.Core that a development
-// layer puts in the request's Scope under [Key], and logging.From tees the
+// layer puts in the request's state (state.LogTapSlot), and logging.FromContext tees the
 // request's logger into whatever core it finds there. Package logging owns
 // the key (it reads it on every From); the development page owns the tap.
 package logtap
@@ -24,8 +24,8 @@ import (
 )
 
 // A development layer puts a zapcore.Core (a *Tap) that records the
-// request's log entries in state.LogTapSlot. logging.From tees the
-// request's logger into it, so the entries of From, SlogFrom and
+// request's log entries in state.LogTapSlot. logging.FromContext tees the
+// request's logger into it, so the entries of FromContext, SlogFromContext and
 // wsgi.errors reach it, whatever the level of the logger they go to. A
 // request without one pays nothing more than the failed look-up.
 
@@ -117,9 +117,9 @@ func (b *buffer) init(secret func(string) bool) {
 	b.secret = secret
 }
 
-// Attach makes a tap and puts it in the Scope of r under [Key], so that
-// logging.From tees the request's logger into it. It returns nil when r
-// has no Scope.
+// Attach makes a tap and puts it in the state of r (state.LogTapSlot), so that
+// logging.FromContext tees the request's logger into it. It returns nil when r
+// has no state.
 func Attach(r *http.Request, secret func(string) bool) *Tap {
 	t := New(secret)
 	if !state.LogTapSlot.Set(r.Context(), t) {

@@ -45,7 +45,7 @@ type config struct {
 // The decision is made once, when the recover layer receives the request,
 // before anything is handed inward: a layer inside that rewrites the
 // request in place (chi's RealIP setting RemoteAddr from True-Client-IP, a
-// layer deleting X-Forwarded-*) or puts values in the Scope cannot change
+// layer deleting X-Forwarded-*) or puts values in the request's state cannot change
 // it. The client is on this machine when the connection's peer is loopback
 // (127.0.0.0/8 or ::1; not a private LAN address) and the request carries
 // no header by which a proxy or a CDN names the client or says it is there

@@ -8,12 +8,12 @@ import (
 
 // devCapture is what the development page shows of a request beyond the
 // request itself, kept while the handler runs: the body it was sent, as far
-// as maxBody, and what the request's logger (logging.From) wrote, Debug
+// as maxBody, and what the request's logger (logging.FromContext) wrote, Debug
 // entries included. It is made only for a request that may get a
 // traceback, so production and remote clients pay nothing for it.
 type devCapture struct {
 	body *bodyTap
-	logs *logtap.Tap // nil when r has no Scope
+	logs *logtap.Tap // nil when r has no state
 }
 
 // startCapture returns the capture for r, and the request to hand the

@@ -18,7 +18,7 @@ import (
 // again. Inner layers run before a panic reaches the recover layer and share r's
 // header map, and some rewrite r in place (chi's RealIP sets RemoteAddr from
 // True-Client-IP or X-Forwarded-For; others delete X-Forwarded-*): nothing
-// they do, and no value they put in the Scope (an Environ's REMOTE_ADDR),
+// they do, and no value they put in the request's state (an Environ's REMOTE_ADDR),
 // changes the answer. In production it is never called: a production
 // stack has no Debugger.
 func (c *config) tracebackAllowed(r *http.Request) bool {
