@@ -5,7 +5,6 @@
 package errpage
 
 import (
-	"strconv"
 	"strings"
 )
 
@@ -64,7 +63,7 @@ func Negotiate(accept string) string {
 	}
 	cands := [...]struct {
 		typ, full string
-		q         float64
+		q         int // thousandths
 		spec, pos int
 	}{
 		{"text/plain", TypeText, 0, -1, 0},
@@ -87,7 +86,7 @@ func Negotiate(accept string) string {
 			}
 		}
 	}
-	best, bestQ, bestSpec, bestPos := TypeText, 0.0, -1, 0
+	best, bestQ, bestSpec, bestPos := TypeText, 0, -1, 0
 	for _, c := range cands {
 		if c.q <= 0 {
 			continue
@@ -99,25 +98,55 @@ func Negotiate(accept string) string {
 	return best
 }
 
-// parseRange returns a media range, lower-cased, and its q; -1 when q is
-// not a number from 0 to 1.
-func parseRange(part string) (string, float64) {
+// parseRange returns a media range, lower-cased, and its q in
+// thousandths; -1 when q is not a qvalue.
+func parseRange(part string) (string, int) {
 	mt, params, _ := strings.Cut(part, ";")
-	mt = strings.ToLower(strings.TrimSpace(mt))
-	q := 1.0
+	mt = lower(strings.TrimSpace(mt))
+	q := 1000
 	for params != "" {
 		var p string
 		p, params, _ = strings.Cut(params, ";")
 		k, v, ok := strings.Cut(strings.TrimSpace(p), "=")
 		if ok && strings.EqualFold(k, "q") {
-			if f, err := strconv.ParseFloat(v, 64); err == nil && f >= 0 && f <= 1 {
-				q = f
-			} else {
-				q = -1
-			}
+			q = parseQ(v)
 		}
 	}
 	return mt, q
+}
+
+// lower is s in lower case: s itself when it has no capital (media ranges
+// nearly never do), found in one plain pass.
+func lower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			return strings.ToLower(s)
+		}
+	}
+	return s
+}
+
+// parseQ is a qvalue in thousandths, as RFC 9110 12.4.2 writes it ("0",
+// "0.5", "0.125", "1", "1.000"), or -1 for anything else. Integers keep
+// the comparison of two q values exact, and cost less than ParseFloat.
+func parseQ(v string) int {
+	if v == "" || v[0] != '0' && v[0] != '1' || len(v) > 5 || len(v) > 1 && v[1] != '.' {
+		return -1
+	}
+	q := int(v[0]-'0') * 1000
+	scale := 100
+	for i := 2; i < len(v); i++ {
+		d := v[i]
+		if d < '0' || d > '9' {
+			return -1
+		}
+		q += int(d-'0') * scale
+		scale /= 10
+	}
+	if q > 1000 {
+		return -1
+	}
+	return q
 }
 
 // matches says how specifically mediaRange matches typ: 2 exactly, 1 as

@@ -38,3 +38,17 @@ func FuzzNegotiate(f *testing.F) {
 		}
 	})
 }
+
+func TestParseQ(t *testing.T) {
+	for _, tt := range []struct {
+		v    string
+		want int
+	}{
+		{"0", 0}, {"1", 1000}, {"0.5", 500}, {"0.125", 125}, {"1.000", 1000}, {"1.", 1000}, {"0.", 0},
+		{"1.001", -1}, {"1.5", -1}, {"2", -1}, {"", -1}, {".5", -1}, {"0.5000", -1}, {"-0", -1}, {"0,5", -1}, {"5e-1", -1}, {"01", -1}, {"0.x", -1},
+	} {
+		if got := parseQ(tt.v); got != tt.want {
+			t.Errorf("parseQ(%q) = %d, want %d", tt.v, got, tt.want)
+		}
+	}
+}
