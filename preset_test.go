@@ -269,23 +269,6 @@ func corsLike(next http.Handler) http.Handler {
 	})
 }
 
-// gzipLike is a compressor outside the preset.
-func gzipLike(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Encoding", "gzip")
-		zw := gzip.NewWriter(w)
-		defer zw.Close()
-		next.ServeHTTP(gzipWriter{w, zw}, r)
-	})
-}
-
-type gzipWriter struct {
-	http.ResponseWriter
-	zw *gzip.Writer
-}
-
-func (g gzipWriter) Write(p []byte) (int, error) { return g.zw.Write(p) }
-
 // answerThenPanic sets the headers of the answer it means to send, and
 // panics before sending it.
 func answerThenPanic(w http.ResponseWriter, r *http.Request) {
@@ -343,7 +326,7 @@ func TestPresetThe500KeepsOuterHeaders(t *testing.T) {
 func TestPresetThe500ThroughAnOuterCompressor(t *testing.T) {
 	for _, p := range presets {
 		t.Run(p.name, func(t *testing.T) {
-			h := gzipLike(p.build(zap.NewNop()).ThenFunc(answerThenPanic))
+			h := wsgotest.Gzip(p.build(zap.NewNop()).ThenFunc(answerThenPanic))
 			wsgotest.Modes(t, h, func(t *testing.T, ts *httptest.Server) {
 				req, _ := http.NewRequest("GET", ts.URL, nil)
 				req.Header.Set("Accept-Encoding", "gzip") // by hand: the client leaves the body encoded

@@ -9,25 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/wsgo/wsgo/internal/wsgotest"
 )
-
-// gzipLayer compresses every response, as gzhttp or chi's Compress would
-// for a client that accepts gzip: enough to see where the log layer counts.
-func gzipLayer(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Encoding", "gzip")
-		zw := gzip.NewWriter(w)
-		defer zw.Close()
-		next.ServeHTTP(gzipWriter{w, zw}, r)
-	})
-}
-
-type gzipWriter struct {
-	http.ResponseWriter
-	zw *gzip.Writer
-}
-
-func (g gzipWriter) Write(p []byte) (int, error) { return g.zw.Write(p) }
 
 // TestBytesCountedWhereTheCompressorSits: with a compressing layer inside
 // the log layer, the access entry and Apache's %b count the compressed
@@ -43,9 +27,9 @@ func TestBytesCountedWhereTheCompressorSits(t *testing.T) {
 		var line bytes.Buffer
 		chain := func(logLayer func(http.Handler) http.Handler) http.Handler {
 			if inside {
-				return logLayer(gzipLayer(app))
+				return logLayer(wsgotest.Gzip(app))
 			}
-			return gzipLayer(logLayer(app))
+			return wsgotest.Gzip(logLayer(app))
 		}
 		rec := serveRec(chain(Access(log)), httptest.NewRequest("GET", "/", nil))
 		sent := rec.Body.Len()

@@ -27,25 +27,6 @@ func corsLike(next http.Handler) http.Handler {
 	})
 }
 
-// gzipLike is an outer compressor: it sets Content-Encoding: gzip and
-// compresses whatever is written inside it.
-func gzipLike(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Encoding", "gzip")
-		w.Header().Add("Vary", "Accept-Encoding")
-		zw := gzip.NewWriter(w)
-		defer zw.Close()
-		next.ServeHTTP(gzipWriter{w, zw}, r)
-	})
-}
-
-type gzipWriter struct {
-	http.ResponseWriter
-	zw *gzip.Writer
-}
-
-func (g gzipWriter) Write(p []byte) (int, error) { return g.zw.Write(p) }
-
 // answerThenPanic sets every header that describes its own answer, and
 // panics before sending it.
 func answerThenPanic(w http.ResponseWriter, r *http.Request) {
@@ -122,7 +103,7 @@ func TestThe500GoesThroughAnOuterCompressor(t *testing.T) {
 		h        http.Handler
 		encoding string
 	}{
-		{"gzip outside", gzipLike(mw.RequestID()(New(logger)(http.HandlerFunc(answerThenPanic)))), "gzip"},
+		{"gzip outside", wsgotest.Gzip(mw.RequestID()(New(logger)(http.HandlerFunc(answerThenPanic)))), "gzip"},
 		{"no compressor", mw.RequestID()(New(logger)(http.HandlerFunc(answerThenPanic))), ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
