@@ -2,7 +2,6 @@ package wsgo
 
 import (
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/wsgo/wsgo/chain"
 	"github.com/wsgo/wsgo/environ"
+	"github.com/wsgo/wsgo/internal/wsgotest"
 )
 
 // TestDevelopmentTracebackOnlyForLocalClients runs the traceback rule
@@ -145,39 +145,6 @@ func getTraceback(t *testing.T, url, host string, header map[string]string) (int
 	return res.StatusCode, strings.Contains(string(b), "secret panic text")
 }
 
-// realIP does what chi's middleware.RealIP does: it sets r.RemoteAddr, in
-// place and without a port, from True-Client-IP, X-Real-IP or the first
-// entry of X-Forwarded-For.
-func realIP(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var ip string
-		if tcip := r.Header.Get("True-Client-IP"); tcip != "" {
-			ip = tcip
-		} else if xrip := r.Header.Get("X-Real-IP"); xrip != "" {
-			ip = xrip
-		} else if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			ip, _, _ = strings.Cut(xff, ",")
-			ip = strings.TrimSpace(ip)
-		}
-		if net.ParseIP(ip) != nil {
-			r.RemoteAddr = ip
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// dropForwarded deletes every X-Forwarded-* header in place.
-func dropForwarded(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		for k := range r.Header {
-			if strings.HasPrefix(k, "X-Forwarded-") {
-				delete(r.Header, k)
-			}
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
 // TestDevelopmentInnerLayersCannotOpenTheTraceback: chi's RealIP, or a layer
 // that deletes X-Forwarded-* in place, placed inside the development preset
 // (appended, or inserted after the recover layer) does not change who sees a
@@ -202,9 +169,9 @@ func TestDevelopmentInnerLayersCannotOpenTheTraceback(t *testing.T) {
 		remote string
 		header map[string]string
 	}{
-		{"RealIP, remote peer, True-Client-IP", realIP, "203.0.113.9:1234", map[string]string{"True-Client-IP": "127.0.0.1"}},
-		{"RealIP, remote peer, X-Forwarded-For", realIP, "203.0.113.9:1234", map[string]string{"X-Forwarded-For": "127.0.0.1"}},
-		{"X-Forwarded-* dropped, remote client through a proxy here", dropForwarded, "127.0.0.1:5555", map[string]string{"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}},
+		{"RealIP, remote peer, True-Client-IP", wsgotest.RealIP, "203.0.113.9:1234", map[string]string{"True-Client-IP": "127.0.0.1"}},
+		{"RealIP, remote peer, X-Forwarded-For", wsgotest.RealIP, "203.0.113.9:1234", map[string]string{"X-Forwarded-For": "127.0.0.1"}},
+		{"X-Forwarded-* dropped, remote client through a proxy here", wsgotest.DropForwarded, "127.0.0.1:5555", map[string]string{"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}},
 	} {
 		for name, h := range stacks(tc.layer) {
 			if strings.HasPrefix(name, "layer outside") && tc.name[0] == 'X' {
@@ -225,7 +192,7 @@ func TestDevelopmentInnerLayersCannotOpenTheTraceback(t *testing.T) {
 	}
 	// Over a real server: a proxy on this machine (the test client) forwards
 	// a remote client; the layer inside deletes X-Forwarded-For in place.
-	ts := httptest.NewServer(Development(zap.NewNop()).Append(dropForwarded).Then(boom))
+	ts := httptest.NewServer(Development(zap.NewNop()).Append(wsgotest.DropForwarded).Then(boom))
 	defer ts.Close()
 	if status, got := getTraceback(t, ts.URL, "localhost", map[string]string{"X-Forwarded-For": "203.0.113.9"}); status != 500 || got {
 		t.Errorf("real server, X-Forwarded-* dropped inside: status %d, traceback shown = %v, want 500 and none", status, got)

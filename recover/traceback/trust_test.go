@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/wsgo/wsgo/environ"
+	"github.com/wsgo/wsgo/internal/wsgotest"
 	"github.com/wsgo/wsgo/mw"
 	wsgorecover "github.com/wsgo/wsgo/recover"
 )
@@ -141,40 +142,6 @@ func fetchTraceback(t *testing.T, ts *httptest.Server, req *http.Request) (int, 
 	return res.StatusCode, strings.Contains(string(b), "secret panic text")
 }
 
-// realIP does what chi's middleware.RealIP does: it sets r.RemoteAddr, in
-// place and without a port, from True-Client-IP, X-Real-IP or the first
-// entry of X-Forwarded-For.
-func realIP(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var ip string
-		if tcip := r.Header.Get("True-Client-IP"); tcip != "" {
-			ip = tcip
-		} else if xrip := r.Header.Get("X-Real-IP"); xrip != "" {
-			ip = xrip
-		} else if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			ip, _, _ = strings.Cut(xff, ",")
-			ip = strings.TrimSpace(ip)
-		}
-		if net.ParseIP(ip) != nil {
-			r.RemoteAddr = ip
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// dropForwarded deletes every X-Forwarded-* header, in place, from the
-// header map it shares with the request the recover layer received.
-func dropForwarded(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		for k := range r.Header {
-			if strings.HasPrefix(k, "X-Forwarded-") {
-				delete(r.Header, k)
-			}
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
 // localHost sets r.Host to localhost, in place.
 func localHost(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -208,15 +175,15 @@ func TestTracebackDecidedOnEntry(t *testing.T) {
 		host   string
 		header map[string]string
 	}{
-		{"RealIP inside, remote peer, True-Client-IP", inside(realIP), "203.0.113.9:1234", "localhost", map[string]string{"True-Client-IP": "127.0.0.1"}},
-		{"RealIP inside, remote peer, X-Real-IP", inside(realIP), "203.0.113.9:1234", "localhost", map[string]string{"X-Real-IP": "127.0.0.1"}},
-		{"RealIP inside, remote peer, X-Forwarded-For", inside(realIP), "203.0.113.9:1234", "localhost", map[string]string{"X-Forwarded-For": "127.0.0.1"}},
-		{"X-Forwarded-* dropped inside, proxied remote client", inside(dropForwarded), "127.0.0.1:5555", "localhost", map[string]string{"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Host": "localhost"}},
+		{"RealIP inside, remote peer, True-Client-IP", inside(wsgotest.RealIP), "203.0.113.9:1234", "localhost", map[string]string{"True-Client-IP": "127.0.0.1"}},
+		{"RealIP inside, remote peer, X-Real-IP", inside(wsgotest.RealIP), "203.0.113.9:1234", "localhost", map[string]string{"X-Real-IP": "127.0.0.1"}},
+		{"RealIP inside, remote peer, X-Forwarded-For", inside(wsgotest.RealIP), "203.0.113.9:1234", "localhost", map[string]string{"X-Forwarded-For": "127.0.0.1"}},
+		{"X-Forwarded-* dropped inside, proxied remote client", inside(wsgotest.DropForwarded), "127.0.0.1:5555", "localhost", map[string]string{"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Host": "localhost"}},
 		{"Host rewritten inside, DNS rebinding", inside(localHost), "127.0.0.1:5555", "evil.example", nil},
-		{"RealIP outside, remote peer, True-Client-IP", map[string]http.Handler{"RealIP > recover": realIP(dev(app))}, "203.0.113.9:1234", "localhost", map[string]string{"True-Client-IP": "127.0.0.1"}},
+		{"RealIP outside, remote peer, True-Client-IP", map[string]http.Handler{"RealIP > recover": wsgotest.RealIP(dev(app))}, "203.0.113.9:1234", "localhost", map[string]string{"True-Client-IP": "127.0.0.1"}},
 		// RealIP outside a proxy layer forges the very peer address its
 		// TrustedPeers check: an address without a port limits nothing.
-		{"RealIP outside a proxy with peers, remote peer, X-Forwarded-For", map[string]http.Handler{"RealIP > proxy > recover": realIP(peers(dev(app)))}, "203.0.113.9:1234", "localhost", map[string]string{"X-Forwarded-For": "127.0.0.1"}},
+		{"RealIP outside a proxy with peers, remote peer, X-Forwarded-For", map[string]http.Handler{"RealIP > proxy > recover": wsgotest.RealIP(peers(dev(app)))}, "203.0.113.9:1234", "localhost", map[string]string{"X-Forwarded-For": "127.0.0.1"}},
 	}
 	for _, tt := range tests {
 		for name, h := range tt.stacks {
@@ -253,10 +220,10 @@ func TestTracebackDecidedOnEntryOverARealServer(t *testing.T) {
 		h      http.Handler
 		header map[string]string
 	}{
-		{"remote peer > recover > RealIP", remote(dev(realIP(app))), map[string]string{"True-Client-IP": "127.0.0.1"}},
-		{"remote peer > recover > environ > RealIP", remote(dev(environ.Middleware()(realIP(app)))), map[string]string{"X-Forwarded-For": "127.0.0.1"}},
-		{"local proxy > recover > drop X-Forwarded-*", dev(dropForwarded(app)), map[string]string{"X-Forwarded-For": "203.0.113.9"}},
-		{"local proxy > recover > environ > drop X-Forwarded-*", dev(environ.Middleware()(dropForwarded(app))), map[string]string{"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}},
+		{"remote peer > recover > RealIP", remote(dev(wsgotest.RealIP(app))), map[string]string{"True-Client-IP": "127.0.0.1"}},
+		{"remote peer > recover > environ > RealIP", remote(dev(environ.Middleware()(wsgotest.RealIP(app)))), map[string]string{"X-Forwarded-For": "127.0.0.1"}},
+		{"local proxy > recover > drop X-Forwarded-*", dev(wsgotest.DropForwarded(app)), map[string]string{"X-Forwarded-For": "203.0.113.9"}},
+		{"local proxy > recover > environ > drop X-Forwarded-*", dev(environ.Middleware()(wsgotest.DropForwarded(app))), map[string]string{"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}},
 	} {
 		ts := httptest.NewServer(tc.h)
 		req, _ := http.NewRequest("GET", ts.URL+"/", nil)
