@@ -161,7 +161,10 @@ func Capture(w http.ResponseWriter, r *http.Request) (Captured, *http.Request) {
 // deadline of now, so that a write blocked on a slow client returns), and
 // from then on the writer's methods reach no one and return
 // [ErrHandlerDone]. The Response's read side (Status, Written, ...) still
-// answers, and is final once the fence is up.
+// answers, and is final once the fence is up. A writer that cannot set a
+// write deadline (a wrapper of your own without Unwrap or
+// SetWriteDeadline) cannot be cut: Release then waits for a blocked write
+// as long as the connection lets it block (the server's WriteTimeout).
 //
 // Releasing a borrowed hold fences nothing: only the layer that created the
 // writer decides when it is done, so a layer that borrows it and forgets
