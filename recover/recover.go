@@ -3,6 +3,7 @@ package recover
 import (
 	"context"
 	"net/http"
+	"runtime"
 	"time"
 
 	"go.uber.org/zap"
@@ -51,6 +52,7 @@ type config struct {
 	onPanic    func(*http.Request, *Panic)
 	page       func(http.ResponseWriter, *http.Request, *Panic)
 	customPage bool // Page was given: it is shown the whole stack
+	whole      bool // a Debugger, OnPanic or Page is given: a panic's whole stack is captured
 }
 
 // New returns the recovering middleware: see the package documentation for
@@ -82,6 +84,7 @@ func New(logger *zap.Logger, opts ...Option) mw.Middleware {
 	if c.page == nil {
 		c.page = productionPage
 	}
+	c.whole = c.debugger != nil || c.onPanic != nil || c.customPage
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { c.serve(next, w, r) })
 	}
@@ -116,23 +119,33 @@ func (c *config) serve(next http.Handler, w http.ResponseWriter, r *http.Request
 	encoding := w.Header()["Content-Encoding"]
 	defer func() {
 		if v := recover(); v != nil {
-			c.handle(resp.Response, r, v, answer, encoding)
+			if v == http.ErrAbortHandler {
+				panic(v) // the standard way to abort: not ours to log
+			}
+			p := &Panic{Value: v}
+			var n int
+			if !c.whole {
+				// The short capture is taken here, in the deferred
+				// function itself: runtime.Callers walks every frame
+				// below it, the skipped ones too.
+				n = runtime.Callers(1, p.buf[:])
+			}
+			c.handle(resp.Response, r, p, n, answer, encoding)
 		}
 	}()
 	next.ServeHTTP(resp.Writer(), r)
 }
 
-// handle answers a recovered panic v (recover itself must be called by the
-// deferred function, so the caller calls it and passes the value).
-// answer is the Debugger's for this request, or nil; encoding is the
-// Content-Encoding the response had when this layer received it.
-func (c *config) handle(resp *mw.Response, r *http.Request, v any, answer Answer, encoding []string) {
-	if v == http.ErrAbortHandler {
-		panic(v) // the standard way to abort: not ours to log
-	}
+// handle answers a recovered panic p (recover itself must be called by the
+// deferred function, so the caller calls it and passes the value in p).
+// n is how many PCs of the short capture the deferred function put in
+// p.buf, 0 when it made none; answer is the Debugger's for this request,
+// or nil; encoding is the Content-Encoding the response had when this
+// layer received it.
+func (c *config) handle(resp *mw.Response, r *http.Request, p *Panic, n int, answer Answer, encoding []string) {
 	state.RecoveredSlot.Set(r.Context(), true) // for an access log outside: this request panicked
-	p := &Panic{Value: v, Time: time.Now()}
-	p.capture(c.debugger != nil || c.onPanic != nil || c.customPage)
+	p.Time = time.Now()
+	p.capture(n)
 	p.Committed, p.Hijacked = resp.Committed(), resp.Hijacked()
 	p.RequestID = mw.RequestIDFrom(r.Context())
 	if p.RequestID == "" {

@@ -9,18 +9,19 @@ import (
 const maxDepth = 128
 
 // shortDepth is the first capture of a stack when only the frames above
-// the recover layer are needed (production, without OnPanic or Page): in
-// most programs the layer is among them, and a longer capture is made only
-// when it is not.
+// the recover layer are needed (production, without OnPanic or Page),
+// from the deferred function that recovered: in most programs the layer
+// is among them, and a longer capture is made only when it is not.
 const shortDepth = 8
 
 // capture records the stack of the panic it is called for, from the
-// function the deferred function called (handle): the whole stack when
-// whole, and else a short one when that reaches the recover layer. It sets
-// above to the number of frames above the layer.
-func (p *Panic) capture(whole bool) {
-	if !whole {
-		p.pcs, p.cut = stackPCs(p.buf[:], 4)
+// function the deferred function called (handle): the short capture the
+// deferred function made, its n PCs in buf (0 when it made none), when
+// that reaches the recover layer, and else the whole stack. It sets above
+// to the number of frames above the layer.
+func (p *Panic) capture(n int) {
+	if n > 0 {
+		p.pcs, p.cut = fromPanic(p.buf[:n]), n == len(p.buf)
 		if p.above = layerIndex(p.pcs); p.above >= 0 {
 			return
 		}
@@ -73,14 +74,17 @@ func (p *Panic) Stack() string {
 // fill: a stack deeper than it is cut at its length, and then cut is true.
 func stackPCs(pcs []uintptr, skip int) (_ []uintptr, cut bool) {
 	n := runtime.Callers(skip, pcs)
-	cut = n == len(pcs)
-	pcs = pcs[:n]
-	// Drop everything up to and including runtime.gopanic, so the first
-	// frame is the one that panicked (return addresses: look at pc-1).
+	return fromPanic(pcs[:n]), n == len(pcs)
+}
+
+// fromPanic is pcs, a stack taken in the deferred function that recovered,
+// without the frames up to and including runtime.gopanic, so that the
+// first frame is the one that panicked (return addresses: look at pc-1).
+func fromPanic(pcs []uintptr) []uintptr {
 	for i, pc := range pcs {
 		if fn := runtime.FuncForPC(pc - 1); fn != nil && fn.Name() == "runtime.gopanic" {
-			return pcs[i+1:], cut
+			return pcs[i+1:]
 		}
 	}
-	return pcs, cut
+	return pcs
 }
