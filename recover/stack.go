@@ -49,7 +49,8 @@ func layerIndex(pcs []uintptr) int {
 // prints frames. It is formatted anew each time: caches of stacks and of
 // symbols saved nothing measurable on the 500 path (BenchmarkPanic).
 func (p *Panic) Stack() string {
-	var b []byte
+	var arr [1024]byte // on the stack: the text grows in place and is copied once
+	b := arr[:0]
 	frames := runtime.CallersFrames(p.pcs[:p.above]) // a PC may be several inlined frames
 	for {
 		f, more := frames.Next()
