@@ -127,8 +127,9 @@ func (c *config) serve(next http.Handler, w http.ResponseWriter, r *http.Request
 			if !c.whole {
 				// The short capture is taken here, in the deferred
 				// function itself: runtime.Callers walks every frame
-				// below it, the skipped ones too.
-				n = runtime.Callers(1, p.buf[:])
+				// below it, the skipped ones too. It starts at its
+				// caller, runtime.gopanic.
+				n = runtime.Callers(2, p.buf[:])
 			}
 			c.handle(resp.Response, r, p, n, answer, encoding)
 		}

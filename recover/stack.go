@@ -11,8 +11,9 @@ const maxDepth = 128
 // shortDepth is the first capture of a stack when only the frames above
 // the recover layer are needed (production, without OnPanic or Page),
 // from the deferred function that recovered: in most programs the layer
-// is among them, and a longer capture is made only when it is not.
-const shortDepth = 8
+// is among them, and a longer capture is made only when it is not. It
+// starts at runtime.gopanic, the deferred function's caller.
+const shortDepth = 7
 
 // capture records the stack of the panic it is called for, from the
 // function the deferred function called (handle): the short capture the
