@@ -137,6 +137,15 @@ func appendFloat(b []byte, f float64) []byte { return strconv.AppendFloat(b, f, 
 // hexDigits are the digits of zap's \u00XX escapes: lower case.
 const hexDigits = "0123456789abcdef"
 
+// jsonSafe tells which bytes zap's JSON encoder writes as they are without
+// looking further: printable ASCII but the quote and the backslash.
+var jsonSafe = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // appendJSONString appends s escaped as zap's JSON encoder escapes it,
 // without the quotes: `"` and `\` behind a backslash; \n, \r and \t; other
 // bytes below 0x20 as \u00XX; each byte of invalid UTF-8 as \ufffd;
@@ -145,6 +154,10 @@ func appendJSONString(b []byte, s string) []byte {
 	last := 0
 	for i := 0; i < len(s); {
 		c := s[i]
+		if jsonSafe[c] {
+			i++
+			continue
+		}
 		if c >= utf8.RuneSelf {
 			r, size := utf8.DecodeRuneInString(s[i:])
 			if r != utf8.RuneError || size != 1 {
@@ -154,10 +167,6 @@ func appendJSONString(b []byte, s string) []byte {
 			b = append(b, s[last:i]...)
 			b = append(b, `\ufffd`...)
 		} else {
-			if c >= 0x20 && c != '\\' && c != '"' {
-				i++
-				continue
-			}
 			b = append(b, s[last:i]...)
 			b = appendEscape(b, c)
 		}
