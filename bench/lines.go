@@ -57,6 +57,10 @@ type AccessLine struct {
 	Line string
 	// Lines is how many lines the stack writes for that request.
 	Lines int
+	// RequestURI is whether the line holds the request's target as the
+	// client sent it (r.RequestURI), which for the benchmarks' request,
+	// made by httptest.NewRequest from an absolute URL, is that URL.
+	RequestURI bool
 	// Facts tells, for each of LineFacts, whether the line carries it.
 	Facts []bool
 	// JSON is whether the line is JSON-shaped (starts with '{'), and
@@ -108,6 +112,7 @@ func accessLine(s Stack, buf *bytes.Buffer) (AccessLine, error) {
 		return l, fmt.Errorf("bench: access lines: %s: %w", s.Name, err)
 	}
 	l.Line, l.Lines = line, strings.Count(all, "\n")
+	l.RequestURI = strings.Contains(line, wsgotest.Request().RequestURI)
 	l.JSON = strings.HasPrefix(line, "{")
 
 	var ids []string

@@ -50,7 +50,8 @@ func TestEchoLineInvalidJSONOnAQuote(t *testing.T) {
 
 // TestAccessLines: each stack's line, and the facts detected in it, as
 // the lines read: the floors, wsgo and the hand-written stack carry every
-// fact; each peer lacks the ones its format leaves out.
+// fact; each peer lacks the ones its format leaves out; chi, gorilla and
+// echo write the request's target as received.
 func TestAccessLines(t *testing.T) {
 	lines, err := AccessLines()
 	if err != nil {
@@ -77,6 +78,9 @@ func TestAccessLines(t *testing.T) {
 		}
 		if l.Lines < 1 || !strings.HasSuffix(l.Line, "\n") || strings.Count(l.Line, "\n") != 1 {
 			t.Errorf("%s: %d lines, access line %q", l.Stack, l.Lines, l.Line)
+		}
+		if peer := l.Stack == "chi" || l.Stack == "gorilla" || l.Stack == "echo"; l.RequestURI != peer {
+			t.Errorf("%s: holds the absolute RequestURI: %v, want %v; line %q", l.Stack, l.RequestURI, peer, l.Line)
 		}
 		if l.JSON && l.ValidOnQuote == (l.Stack == "echo") {
 			t.Errorf("%s: valid JSON with a quote in the User-Agent: %v", l.Stack, l.ValidOnQuote)
@@ -108,5 +112,21 @@ func TestLineFactsIgnoresTheClock(t *testing.T) {
 		if !slices.Equal(got, c.want) {
 			t.Errorf("%q: facts %v, want %v", c.line, got, c.want)
 		}
+	}
+}
+
+// TestEchoLineTakesForgedMembers: as echo writes the User-Agent
+// unescaped, a client can add members of its own to the entry, which the
+// report's note says.
+func TestEchoLineTakesForgedMembers(t *testing.T) {
+	r := wsgotest.Request()
+	r.Header.Set("User-Agent", `x","status":500,"forged":"yes`)
+	line := stackLine(t, "echo", r)
+	var m map[string]any
+	if err := json.Unmarshal([]byte(line), &m); err != nil {
+		t.Fatalf("%v: %q", err, line)
+	}
+	if m["forged"] != "yes" {
+		t.Errorf("no forged member in %q", line)
 	}
 }
