@@ -177,8 +177,13 @@ func lineFacts(line string, r *http.Request, ids []string) []bool {
 		fact int
 		v    string
 	}{
-		{factMethod, r.Method}, {factPath, r.URL.Path}, {factQuery, r.URL.RawQuery}, {factClient, client},
-		{factUserAgent, r.UserAgent()}, {factReferer, r.Referer()}, {factHost, r.Host},
+		{factMethod, r.Method},
+		{factPath, r.URL.Path},
+		{factQuery, r.URL.RawQuery},
+		{factClient, client},
+		{factUserAgent, r.UserAgent()},
+		{factReferer, r.Referer()},
+		{factHost, r.Host},
 	}
 	for _, id := range ids {
 		texts = append(texts, struct {
