@@ -58,6 +58,7 @@ type countingWriter struct {
 	writes int
 }
 
+// Write keeps p and counts the call.
 func (w *countingWriter) Write(p []byte) (int, error) { w.writes++; return w.b.Write(p) }
 
 // TestFloorsWriteZapFloorsLine: the careful zap floor and the appender
