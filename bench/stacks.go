@@ -73,6 +73,10 @@ func StacksTo(w io.Writer) []Stack {
 	return []Stack{
 		{Name: "bare", Wrap: func(h http.Handler) http.Handler { return h }},
 		{Name: "zapfloor", Wrap: zapFloor(zapTo(w))},
+		// The same entry as zapfloor, zap used as a careful user uses it,
+		// then written without zap: the physical floor of this entry.
+		{Name: "zapfloor-careful", Wrap: zapFloorCareful(zapTo(w))},
+		{Name: "appender", Wrap: appenderFloor(w)},
 		{Name: "wsgo-production", Full: true, Wrap: func(h http.Handler) http.Handler { return wsgo.Production(zapTo(w)).Then(h) }},
 		{Name: "wsgo-development", Full: true, Wrap: func(h http.Handler) http.Handler { return wsgo.Development(zapTo(w)).Then(h) }},
 		// The production preset on its default logger, logging.JSON (wsgo's
@@ -143,7 +147,7 @@ func zapFloor(log *zap.Logger) func(http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			start := time.Now()
 			h.ServeHTTP(w, r)
-			log.Info("request", accessFields(r, 200, int64(len(HelloBody)), time.Since(start), "0123456789abcdefghjk")...)
+			log.Info("request", accessFields(r, 200, int64(len(HelloBody)), time.Since(start), floorRequestID)...)
 		})
 	}
 }

@@ -28,7 +28,7 @@ const (
 // instrStacks are the rows of the table: the full stacks, then wsgo's
 // layers alone beside the peers' loggers.
 var instrStacks = []string{
-	"bare", "zapfloor", "wsgo-production", "wsgo-production-json", "wsgo-development", "chi", "gorilla", "negroni", "echo", "handwritten",
+	"bare", "zapfloor", "zapfloor-careful", "appender", "wsgo-production", "wsgo-production-json", "wsgo-development", "chi", "gorilla", "negroni", "echo", "handwritten",
 	"wsgo-requestid", "wsgo-access", "wsgo-recover", "wsgo-environ", "wsgo-combined", "gorilla-combined",
 }
 
@@ -106,15 +106,19 @@ func repeatsText(vs []float64) string {
 }
 
 // instrTable writes the instructions per request of each stack, and their
-// ratio to the zap floor's.
+// ratios to the three floors': zap's as most users write it (the issue's
+// targets are against it), zap's as a careful user writes it, and the
+// hand-written appender of the same bytes.
 func instrTable(b *strings.Builder, res map[string][]float64) {
 	fmt.Fprintf(b, "Instructions per request, counted by valgrind's cachegrind: the in-memory GET above, %s, ((count for %d requests) − (count for %d)) / %d, the garbage collector's share included, run stop-the-world so that it repeats (a concurrent collector's share depends on wall-clock time). The repeats column gives every repeat's count and their spread, (max − min) / median; the table shows the median.\n\n",
 		strings.Join(instrEnv, " "), instrHigh, instrLow, instrHigh-instrLow)
-	b.WriteString("| stack | instructions/request | × zap floor | repeats |\n| --- | ---: | ---: | --- |\n")
-	floor := median(res["Stacks/zapfloor"])
+	b.WriteString("The three floors write the same line (bench/floors_test.go checks it byte for byte): zapfloor is zap as most users write it, `log.Info` with the fields built per request; zapfloor-careful is zap as a careful user writes it, `log.Check` first, the fields in a pooled array, the headers read by their canonical keys; appender writes the line without zap, appended by hand into a pooled buffer (the physical floor of this entry). The targets are against the stock zap floor.\n\n")
+	b.WriteString("| stack | instructions/request | × zap floor | × careful floor | × appender | repeats |\n| --- | ---: | ---: | ---: | ---: | --- |\n")
+	floor, careful, appender := median(res["Stacks/zapfloor"]), median(res["Stacks/zapfloor-careful"]), median(res["Stacks/appender"])
 	for _, s := range instrStacks {
 		vs := res["Stacks/"+s]
-		fmt.Fprintf(b, "| %s | %.0f | %.2f | %s |\n", s, median(vs), median(vs)/floor, repeatsText(vs))
+		m := median(vs)
+		fmt.Fprintf(b, "| %s | %.0f | %.2f | %.2f | %.2f | %s |\n", s, m, m/floor, m/careful, m/appender, repeatsText(vs))
 	}
 }
 

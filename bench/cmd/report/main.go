@@ -94,11 +94,15 @@ func main() {
 	if err != nil {
 		fail("capabilities: %v", err)
 	}
+	lines, err := bench.AccessLines()
+	if err != nil {
+		fail("%v", err)
+	}
 
 	var b strings.Builder
 	fmt.Fprintf(&b, "Measured %s on %s (%d cores), %s, by `cd bench && go run ./cmd/report` (%s in all); medians of %d rounds, each running every benchmark once.\n\n",
 		time.Now().UTC().Format("2006-01-02"), cpuModel(), runtime.NumCPU(), runtime.Version(), time.Since(start).Round(time.Second), o.count)
-	benchSections(&b, res, instr, instrWhy)
+	benchSections(&b, res, instr, instrWhy, lines)
 	if cpuRes != nil {
 		b.WriteString("\n")
 		cpuTable(&b, cpuRes, o.cpu)
@@ -168,8 +172,9 @@ func maybeCPU(cpu cpuConfig) ([]cpuResult, string) {
 	return measureCPU(cpu), ""
 }
 
-// benchSections writes the benchmarks' tables and the instruction counts.
-func benchSections(b *strings.Builder, res map[string]*group, instr map[string][]float64, instrWhy string) {
+// benchSections writes the benchmarks' tables, the instruction counts and
+// the access lines' table.
+func benchSections(b *strings.Builder, res map[string]*group, instr map[string][]float64, instrWhy string, lines []bench.AccessLine) {
 	b.WriteString("![ns per request of each full stack](results/stacks.svg)\n\n")
 	b.WriteString("The same in-memory GET (a query, browser headers, a 13-byte 200 answer) through each stack; loggers write to a writer that drops the bytes (not io.Discard, which log.Logger special-cases to skip formatting).\n\n")
 	table(b, res, "Stacks", "bare", "zapfloor", "zap floor")
@@ -179,6 +184,8 @@ func benchSections(b *strings.Builder, res map[string]*group, instr map[string][
 	} else {
 		fmt.Fprintf(b, "(No instruction counts in this run: %s.)\n", instrWhy)
 	}
+	b.WriteString("\n")
+	lineTable(b, lines)
 	b.WriteString("\nThe 500 path: a panic recovered, logged (with the stack where the stack does that), answered.\n\n")
 	table(b, res, "Panic", "", "handwritten-recover", "hand-written recover")
 	if instr != nil {

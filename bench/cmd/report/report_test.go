@@ -6,30 +6,93 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/wsgo/wsgo/bench"
 )
 
 // TestInstrTableShowsRepeats: the instruction table gives the median, the
-// ratio to the zap floor and every repeat with their spread, and says the
-// collector ran stop-the-world.
+// ratios to the three floors and every repeat with their spread, and says
+// the collector ran stop-the-world.
 func TestInstrTableShowsRepeats(t *testing.T) {
 	res := map[string][]float64{}
 	for _, s := range instrStacks {
 		res["Stacks/"+s] = []float64{1000, 1010, 990}
 	}
 	res["Stacks/zapfloor"] = []float64{2000, 2000, 2000}
+	res["Stacks/zapfloor-careful"] = []float64{1600, 1600, 1600}
+	res["Stacks/appender"] = []float64{500, 500, 500}
 	var b strings.Builder
 	instrTable(&b, res)
 	out := b.String()
 	for _, want := range []string{
 		"GODEBUG=asyncpreemptoff=1,gcstoptheworld=1",
-		"| stack | instructions/request | × zap floor | repeats |",
-		"| wsgo-production | 1000 | 0.50 | 1000, 1010, 990 (2.00%) |",
-		"| zapfloor | 2000 | 1.00 | 2000, 2000, 2000 (0.00%) |",
+		"| stack | instructions/request | × zap floor | × careful floor | × appender | repeats |",
+		"| wsgo-production | 1000 | 0.50 | 0.62 | 2.00 | 1000, 1010, 990 (2.00%) |",
+		"| zapfloor | 2000 | 1.00 | 1.25 | 4.00 | 2000, 2000, 2000 (0.00%) |",
+		"| zapfloor-careful | 1600 | 0.80 | 1.00 | 3.20 | 1600, 1600, 1600 (0.00%) |",
+		"| appender | 500 | 0.25 | 0.31 | 1.00 | 500, 500, 500 (0.00%) |",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("instrTable: no %q in\n%s", want, out)
 		}
 	}
+}
+
+// TestInstrStacksHaveTheFloors: the new floors are counted, right after the
+// stock zap floor.
+func TestInstrStacksHaveTheFloors(t *testing.T) {
+	if got := strings.Join(instrStacks[:4], ","); got != "bare,zapfloor,zapfloor-careful,appender" {
+		t.Errorf("instrStacks start with %s", got)
+	}
+}
+
+// TestLineTable: the line table gives each stack's line length, its line
+// count, a column per fact and whether the line survives a quote; a note
+// names the stacks whose JSON-shaped line does not, and those whose line
+// holds the absolute target.
+func TestLineTable(t *testing.T) {
+	all := make([]bool, len(bench.LineFacts))
+	for i := range all {
+		all[i] = true
+	}
+	var b strings.Builder
+	lineTable(&b, []bench.AccessLine{
+		{Stack: "zapfloor", Line: strings.Repeat("x", 586) + "\n", Lines: 1, Facts: all, JSON: true, ValidOnQuote: true},
+		{Stack: "echo", Line: strings.Repeat("x", 406) + "\n", Lines: 1, Facts: make([]bool, len(bench.LineFacts)), JSON: true, RequestURI: true},
+		{Stack: "gorilla", Line: "x\n", Lines: 2, Facts: all, RequestURI: true},
+	})
+	out := b.String()
+	for _, want := range []string{
+		"| stack | bytes | lines | method | path | query | status | response size | request size | duration | client address | user agent | referer | host | request ID | JSON with a `\"` in the User-Agent |",
+		"| zapfloor | 587 | 1 |" + strings.Repeat(" yes |", 12) + " valid |",
+		"| echo | 407 | 1 |" + strings.Repeat(" — |", 12) + " **invalid** |",
+		"| gorilla | 2 | 2 |" + strings.Repeat(" yes |", 12) + " n/a (text) |",
+		"\necho: the line is shaped as JSON, but request strings go into it unescaped",
+		"\necho, gorilla: the line holds the request's target as received",
+		"\ngorilla: more than one line for this request",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("lineTable: no %q in\n%s", want, out)
+		}
+	}
+}
+
+// TestLineTableOnTheStacks: on the real stacks' lines, echo's is invalid
+// JSON with a quote in the User-Agent, and the note says so.
+func TestLineTableOnTheStacks(t *testing.T) {
+	lines, err := bench.AccessLines()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	lineTable(&b, lines)
+	out := b.String()
+	for _, want := range []string{"\necho: the line is shaped as JSON", "| wsgo-production | ", "| appender | "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q in\n%s", want, out)
+		}
+	}
+	t.Log("\n" + out)
 }
 
 // TestWriteReadmeBetweenMarkers: the section replaces what was between the
