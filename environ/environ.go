@@ -51,11 +51,36 @@ func newEnviron(r *http.Request) *Environ {
 	return &Environ{req: r}
 }
 
+// pending is the Environ Middleware attached, before anyone read it: the
+// request it is to be made from. It is made on first read (most requests
+// never read it), by whichever goroutine reads it first, and stored once
+// (state.Scope.SetEnviron), so that all of them share it. Until then, it
+// answers the reads of other packages (logging's SCRIPT_NAME) as a new
+// Environ would, without being made.
+type pending http.Request
+
+// String returns what a new Environ of the request returns.
+func (p *pending) String(key string) (string, bool) {
+	e := Environ{req: (*http.Request)(p)}
+	return e.String(key)
+}
+
+// All yields what a new Environ of the request yields.
+func (p *pending) All() iter.Seq2[string, any] { return newEnviron((*http.Request)(p)).All() }
+
 // Lookup returns the Environ attached to ctx, or nil when there is none.
 func Lookup(ctx context.Context) *Environ {
-	v, _ := state.EnvironSlot.Get(ctx)
-	e, _ := v.(*Environ)
-	return e
+	s := state.From(ctx)
+	if s == nil {
+		return nil
+	}
+	switch e, _ := s.Environ(); e := e.(type) {
+	case *Environ:
+		return e
+	case *pending:
+		return s.SetEnviron(newEnviron((*http.Request)(e))).(*Environ)
+	}
+	return nil
 }
 
 // From returns the Environ of r. It is never nil: when no layer attached one,
@@ -80,9 +105,20 @@ func Attach(r *http.Request) (*http.Request, *Environ) {
 	if s == nil {
 		r, s = state.New(r)
 	}
-	e := newEnviron(r)
-	state.EnvironSlot.Put(s, e)
-	return r, e
+	return r, s.SetEnviron(newEnviron(r)).(*Environ)
+}
+
+// attachPending is Attach for Middleware: the Environ is made when first
+// read (see pending), and r is returned with its state.
+func attachPending(r *http.Request) *http.Request {
+	s := state.From(r.Context())
+	if s == nil {
+		r, s = state.New(r)
+	} else if _, ok := s.Environ(); ok {
+		return r
+	}
+	state.EnvironSlot.Put(s, (*pending)(r))
+	return r
 }
 
 // Middleware returns a middleware that attaches an Environ to every request
@@ -91,8 +127,7 @@ func Attach(r *http.Request) (*http.Request, *Environ) {
 func Middleware() mw.Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			r2, _ := Attach(r)
-			serveCopy(next, w, r, r2, "")
+			serveCopy(next, w, r, attachPending(r), "")
 		})
 	}
 }

@@ -438,10 +438,13 @@ func clientAddress(r *http.Request) string {
 }
 
 // environString is the value of key in r's Environ, when a layer attached
-// one (see state.EnvironSlot: logging does not import environ).
+// one (see state.Scope.Environ: logging does not import environ). An
+// Environ attached but not made yet is not made for it.
 func environString(r *http.Request, key string) (string, bool) {
-	if e, ok := state.EnvironSlot.Get(r.Context()); ok {
-		return e.String(key)
+	if s := state.From(r.Context()); s != nil {
+		if e, ok := s.Environ(); ok {
+			return e.String(key)
+		}
 	}
 	return "", false
 }

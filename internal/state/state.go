@@ -4,15 +4,16 @@
 // packages read; each slot is declared once, by its owner, with the type of
 // its value:
 //
-//	var environSlot = state.Declare[*Environ]()  // environ owns the Environ
-//	e, _ := environSlot.Get(r.Context())
+//	var scopeSlot = state.Declare[*scope]()  // mw owns its part of the state
+//	s, _ := scopeSlot.Get(r.Context())
 //
 // The facts that cross package lines have their slots here, typed by an
 // interface or a plain struct that both sides can name without importing
-// each other: the Environ (read by logging and the development page), the
-// error log (read by environ for wsgi.errors), the request ID (read by
-// logging and recover), and whether a recover layer recovered a panic (read
-// by the access log). A package's own facts have slots it declares itself.
+// each other: the error log (read by environ for wsgi.errors), the request
+// ID (read by logging and recover), and whether a recover layer recovered a
+// panic (read by the access log). A package's own facts have slots it
+// declares itself. The Environ (read by logging and the development page)
+// has a place of its own, since it is made on first read: [Scope.Environ].
 //
 // A slot is written by a layer before it passes the request inward (or, for
 // Recovered, by the request's own goroutine at panic time), and read after;
@@ -25,19 +26,24 @@ import (
 	"io"
 	"iter"
 	"net/http"
+	"sync/atomic"
 	"time"
 )
 
 // slots is how many slots a Scope has: the facts below and those their
-// owners declare (the response writer, the timing marks, the error log's
-// request, the log tap). Declare panics past it.
-const slots = 12
+// owners declare (mw's scope, the timing marks, the error log and its
+// request), exactly, so that the block mw allocates per request stays in
+// the smaller size class (the collector's share of a request grows with
+// the bytes it allocates). Declare panics past it, so a new slot fails
+// every test at once.
+const slots = 10
 
 // Scope is the state of one request; it is the request's context, and
 // answers Value for its parent.
 type Scope struct {
-	parent context.Context
-	vals   [slots]any
+	parent  context.Context
+	vals    [slots]any
+	environ atomic.Value // the request's Environ once made; see Scope.Environ
 }
 
 type scopeKey struct{}
@@ -123,6 +129,32 @@ func (k Slot[T]) In(s *Scope) (T, bool) {
 // Put puts v in s.
 func (k Slot[T]) Put(s *Scope, v T) { s.vals[k.i] = v }
 
+// Environ returns the request's Environ, and false when no layer attached
+// one: the Environ made, or else what EnvironSlot holds, the Environ
+// attached to be made on first read, which answers as a new one would.
+//
+// The Environ made has a place of its own, not a slot: environ makes it on
+// first read, not when its layer attaches it (most requests never read
+// it), and two goroutines of one handler may read it first at the same
+// time, so it is stored once, with a compare-and-swap ([Scope.SetEnviron]).
+func (s *Scope) Environ() (Environ, bool) {
+	if e, ok := s.environ.Load().(Environ); ok {
+		return e, true
+	}
+	return EnvironSlot.In(s)
+}
+
+// SetEnviron stores e as the request's Environ unless one is stored
+// already, and returns the one stored: e, or the one another goroutine
+// stored first. Only package environ calls it, always with an
+// *environ.Environ.
+func (s *Scope) SetEnviron(e Environ) Environ {
+	if s.environ.CompareAndSwap(nil, e) {
+		return e
+	}
+	return s.environ.Load().(Environ)
+}
+
 // Environ is what other packages read of a request's environ.Environ.
 type Environ interface {
 	// String returns the value of key when it is a string.
@@ -137,7 +169,9 @@ type RequestID struct{ ID, Header string }
 
 // The slots of facts that cross package lines.
 var (
-	// EnvironSlot holds the request's Environ (owner: environ).
+	// EnvironSlot holds the Environ a layer attached, to be made on first
+	// read (owner: environ). Read it with [Scope.Environ], which gives the
+	// Environ made when there is one.
 	EnvironSlot = Declare[Environ]()
 	// ErrorLogSlot holds the writer of the request's wsgi.errors, made
 	// when asked for (owner: logging).
