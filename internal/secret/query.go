@@ -18,41 +18,68 @@ func Query(raw string, extra func(name string) bool) string {
 
 // query is Query, and whether it replaced anything.
 func query(raw string, extra func(string) bool) (string, bool) {
-	var b strings.Builder
-	done := 0 // raw[:done] is in b
-	for start := 0; start <= len(raw); {
-		end := start + indexSeparator(raw[start:])
-		param := raw[start:end]
-		if eq := strings.IndexByte(param, '='); eq >= 0 && eq+1 < len(param) && isSecret(param[:eq], extra) {
-			if b.Len() == 0 {
-				b.Grow(len(raw) + len(Marker))
-			}
-			b.WriteString(raw[done : start+eq+1])
-			b.WriteString(Marker)
-			done = end
+	eq, end := nextSecret(raw, 0, extra)
+	if eq < 0 {
+		return raw, false
+	}
+	return redact(raw, eq, end, extra), true
+}
+
+// nextSecret finds the first parameter of raw, from start on, whose value
+// is to be replaced: eq is the index of its '=' and end the index of the
+// separator after it (len(raw) at the end); eq is -1 when there is none.
+func nextSecret(raw string, start int, extra func(string) bool) (eq, end int) {
+	for start <= len(raw) {
+		eq, end, has := param(raw, start)
+		if eq >= 0 && eq+1 < end && isSecret(raw[start:eq], has, extra) {
+			return eq, end
 		}
 		start = end + 1
 	}
-	if done == 0 {
-		return raw, false
+	return -1, -1
+}
+
+// redact is raw with the value raw[eq+1:end] replaced by the marker, and
+// the values of the secret parameters after it (see nextSecret).
+func redact(raw string, eq, end int, extra func(string) bool) string {
+	var b strings.Builder
+	b.Grow(len(raw) + len(Marker))
+	done := 0 // raw[:done] is in b
+	for eq >= 0 {
+		b.WriteString(raw[done : eq+1])
+		b.WriteString(Marker)
+		done = end
+		eq, end = nextSecret(raw, end+1, extra)
 	}
 	b.WriteString(raw[done:])
-	return b.String(), true
+	return b.String()
 }
 
-// isSecret is Name, or extra.
-func isSecret(name string, extra func(string) bool) bool {
-	return Name(name) || extra != nil && extra(name)
-}
-
-// indexSeparator is the index of the first '&' or ';' in s, or len(s).
-func indexSeparator(s string) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] == '&' || s[i] == ';' {
-			return i
+// param reads raw's parameter that starts at start, in one pass: eq is the
+// index of its first '=' (-1 when it has none), end the index of the '&'
+// or ';' after it (len(raw) at the end), and has the letters of its name
+// (see lettersOf).
+func param(raw string, start int) (eq, end int, has uint32) {
+	i := start
+	for ; i < len(raw); i++ {
+		l := letters[raw[i]]
+		if l&(equalsMark|separatorMark) != 0 {
+			break
 		}
+		has |= l
 	}
-	return len(s)
+	if i == len(raw) || raw[i] != '=' {
+		return -1, i, has
+	}
+	eq = i
+	for i++; i < len(raw) && letters[raw[i]]&separatorMark == 0; i++ {
+	}
+	return eq, i, has
+}
+
+// isSecret is Name for name, whose letters are has, or extra.
+func isSecret(name string, has uint32, extra func(string) bool) bool {
+	return mayBeSecret(has) && scanName(name) || extra != nil && extra(name)
 }
 
 // URL is s, a URL as a Referer carries it, with its secrets replaced by
