@@ -18,6 +18,9 @@ func Query(raw string, extra func(name string) bool) string {
 
 // query is Query, and whether it replaced anything.
 func query(raw string, extra func(string) bool) (string, bool) {
+	if raw == "" { // most URLs have no query and no fragment
+		return raw, false
+	}
 	eq, end := nextSecret(raw, 0, extra)
 	if eq < 0 {
 		return raw, false
@@ -90,8 +93,8 @@ func isSecret(name string, has uint32, extra func(string) bool) bool {
 // so a log still shows where a request came from; a URL with nothing to
 // hide is returned as it is, without allocating. extra is as for Query.
 func URL(s string, extra func(name string) bool) string {
-	rest, fragment, hasFragment := strings.Cut(s, "#")
-	rest, rawQuery, hasQuery := strings.Cut(rest, "?")
+	rest, fragment, hasFragment := cut(s, '#')
+	rest, rawQuery, hasQuery := cut(rest, '?')
 	user, host, hasPassword := splitPassword(rest)
 	q, inQuery := query(rawQuery, extra)
 	f, inFragment := query(fragment, extra)
@@ -116,12 +119,24 @@ func URL(s string, extra func(name string) bool) string {
 	return b.String()
 }
 
+// cut is strings.Cut for a one-byte separator, without strings.Index's
+// look at the separator's length.
+func cut(s string, sep byte) (before, after string, found bool) {
+	if i := strings.IndexByte(s, sep); i >= 0 {
+		return s[:i], s[i+1:], true
+	}
+	return s, "", false
+}
+
 // splitPassword splits s, a URL without its query and fragment, around the
 // non-empty password of its user information: s is user + ":" + the
 // password + "@" + host. ok is false when there is none: no "//" authority, no '@' in
 // it (the last one, as net/url and apr_uri_parse take it), or no ':' (the
 // first one) with something after it in the user information.
 func splitPassword(s string) (user, host string, ok bool) {
+	if strings.IndexByte(s, '@') < 0 { // most URLs: no user information to find
+		return "", "", false
+	}
 	slashes := strings.Index(s, "//")
 	if slashes < 0 || slashes > 0 && !validScheme(s[:slashes]) {
 		return "", "", false
