@@ -102,7 +102,12 @@ const (
 // So shipping, compass, keyboard, monkey, author, signed and zipcode are
 // not secret, and tokenizer, sessions and cookieConsent are. Name never
 // allocates.
-func Name(name string) bool {
+func Name(name string) bool { return mayBeSecret(lettersOf(name)) && scanName(name) }
+
+// scanName is Name for a name that passed the letter filter (see
+// mayBeSecret): scan, once as sent and once decoded if it has a '%' or a
+// '+'.
+func scanName(name string) bool {
 	secret, escaped := scan(name, false)
 	if !secret && escaped {
 		secret, _ = scan(name, true)
