@@ -26,6 +26,7 @@ var ErrEmptyKey = errors.New("environ: empty key")
 // readers; reads alone may be concurrent.
 type Environ struct {
 	req *http.Request
+	ref state.EnvironRef // how the request's state stores it
 
 	pathSet    bool // scriptName and pathInfo were set by a mount or a shift
 	scriptName string
@@ -48,7 +49,9 @@ type keyVal struct {
 func (e *Environ) Context() context.Context { return e.req.Context() }
 
 func newEnviron(r *http.Request) *Environ {
-	return &Environ{req: r}
+	e := &Environ{req: r}
+	e.ref.Environ = e
+	return e
 }
 
 // pending is the Environ Middleware attached, before anyone read it: the
@@ -78,7 +81,7 @@ func Lookup(ctx context.Context) *Environ {
 	case *Environ:
 		return e
 	case *pending:
-		return s.SetEnviron(newEnviron((*http.Request)(e))).(*Environ)
+		return s.SetEnviron(&newEnviron((*http.Request)(e)).ref).(*Environ)
 	}
 	return nil
 }
@@ -105,7 +108,7 @@ func Attach(r *http.Request) (*http.Request, *Environ) {
 	if s == nil {
 		r, s = state.New(r)
 	}
-	return r, s.SetEnviron(newEnviron(r)).(*Environ)
+	return r, s.SetEnviron(&newEnviron(r).ref).(*Environ)
 }
 
 // attachPending is Attach for Middleware: the Environ is made when first
@@ -117,7 +120,7 @@ func attachPending(r *http.Request) *http.Request {
 	} else if _, ok := s.Environ(); ok {
 		return r
 	}
-	state.EnvironSlot.Put(s, (*pending)(r))
+	s.AttachEnviron((*pending)(r))
 	return r
 }
 

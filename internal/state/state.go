@@ -36,14 +36,16 @@ import (
 // the smaller size class (the collector's share of a request grows with
 // the bytes it allocates). Declare panics past it, so a new slot fails
 // every test at once.
-const slots = 10
+const slots = 9
 
 // Scope is the state of one request; it is the request's context, and
 // answers Value for its parent.
 type Scope struct {
 	parent  context.Context
 	vals    [slots]any
-	environ atomic.Value // the request's Environ once made; see Scope.Environ
+	// The request's Environ: see Scope.Environ.
+	environ  atomic.Pointer[EnvironRef] // the one made
+	attached Environ                    // the one attached, to be made on first read
 }
 
 type scopeKey struct{}
@@ -130,29 +132,37 @@ func (k Slot[T]) In(s *Scope) (T, bool) {
 func (k Slot[T]) Put(s *Scope, v T) { s.vals[k.i] = v }
 
 // Environ returns the request's Environ, and false when no layer attached
-// one: the Environ made, or else what EnvironSlot holds, the Environ
-// attached to be made on first read, which answers as a new one would.
+// one: the Environ made, or else the one attached to be made on first
+// read ([Scope.AttachEnviron]), which answers as a new one would.
 //
-// The Environ made has a place of its own, not a slot: environ makes it on
+// The Environ has a place of its own, not a slot: environ makes it on
 // first read, not when its layer attaches it (most requests never read
 // it), and two goroutines of one handler may read it first at the same
 // time, so it is stored once, with a compare-and-swap ([Scope.SetEnviron]).
 func (s *Scope) Environ() (Environ, bool) {
-	if e, ok := s.environ.Load().(Environ); ok {
-		return e, true
+	if made := s.environ.Load(); made != nil {
+		return made.Environ, true
 	}
-	return EnvironSlot.In(s)
+	return s.attached, s.attached != nil
 }
 
-// SetEnviron stores e as the request's Environ unless one is stored
-// already, and returns the one stored: e, or the one another goroutine
-// stored first. Only package environ calls it, always with an
-// *environ.Environ.
-func (s *Scope) SetEnviron(e Environ) Environ {
-	if s.environ.CompareAndSwap(nil, e) {
-		return e
+// AttachEnviron attaches e, the Environ to be made on first read. Only
+// package environ calls it, before it passes the request inward.
+func (s *Scope) AttachEnviron(e Environ) { s.attached = e }
+
+// EnvironRef is how package environ stores the Environ it made: a pointer
+// to it, kept in the Environ itself, so that a Scope stores it with one
+// atomic word and reads it without a type assertion.
+type EnvironRef struct{ Environ }
+
+// SetEnviron stores the Environ of ref unless one is stored already, and
+// returns the one stored: ref's, or the one another goroutine stored
+// first. Only package environ calls it.
+func (s *Scope) SetEnviron(ref *EnvironRef) Environ {
+	if s.environ.CompareAndSwap(nil, ref) {
+		return ref.Environ
 	}
-	return s.environ.Load().(Environ)
+	return s.environ.Load().Environ
 }
 
 // Environ is what other packages read of a request's environ.Environ.
@@ -169,10 +179,6 @@ type RequestID struct{ ID, Header string }
 
 // The slots of facts that cross package lines.
 var (
-	// EnvironSlot holds the Environ a layer attached, to be made on first
-	// read (owner: environ). Read it with [Scope.Environ], which gives the
-	// Environ made when there is one.
-	EnvironSlot = Declare[Environ]()
 	// ErrorLogSlot holds the writer of the request's wsgi.errors, made
 	// when asked for (owner: logging).
 	ErrorLogSlot = Declare[func(context.Context) io.Writer]()
