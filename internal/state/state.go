@@ -41,8 +41,8 @@ const slots = 9
 // Scope is the state of one request; it is the request's context, and
 // answers Value for its parent.
 type Scope struct {
-	parent  context.Context
-	vals    [slots]any
+	parent context.Context
+	vals   [slots]any
 	// The request's Environ: see Scope.Environ.
 	environ  atomic.Pointer[EnvironRef] // the one made
 	attached Environ                    // the one attached, to be made on first read
