@@ -20,8 +20,9 @@ func naivePlainPrefix(s string) int {
 }
 
 // TestPlainPrefix checks the word-at-a-time scan against the byte loop:
-// every byte value at every position of strings of 1 to 17 bytes, after
-// and before every other, and random strings.
+// every byte value at every position of strings of 0 to 40 bytes (one
+// word, two, the loop and its overlapping tail), after and before every
+// other, and random strings.
 func TestPlainPrefix(t *testing.T) {
 	check := func(s string) {
 		if got, want := plainPrefix(s), naivePlainPrefix(s); got != want {
@@ -31,13 +32,16 @@ func TestPlainPrefix(t *testing.T) {
 			t.Fatalf("plainPrefix([]byte(%q)) = %d, want %d", s, got, want)
 		}
 	}
-	for n := 1; n <= 17; n++ {
+	const plain = "abcdefghijklmnopqrstuvwxyz0123456789ABCD"
+	check("")
+	for n := 1; n <= len(plain); n++ {
+		check(plain[:n])
 		for pos := range n {
 			for c := range 256 {
-				b := []byte("abcdefghijklmnopq"[:n])
+				b := []byte(plain[:n])
 				b[pos] = byte(c)
 				check(string(b))
-				for d := 0; d < 256 && pos+1 < n; d += 7 {
+				for d := 0; d < 256 && pos+1 < n; d += 17 {
 					b[pos+1] = byte(d)
 					check(string(b))
 				}
@@ -46,7 +50,7 @@ func TestPlainPrefix(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 100000 {
-		b := make([]byte, r.IntN(40))
+		b := make([]byte, r.IntN(80))
 		for i := range b {
 			b[i] = byte(0x20 + r.IntN(0x60))
 			if r.IntN(30) == 0 {
