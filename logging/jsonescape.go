@@ -41,8 +41,8 @@ func plainMask(x, below, quote, backslash, one, high uint64) uint64 {
 
 // plainPrefix returns the length of the longest prefix of s made of plain
 // ASCII bytes, which JSON takes as they are. It reads s sixteen bytes at
-// a time, as two words tested together, and ends on the two words that
-// end s (overlapping bytes already read); a string of fewer than eight
+// a time, as two words tested together, and ends on the one or two words
+// that end s (overlapping bytes already read); a string of fewer than eight
 // bytes is read as one word of its first and last four bytes, or of its
 // first, middle and last byte.
 func plainPrefix[S string | []byte](s S) int {
@@ -79,8 +79,10 @@ func plainPrefix[S string | []byte](s S) int {
 			return i + firstMarked(a, b)
 		}
 	}
-	i = max(n-16, 0)
-	a := plainMask(load64(s[i:]), below, quote, backslash, one, high)
+	var a uint64
+	if n-i > 8 {
+		a = plainMask(load64(s[i:]), below, quote, backslash, one, high)
+	}
 	b := plainMask(load64(s[n-8:]), below, quote, backslash, one, high)
 	if a|b == 0 {
 		return n
