@@ -13,7 +13,13 @@ import (
 // as \u00XX (lower-case hex); each byte of invalid UTF-8 as \ufffd;
 // everything else (DEL, U+2028, U+2029, HTML characters) as it is.
 
-const hexDigit = "0123456789abcdef"
+const (
+	hexDigit = "0123456789abcdef"
+	// digitPairs holds the two digits of 0 to 99 at twice the number.
+	digitPairs = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
+		"4041424344454647484950515253545556575859606162636465666768697071727374757677787980" +
+		"81828384858687888990919293949596979899"
+)
 
 // swar holds the constants of plainMask. They are read from a variable,
 // not written as constants, so that a loop loads them once into registers:
@@ -216,24 +222,38 @@ func appendNanoDecimal(buf *buffer.Buffer, f float64) bool {
 	}
 	u := uint64(n)
 	if n < 0 {
-		buf.AppendByte('-')
 		u = uint64(-n)
 	}
-	buf.AppendUint(u / 1e9)
-	frac := u % 1e9
-	if frac == 0 {
-		return true
-	}
-	var digits [10]byte
-	digits[0] = '.'
-	for i := 9; i > 0; i-- {
-		digits[i] = byte('0' + frac%10)
+	// Written backwards: the fraction's nine digits (its trailing zeros
+	// cut after), the point, the whole part, the sign.
+	var b [17]byte // -999999.999999999
+	pos, end := len(b), len(b)
+	if frac := uint32(u % 1e9); frac != 0 {
+		b[16] = byte('0' + frac%10)
 		frac /= 10
+		for pos = 16; pos > 8; pos -= 2 {
+			pair := frac % 100 * 2
+			frac /= 100
+			b[pos-2], b[pos-1] = digitPairs[pair], digitPairs[pair+1]
+		}
+		pos--
+		b[pos] = '.'
+		for b[end-1] == '0' {
+			end--
+		}
 	}
-	end := 10
-	for digits[end-1] == '0' {
-		end--
+	whole := u / 1e9
+	for {
+		pos--
+		b[pos] = byte('0' + whole%10)
+		if whole /= 10; whole == 0 {
+			break
+		}
 	}
-	buf.AppendBytes(digits[:end])
+	if n < 0 {
+		pos--
+		b[pos] = '-'
+	}
+	buf.AppendBytes(b[pos:end])
 	return true
 }

@@ -1,7 +1,9 @@
 package logging
 
 import (
+	"math"
 	"math/rand/v2"
+	"strconv"
 	"testing"
 	"time"
 
@@ -89,4 +91,25 @@ func TestJSONEncoderTimes(t *testing.T) {
 	checkSame(t, cfg, nil, zapcore.Entry{Time: time.Now()}, fs)
 	cfg.EncodeTime = zapcore.RFC3339TimeEncoder
 	checkSame(t, cfg, nil, zapcore.Entry{Time: time.Now()}, fs)
+}
+
+// TestAppendJSONFloat checks floats, the whole numbers of billionths
+// (durations in seconds) among them, against strconv's shortest form.
+func TestAppendJSONFloat(t *testing.T) {
+	fs := []float64{0, 1, -1, 1e-9, -1e-9, 0.5, 0.000123456, 999999.999999999, -999999.999999999, 1e6, -1e6,
+		999999, 123456.000000001, 1e-10, 0.1 + 0.2, math.MaxFloat64, math.SmallestNonzeroFloat64, math.Copysign(0, -1)}
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 200000 {
+		ns := r.Int64N(2e15) - 1e15
+		fs = append(fs, float64(ns)/1e9, float64(ns%1e9)/1e9, float64(time.Duration(ns).Seconds()), r.NormFloat64()*1e3)
+	}
+	for _, f := range fs {
+		want := strconv.AppendFloat(nil, f, 'f', -1, 64)
+		buf := jsonBuffers.Get()
+		appendJSONFloat(buf, f, 64)
+		if got := buf.String(); got != string(want) {
+			t.Fatalf("appendJSONFloat(%v) = %s, want %s", f, got, want)
+		}
+		buf.Free()
+	}
 }
