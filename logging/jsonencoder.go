@@ -7,6 +7,7 @@ import (
 	"math"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"go.uber.org/zap/buffer"
 	"go.uber.org/zap/zapcore"
@@ -188,29 +189,52 @@ func (enc *jsonEncoder) addField(f *zapcore.Field) {
 	}
 }
 
-// addKey writes a separator when one is needed, then the key, escaped.
+// addKey writes a separator when one is needed, then the key, escaped and
+// quoted, and a colon.
 func (enc *jsonEncoder) addKey(key string) {
-	enc.addElementSeparator()
-	enc.buf.AppendByte('"')
-	appendJSONString(enc.buf, key)
+	enc.openKey(key)
 	enc.buf.AppendString(`":`)
 }
 
+// openKey writes a separator when one is needed, a quote and the key,
+// escaped: the key without its closing quote, which its caller writes
+// with what follows it (`":` or, before a string, `":"`).
+func (enc *jsonEncoder) openKey(key string) {
+	buf := enc.buf
+	if enc.needsSeparator() {
+		buf.AppendString(`,"`)
+	} else {
+		buf.AppendByte('"')
+	}
+	if i := plainPrefix(key); i < len(key) {
+		appendJSONEscaped(buf, key, i, (*buffer.Buffer).AppendString, utf8.DecodeRuneInString)
+		return
+	}
+	buf.AppendString(key)
+}
+
 // addElementSeparator is zap's rule: a comma unless the buffer is empty or
+// ends in an opening bracket, a colon, a comma or a space.
+func (enc *jsonEncoder) addElementSeparator() {
+	if enc.needsSeparator() {
+		enc.buf.AppendByte(',')
+	}
+}
+
+// needsSeparator is zap's rule for a comma: unless the buffer is empty or
 // ends in an opening bracket, a colon, a comma or a space. Following the
 // same rule (not tracking state) keeps callbacks that write twice, or
 // write nothing, identical to zap.
-func (enc *jsonEncoder) addElementSeparator() {
-	last := enc.buf.Len() - 1
-	if last < 0 {
-		return
+func (enc *jsonEncoder) needsSeparator() bool {
+	bs := enc.buf.Bytes()
+	if len(bs) == 0 {
+		return false
 	}
-	switch enc.buf.Bytes()[last] {
+	switch bs[len(bs)-1] {
 	case '{', '[', ':', ',', ' ':
-		return
-	default:
-		enc.buf.AppendByte(',')
+		return false
 	}
+	return true
 }
 
 // closeOpenNamespaces closes the namespaces opened since the last object

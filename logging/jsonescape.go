@@ -14,52 +14,111 @@ import (
 // everything else (DEL, U+2028, U+2029, HTML characters) as it is.
 
 const (
-	lowBits  = 0x0101010101010101 // one in each byte
-	highBits = 0x8080808080808080 // the top bit of each byte
 	hexDigit = "0123456789abcdef"
+	// digitPairs holds the two digits of 0 to 99 at twice the number.
+	digitPairs = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
+		"4041424344454647484950515253545556575859606162636465666768697071727374757677787980" +
+		"81828384858687888990919293949596979899"
 )
 
-// plainWord returns a mask with the top bit set in the bytes of x that are
-// not plain: 0x80 and above, below 0x20, '"' or '\\'. For a byte below
-// 0x80, adding 0x60 sets its top bit when it is 0x20 or more, and adding
-// 0x7f to it xor '"' (or '\\') when it is not that character; no sum
-// carries into the next byte. A byte of 0x80 or more is marked by its own
-// top bit, and its sums carry only into the bytes above it, so the lowest
-// byte marked is exactly the first byte that is not plain.
-func plainWord(x uint64) uint64 {
-	ok := (x + lowBits*0x60) & ((x ^ lowBits*'"') + lowBits*0x7f) & ((x ^ lowBits*'\\') + lowBits*0x7f)
-	return (x | ^ok) & highBits
+// swar holds the constants of plainMask. They are read from a variable,
+// not written as constants, so that a loop loads them once into registers:
+// the compiler rematerialises a 64-bit constant at every use, one 10-byte
+// move each.
+var swar = struct{ below, quote, backslash, one, high uint64 }{
+	below:     0x2020202020202020,
+	quote:     0x2222222222222222,
+	backslash: 0x5c5c5c5c5c5c5c5c,
+	one:       0x0101010101010101,
+	high:      0x8080808080808080,
+}
+
+// plainMask returns a mask with the top bit set in the bytes of x that are
+// not plain: 0x80 and above, below 0x20, '"' or '\\'. For a byte b with no
+// borrow from the byte below it, b-0x20 has its top bit set when b is
+// below 0x20 (or 0xa0 and above), and (b^'"')-1 when b is '"' (or b^'"'
+// is above 0x80, as it is for every b of 0x80 and above but 0xa2, which
+// b-0x20 marks); the same for '\\'. Only a marked byte borrows from the
+// one above it, so the lowest byte marked is exactly the first byte that
+// is not plain.
+func plainMask(x, below, quote, backslash, one, high uint64) uint64 {
+	return ((x - below) | ((x ^ quote) - one) | ((x ^ backslash) - one)) & high
 }
 
 // plainPrefix returns the length of the longest prefix of s made of plain
-// ASCII bytes, which JSON takes as they are; it reads s eight bytes at a
-// time, and the last (up to) seven bytes of a string of eight or more as
-// the word that ends it.
+// ASCII bytes, which JSON takes as they are. It reads s sixteen bytes at
+// a time, as two words tested together, and ends on the one or two words
+// that end s (overlapping bytes already read); a string of fewer than eight
+// bytes is read as one word of its first and last four bytes, or of its
+// first, middle and last byte.
 func plainPrefix[S string | []byte](s S) int {
+	below, quote, backslash, one, high := swar.below, swar.quote, swar.backslash, swar.one, swar.high
 	n := len(s)
 	if n < 8 {
-		for i := range n {
-			if c := s[i]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' {
-				return i
-			}
+		var x uint64
+		switch {
+		case n >= 4:
+			x = uint64(load32(s[:4])) | uint64(load32(s[n-4:]))<<32
+		case n > 0:
+			// The five unused bytes are plain; for n of 1 or 2, the first
+			// byte marked is still at the index of the first one not plain.
+			x = uint64(s[0]) | uint64(s[n>>1])<<8 | uint64(s[n-1])<<16 | 0x6161616161000000
+		default:
+			return 0
 		}
-		return n
-	}
-	i := 0
-	for {
-		if i > n-8 {
-			i = n - 8
-		}
-		_ = s[i+7]
-		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		if m := plainWord(x); m != 0 {
-			return i + bits.TrailingZeros64(m)>>3
-		}
-		if i += 8; i >= n {
+		m := plainMask(x, below, quote, backslash, one, high)
+		if m == 0 {
 			return n
 		}
+		i := bits.TrailingZeros64(m) >> 3
+		if i >= 4 {
+			i += n - 8 // a byte of the last four
+		}
+		return i
 	}
+	i := 0
+	for ; i < n-16; i += 16 {
+		w := s[i : i+16]
+		a := plainMask(load64(w[:8]), below, quote, backslash, one, high)
+		b := plainMask(load64(w[8:]), below, quote, backslash, one, high)
+		if a|b != 0 {
+			return i + firstMarked(a, b)
+		}
+	}
+	var a uint64
+	if n-i > 8 {
+		a = plainMask(load64(s[i:]), below, quote, backslash, one, high)
+	}
+	b := plainMask(load64(s[n-8:]), below, quote, backslash, one, high)
+	if a|b == 0 {
+		return n
+	}
+	if a != 0 {
+		return i + bits.TrailingZeros64(a)>>3
+	}
+	return n - 8 + bits.TrailingZeros64(b)>>3
+}
+
+// firstMarked is the index of the first byte marked in a, or else in b,
+// the word after it.
+func firstMarked(a, b uint64) int {
+	if a != 0 {
+		return bits.TrailingZeros64(a) >> 3
+	}
+	return 8 + bits.TrailingZeros64(b)>>3
+}
+
+// load64 reads the first eight bytes of s, little-endian (one load).
+func load64[S string | []byte](s S) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// load32 reads the first four bytes of s, little-endian (one load).
+func load32[S string | []byte](s S) uint32 {
+	_ = s[3]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
 }
 
 // appendJSONString appends s, escaped as zap escapes it, without quotes.
@@ -163,24 +222,38 @@ func appendNanoDecimal(buf *buffer.Buffer, f float64) bool {
 	}
 	u := uint64(n)
 	if n < 0 {
-		buf.AppendByte('-')
 		u = uint64(-n)
 	}
-	buf.AppendUint(u / 1e9)
-	frac := u % 1e9
-	if frac == 0 {
-		return true
-	}
-	var digits [10]byte
-	digits[0] = '.'
-	for i := 9; i > 0; i-- {
-		digits[i] = byte('0' + frac%10)
+	// Written backwards: the fraction's nine digits (its trailing zeros
+	// cut after), the point, the whole part, the sign.
+	var b [17]byte // -999999.999999999
+	pos, end := len(b), len(b)
+	if frac := uint32(u % 1e9); frac != 0 {
+		b[16] = byte('0' + frac%10)
 		frac /= 10
+		for pos = 16; pos > 8; pos -= 2 {
+			pair := frac % 100 * 2
+			frac /= 100
+			b[pos-2], b[pos-1] = digitPairs[pair], digitPairs[pair+1]
+		}
+		pos--
+		b[pos] = '.'
+		for b[end-1] == '0' {
+			end--
+		}
 	}
-	end := 10
-	for digits[end-1] == '0' {
-		end--
+	whole := u / 1e9
+	for {
+		pos--
+		b[pos] = byte('0' + whole%10)
+		if whole /= 10; whole == 0 {
+			break
+		}
 	}
-	buf.AppendBytes(digits[:end])
+	if n < 0 {
+		pos--
+		b[pos] = '-'
+	}
+	buf.AppendBytes(b[pos:end])
 	return true
 }

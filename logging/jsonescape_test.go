@@ -1,7 +1,9 @@
 package logging
 
 import (
+	"math"
 	"math/rand/v2"
+	"strconv"
 	"testing"
 	"time"
 
@@ -20,8 +22,9 @@ func naivePlainPrefix(s string) int {
 }
 
 // TestPlainPrefix checks the word-at-a-time scan against the byte loop:
-// every byte value at every position of strings of 1 to 17 bytes, after
-// and before every other, and random strings.
+// every byte value at every position of strings of 0 to 40 bytes (one
+// word, two, the loop and its overlapping tail), after and before every
+// other, and random strings.
 func TestPlainPrefix(t *testing.T) {
 	check := func(s string) {
 		if got, want := plainPrefix(s), naivePlainPrefix(s); got != want {
@@ -31,13 +34,16 @@ func TestPlainPrefix(t *testing.T) {
 			t.Fatalf("plainPrefix([]byte(%q)) = %d, want %d", s, got, want)
 		}
 	}
-	for n := 1; n <= 17; n++ {
+	const plain = "abcdefghijklmnopqrstuvwxyz0123456789ABCD"
+	check("")
+	for n := 1; n <= len(plain); n++ {
+		check(plain[:n])
 		for pos := range n {
 			for c := range 256 {
-				b := []byte("abcdefghijklmnopq"[:n])
+				b := []byte(plain[:n])
 				b[pos] = byte(c)
 				check(string(b))
-				for d := 0; d < 256 && pos+1 < n; d += 7 {
+				for d := 0; d < 256 && pos+1 < n; d += 17 {
 					b[pos+1] = byte(d)
 					check(string(b))
 				}
@@ -46,7 +52,7 @@ func TestPlainPrefix(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 100000 {
-		b := make([]byte, r.IntN(40))
+		b := make([]byte, r.IntN(80))
 		for i := range b {
 			b[i] = byte(0x20 + r.IntN(0x60))
 			if r.IntN(30) == 0 {
@@ -85,4 +91,25 @@ func TestJSONEncoderTimes(t *testing.T) {
 	checkSame(t, cfg, nil, zapcore.Entry{Time: time.Now()}, fs)
 	cfg.EncodeTime = zapcore.RFC3339TimeEncoder
 	checkSame(t, cfg, nil, zapcore.Entry{Time: time.Now()}, fs)
+}
+
+// TestAppendJSONFloat checks floats, the whole numbers of billionths
+// (durations in seconds) among them, against strconv's shortest form.
+func TestAppendJSONFloat(t *testing.T) {
+	fs := []float64{0, 1, -1, 1e-9, -1e-9, 0.5, 0.000123456, 999999.999999999, -999999.999999999, 1e6, -1e6,
+		999999, 123456.000000001, 1e-10, 0.1 + 0.2, math.MaxFloat64, math.SmallestNonzeroFloat64, math.Copysign(0, -1)}
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 200000 {
+		ns := r.Int64N(2e15) - 1e15
+		fs = append(fs, float64(ns)/1e9, float64(ns%1e9)/1e9, float64(time.Duration(ns).Seconds()), r.NormFloat64()*1e3)
+	}
+	for _, f := range fs {
+		want := strconv.AppendFloat(nil, f, 'f', -1, 64)
+		buf := jsonBuffers.Get()
+		appendJSONFloat(buf, f, 64)
+		if got := buf.String(); got != string(want) {
+			t.Fatalf("appendJSONFloat(%v) = %s, want %s", f, got, want)
+		}
+		buf.Free()
+	}
 }

@@ -2,7 +2,9 @@ package logging
 
 import (
 	"time"
+	"unicode/utf8"
 
+	"go.uber.org/zap/buffer"
 	"go.uber.org/zap/zapcore"
 )
 
@@ -99,10 +101,15 @@ func (enc *jsonEncoder) OpenNamespace(key string) {
 
 // AddString implements zapcore.ObjectEncoder.
 func (enc *jsonEncoder) AddString(key, val string) {
-	enc.addKey(key)
-	enc.buf.AppendByte('"')
-	appendJSONString(enc.buf, val)
-	enc.buf.AppendByte('"')
+	enc.openKey(key)
+	buf := enc.buf
+	buf.AppendString(`":"`)
+	if i := plainPrefix(val); i < len(val) {
+		appendJSONEscaped(buf, val, i, (*buffer.Buffer).AppendString, utf8.DecodeRuneInString)
+	} else {
+		buf.AppendString(val)
+	}
+	buf.AppendByte('"')
 }
 
 // AddTime implements zapcore.ObjectEncoder.
