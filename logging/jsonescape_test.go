@@ -96,8 +96,10 @@ func TestJSONEncoderTimes(t *testing.T) {
 // TestAppendJSONFloat checks floats, the whole numbers of billionths
 // (durations in seconds) among them, against strconv's shortest form.
 func TestAppendJSONFloat(t *testing.T) {
-	fs := []float64{0, 1, -1, 1e-9, -1e-9, 0.5, 0.000123456, 999999.999999999, -999999.999999999, 1e6, -1e6,
-		999999, 123456.000000001, 1e-10, 0.1 + 0.2, math.MaxFloat64, math.SmallestNonzeroFloat64, math.Copysign(0, -1)}
+	fs := []float64{
+		0, 1, -1, 1e-9, -1e-9, 0.5, 0.000123456, 999999.999999999, -999999.999999999, 1e6, -1e6,
+		999999, 123456.000000001, 1e-10, 0.1 + 0.2, math.MaxFloat64, math.SmallestNonzeroFloat64, math.Copysign(0, -1),
+	}
 	r := rand.New(rand.NewPCG(5, 6))
 	for range 200000 {
 		ns := r.Int64N(2e15) - 1e15
