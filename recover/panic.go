@@ -80,8 +80,10 @@ type Frame struct {
 
 // Frames returns the stack at the panic, innermost first, starting at the
 // function that panicked: the whole stack, up to 128 frames, when the layer
-// has a Debugger, [OnPanic] or [Page]; otherwise only the frames above the
-// recover layer.
+// has a Debugger, [OnPanic] or [Page]; otherwise (when nothing outside the
+// layer is shown the Panic) a short capture, which reaches the recover
+// layer and may hold a few frames below it. The logged stack stops at the
+// layer either way.
 func (p *Panic) Frames() []Frame {
 	frames := runtime.CallersFrames(p.pcs)
 	var out []Frame
