@@ -42,7 +42,26 @@ func JSONEncoder(cfg zapcore.EncoderConfig) zapcore.Encoder {
 	if cfg.NewReflectedEncoder == nil {
 		cfg.NewReflectedEncoder = defaultReflectedEncoder
 	}
-	return &jsonEncoder{cfg: &cfg, buf: jsonBuffers.Get()}
+	return &jsonEncoder{cfg: &jsonConfig{EncoderConfig: cfg}, buf: jsonBuffers.Get()}
+}
+
+// jsonConfig is an encoder's config, and whether its level, time and
+// duration callbacks are the ones JSON sets (zap's LowercaseLevelEncoder,
+// ISO8601TimeEncoder and SecondsDurationEncoder), which the encoder then
+// writes as they would without calling them. Only JSON says so: a function
+// value cannot be compared, so JSONEncoder cannot tell.
+type jsonConfig struct {
+	zapcore.EncoderConfig
+	standard bool
+}
+
+// standardJSONEncoder is JSONEncoder for JSON's config, whose level, time
+// and duration callbacks JSON set to zap's LowercaseLevelEncoder,
+// ISO8601TimeEncoder and SecondsDurationEncoder.
+func standardJSONEncoder(cfg zapcore.EncoderConfig) zapcore.Encoder {
+	enc := JSONEncoder(cfg).(*jsonEncoder)
+	enc.cfg.standard = true
+	return enc
 }
 
 // defaultReflectedEncoder is zap's default for AddReflected: encoding/json
@@ -65,7 +84,7 @@ var (
 // jsonEncoder is zap's JSON encoder's state (without the console encoder's
 // spacing): the config, the buffer, the namespaces open at its end.
 type jsonEncoder struct {
-	cfg            *zapcore.EncoderConfig
+	cfg            *jsonConfig
 	buf            *buffer.Buffer
 	openNamespaces int
 
@@ -122,7 +141,10 @@ func (enc *jsonEncoder) free() {
 // that write nothing.
 func (enc *jsonEncoder) encodeHeader(ent *zapcore.Entry) {
 	cfg := enc.cfg
-	if cfg.LevelKey != "" && cfg.EncodeLevel != nil {
+	if cfg.LevelKey != "" && cfg.standard {
+		enc.addKey(cfg.LevelKey)
+		enc.AppendString(ent.Level.String())
+	} else if cfg.LevelKey != "" && cfg.EncodeLevel != nil {
 		enc.addKey(cfg.LevelKey)
 		cur := enc.buf.Len()
 		cfg.EncodeLevel(ent.Level, enc)

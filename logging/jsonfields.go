@@ -205,6 +205,10 @@ func (enc *jsonEncoder) appendComplex(val complex128, precision int) {
 // AppendDuration implements zapcore.PrimitiveArrayEncoder, with the
 // config's EncodeDuration, or nanoseconds when that writes nothing.
 func (enc *jsonEncoder) AppendDuration(val time.Duration) {
+	if enc.cfg.standard {
+		enc.AppendFloat64(float64(val) / float64(time.Second))
+		return
+	}
 	cur := enc.buf.Len()
 	if e := enc.cfg.EncodeDuration; e != nil {
 		e(val, enc)
@@ -252,6 +256,10 @@ func (enc *jsonEncoder) AppendTimeLayout(t time.Time, layout string) {
 // AppendTime implements zapcore.PrimitiveArrayEncoder, with the config's
 // EncodeTime, or nanoseconds since the epoch when that writes nothing.
 func (enc *jsonEncoder) AppendTime(val time.Time) {
+	if enc.cfg.standard {
+		enc.AppendTimeLayout(val, iso8601Layout)
+		return
+	}
 	cur := enc.buf.Len()
 	if e := enc.cfg.EncodeTime; e != nil {
 		e(val, enc)

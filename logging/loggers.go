@@ -18,8 +18,8 @@ import (
 // built on it loses most requests under load.)
 func JSON(w io.Writer) *zap.Logger {
 	cfg := zap.NewProductionEncoderConfig()
-	cfg.EncodeTime = zapcore.ISO8601TimeEncoder
-	core := zapcore.NewCore(JSONEncoder(cfg), zapcore.AddSync(w), zapcore.InfoLevel)
+	cfg.EncodeTime = zapcore.ISO8601TimeEncoder // with LowercaseLevelEncoder and SecondsDurationEncoder: standard
+	core := zapcore.NewCore(standardJSONEncoder(cfg), zapcore.AddSync(w), zapcore.InfoLevel)
 	return zap.New(core, zap.ErrorOutput(zapcore.AddSync(w)))
 }
 
