@@ -68,6 +68,12 @@ func (p *pending) String(key string) (string, bool) {
 	return e.String(key)
 }
 
+// Logged returns what a new Environ of the request returns.
+func (p *pending) Logged() (remoteAddr, scriptName string) {
+	e := Environ{req: (*http.Request)(p)}
+	return e.Logged()
+}
+
 // All yields what a new Environ of the request yields.
 func (p *pending) All() iter.Seq2[string, any] { return newEnviron((*http.Request)(p)).All() }
 
@@ -144,6 +150,13 @@ func (e *Environ) String(key string) (string, bool) {
 	v, ok := e.Get(key)
 	s, isString := v.(string)
 	return s, ok && isString
+}
+
+// Logged returns REMOTE_ADDR and SCRIPT_NAME, the keys an access log
+// outside reads of every request (it implements an interface of wsgo's
+// internal packages).
+func (e *Environ) Logged() (remoteAddr, scriptName string) {
+	return e.RemoteAddr(), e.ScriptName()
 }
 
 // Request returns the request the Environ was made from.

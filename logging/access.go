@@ -224,6 +224,12 @@ func (a *access) write(r *http.Request, resp *mw.Response, start time.Time, pani
 	if ce == nil {
 		return
 	}
+	var client, scriptName string // REMOTE_ADDR (see clientAddress) and SCRIPT_NAME
+	if env := environOf(r); env != nil {
+		client, scriptName = env.Logged()
+	} else {
+		client = hostport.Addr(r.RemoteAddr)
+	}
 	fp := fieldsPool.Get().(*[]zap.Field)
 	fs := append((*fp)[:0],
 		zap.String(FieldMethod, r.Method),
@@ -234,14 +240,14 @@ func (a *access) write(r *http.Request, resp *mw.Response, start time.Time, pani
 		zap.Int64(FieldResponseSize, resp.Written()),
 		zap.Int64(FieldRequestSize, r.ContentLength),
 		zap.Duration(FieldDuration, elapsed(ce, start)),
-		zap.String(FieldClient, escapeC1(clientAddress(r))),
+		zap.String(FieldClient, escapeC1(client)),
 		zap.String(FieldUserAgent, escapeC1(first(r.Header["User-Agent"]))),
 		zap.String(FieldReferer, escapeC1(redactURL(first(r.Header["Referer"])))),
 		zap.String(FieldHost, escapeC1(r.Host)),
 		zap.String(FieldRequestID, mw.RequestIDFrom(r.Context())),
 	)
-	if sn, _ := environString(r, "SCRIPT_NAME"); sn != "" {
-		fs = append(fs, zap.String(FieldScriptName, escapeC1(sn)))
+	if scriptName != "" {
+		fs = append(fs, zap.String(FieldScriptName, escapeC1(scriptName)))
 	}
 	if isGRPC {
 		fs = append(fs, zap.Int(FieldGRPCStatus, grpc))
@@ -431,20 +437,30 @@ func protocolVersion(r *http.Request) string {
 // leave it (192.0.2.1, ::1, 2001:db8::1, [::1]), is the address whole, less
 // the brackets of an IPv6 literal.
 func clientAddress(r *http.Request) string {
-	if addr, ok := environString(r, "REMOTE_ADDR"); ok {
+	if env := environOf(r); env != nil {
+		addr, _ := env.Logged()
 		return addr
 	}
 	return hostport.Addr(r.RemoteAddr)
 }
 
-// environString is the value of key in r's Environ, when a layer attached
-// one (see state.Scope.Environ: logging does not import environ). An
-// Environ attached but not made yet is not made for it.
-func environString(r *http.Request, key string) (string, bool) {
+// environOf is r's Environ, or nil when no layer attached one (see
+// state.Scope.Environ: logging does not import environ). An Environ
+// attached but not made yet is not made for it.
+func environOf(r *http.Request) state.Environ {
 	if s := state.From(r.Context()); s != nil {
 		if e, ok := s.Environ(); ok {
-			return e.String(key)
+			return e
 		}
+	}
+	return nil
+}
+
+// environString is the value of key in r's Environ, when a layer attached
+// one.
+func environString(r *http.Request, key string) (string, bool) {
+	if e := environOf(r); e != nil {
+		return e.String(key)
 	}
 	return "", false
 }

@@ -169,6 +169,9 @@ func (s *Scope) SetEnviron(ref *EnvironRef) Environ {
 type Environ interface {
 	// String returns the value of key when it is a string.
 	String(key string) (string, bool)
+	// Logged returns REMOTE_ADDR and SCRIPT_NAME, which every access entry
+	// reads, in one call, without String's look-up of each key.
+	Logged() (remoteAddr, scriptName string)
 	// All yields every key and value.
 	All() iter.Seq2[string, any]
 }
