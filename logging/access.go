@@ -128,6 +128,14 @@ var fieldsPool = sync.Pool{New: func() any { s := make([]zap.Field, 0, 16); retu
 // Field constants, at a level chosen by the status (see [Levels]). The
 // message is always [FieldMessage].
 //
+// The thirteen fields every entry has (method, path, query, protocol,
+// status, both sizes, duration, client, user agent, referer, host, request
+// ID) reach the core as one zap.Inline field, which every encoder writes
+// as thirteen fields: zap's observer shows them in ContextMap, but its
+// FilterField, which compares whole fields, does not find them one by
+// one (use Filter with ContextMap). The optional ones (url.script_name,
+// http.route, error.type, the trace's, Fields') are fields of their own.
+//
 // url.query is the raw query with the value of every secret parameter
 // replaced by REDACTED, as OpenTelemetry's HTTP conventions ask; the rest of
 // the query stays byte for byte as sent. A name is secret when it contains
@@ -231,21 +239,21 @@ func (a *access) write(r *http.Request, resp *mw.Response, start time.Time, pani
 		client = hostport.Addr(r.RemoteAddr)
 	}
 	fp := fieldsPool.Get().(*[]zap.Field)
-	fs := append((*fp)[:0],
-		zap.String(FieldMethod, r.Method),
-		zap.String(FieldPath, escapeC1(r.URL.Path)),
-		zap.String(FieldQuery, escapeC1(redactQuery(r.URL.RawQuery))),
-		zap.String(FieldProtocol, protocolVersion(r)),
-		statusField(status),
-		zap.Int64(FieldResponseSize, resp.Written()),
-		zap.Int64(FieldRequestSize, r.ContentLength),
-		zap.Duration(FieldDuration, elapsed(ce, start)),
-		zap.String(FieldClient, escapeC1(client)),
-		zap.String(FieldUserAgent, escapeC1(first(r.Header["User-Agent"]))),
-		zap.String(FieldReferer, escapeC1(redactURL(first(r.Header["Referer"])))),
-		zap.String(FieldHost, escapeC1(r.Host)),
-		zap.String(FieldRequestID, mw.RequestIDFrom(r.Context())),
-	)
+	fs := append((*fp)[:0], zap.Inline(&accessEntry{
+		method:      r.Method,
+		path:        escapeC1(r.URL.Path),
+		query:       escapeC1(redactQuery(r.URL.RawQuery)),
+		protocol:    protocolVersion(r),
+		status:      status,
+		written:     resp.Written(),
+		requestSize: r.ContentLength,
+		duration:    elapsed(ce, start),
+		client:      escapeC1(client),
+		userAgent:   escapeC1(first(r.Header["User-Agent"])),
+		referer:     escapeC1(redactURL(first(r.Header["Referer"]))),
+		host:        escapeC1(r.Host),
+		requestID:   mw.RequestIDFrom(r.Context()),
+	}))
 	if scriptName != "" {
 		fs = append(fs, zap.String(FieldScriptName, escapeC1(scriptName)))
 	}
@@ -278,15 +286,6 @@ func first(vs []string) string {
 		return ""
 	}
 	return vs[0]
-}
-
-// statusField is the entry's status, or no field when no status is known
-// (a timeout outside this layer answered, a hijacked connection).
-func statusField(status int) zap.Field {
-	if status == 0 {
-		return zap.Skip()
-	}
-	return zap.Int(FieldStatus, status)
 }
 
 // routeOf is the route that matched r: see [Route].

@@ -235,6 +235,29 @@ func (enc *jsonEncoder) openKey(key string) {
 	buf.AppendString(key)
 }
 
+// addPlainKey writes a separator when one is needed and key, a key already
+// written as JSON (quoted, with its colon): one of logging's own
+// constants, plain ASCII, which openKey would copy as it is.
+func (enc *jsonEncoder) addPlainKey(key string) {
+	if enc.needsSeparator() {
+		enc.buf.AppendByte(',')
+	}
+	enc.buf.AppendString(key)
+}
+
+// addPlainString is AddString for a key written as addPlainKey takes it,
+// with the opening quote of its value.
+func (enc *jsonEncoder) addPlainString(key, val string) {
+	enc.addPlainKey(key)
+	buf := enc.buf
+	if i := plainPrefix(val); i < len(val) {
+		appendJSONEscaped(buf, val, i, (*buffer.Buffer).AppendString, utf8.DecodeRuneInString)
+	} else {
+		buf.AppendString(val)
+	}
+	buf.AppendByte('"')
+}
+
 // addElementSeparator is zap's rule: a comma unless the buffer is empty or
 // ends in an opening bracket, a colon, a comma or a space.
 func (enc *jsonEncoder) addElementSeparator() {
