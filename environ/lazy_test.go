@@ -1,6 +1,7 @@
 package environ_test
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -94,5 +95,31 @@ func TestTwoMiddlewaresShareTheEnvironMadeLate(t *testing.T) {
 	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
 	if outerSaw == nil || outerSaw != innerSaw {
 		t.Errorf("outer layer's Environ %p, inner's %p: want one", outerSaw, innerSaw)
+	}
+}
+
+// A user's layer inside Middleware that copies the request with a context
+// of its own still reaches the one Environ, made on first read: a key the
+// handler sets on it is seen by the layer outside the copy.
+func TestEnvironMadeLateThroughARequestCopy(t *testing.T) {
+	type userKey struct{}
+	var outer *environ.Environ
+	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := environ.From(r).Set("myapp.user", "ann"); err != nil {
+			t.Error(err)
+		}
+	})
+	copying := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), userKey{}, "x")))
+		})
+	}
+	h := environ.Middleware()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		copying(app).ServeHTTP(w, r)
+		outer = environ.From(r)
+	}))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+	if v, _ := outer.Get("myapp.user"); v != "ann" {
+		t.Errorf("myapp.user = %v outside the copy: the copy made an Environ of its own", v)
 	}
 }
